@@ -1,0 +1,465 @@
+//! The n-dimensional array shared by both executors: a reference-counted buffer plus a
+//! strided view (shape, strides in elements, offset in elements), as in NumPy.
+//!
+//! Several `Array`s may view the same buffer (`b = a`, slices, rows). Writes through one
+//! view are visible through the others, as in Python. The buffer is either owned (allocated
+//! here, 64-byte aligned) or borrowed from the embedding program.
+
+use crate::{DType, Scalar};
+use std::alloc::{self, Layout};
+use std::ptr::NonNull;
+use std::sync::Arc;
+
+/// Alignment of owned buffers: a cache line, enough for any SIMD load.
+const ALIGN: usize = 64;
+
+/// Raw storage of an array. Never resized after creation.
+pub struct Buffer {
+    ptr: NonNull<u8>,
+    bytes: usize,
+    /// `Some` when this buffer allocated `ptr` and must free it.
+    layout: Option<Layout>,
+}
+
+// SAFETY: a Buffer is plain memory with no thread affinity. Concurrent writes to the same
+// elements from parallel loops are the kernel author's responsibility, as in Numba.
+unsafe impl Send for Buffer {}
+// SAFETY: see `Send`; the buffer itself is never reallocated, so shared access is sound.
+unsafe impl Sync for Buffer {}
+
+impl Buffer {
+    /// A zero-filled owned buffer of `bytes` bytes.
+    fn zeroed(bytes: usize) -> Buffer {
+        if bytes == 0 {
+            return Buffer {
+                ptr: NonNull::<u64>::dangling().cast(),
+                bytes: 0,
+                layout: None,
+            };
+        }
+        let layout = Layout::from_size_align(bytes, ALIGN).expect("array too large");
+        // SAFETY: layout has non-zero size.
+        let ptr = unsafe { alloc::alloc_zeroed(layout) };
+        let Some(ptr) = NonNull::new(ptr) else {
+            alloc::handle_alloc_error(layout)
+        };
+        Buffer {
+            ptr,
+            bytes,
+            layout: Some(layout),
+        }
+    }
+
+    /// Wraps memory owned by someone else.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reads and writes of `bytes` bytes, aligned for the element
+    /// type it will be viewed as, for as long as any `Array` over this buffer lives.
+    pub unsafe fn borrowed(ptr: NonNull<u8>, bytes: usize) -> Buffer {
+        Buffer {
+            ptr,
+            bytes,
+            layout: None,
+        }
+    }
+
+    pub fn as_ptr(&self) -> *mut u8 {
+        self.ptr.as_ptr()
+    }
+
+    pub fn len_bytes(&self) -> usize {
+        self.bytes
+    }
+}
+
+impl Drop for Buffer {
+    fn drop(&mut self) {
+        if let Some(layout) = self.layout {
+            // SAFETY: allocated in `zeroed` with exactly this layout.
+            unsafe { alloc::dealloc(self.ptr.as_ptr(), layout) }
+        }
+    }
+}
+
+/// A Rust type that can be an array element.
+pub trait Element: Copy + Send + Sync + 'static {
+    const DTYPE: DType;
+    fn to_scalar(self) -> Scalar;
+    /// Converts a scalar of the same dtype (other dtypes give an unspecified value; the
+    /// stages before guarantee matching types).
+    fn from_scalar(s: Scalar) -> Self;
+}
+
+macro_rules! element {
+    ($t:ty, $variant:ident, $dt:ident) => {
+        impl Element for $t {
+            const DTYPE: DType = DType::$dt;
+            #[inline]
+            fn to_scalar(self) -> Scalar {
+                Scalar::$variant(self)
+            }
+            #[inline]
+            fn from_scalar(s: Scalar) -> Self {
+                match s {
+                    Scalar::$variant(v) => v,
+                    other => other.as_f64() as $t,
+                }
+            }
+        }
+    };
+}
+element!(i32, I32, I32);
+element!(i64, I64, I64);
+element!(f32, F32, F32);
+element!(f64, F64, F64);
+
+impl Element for bool {
+    const DTYPE: DType = DType::Bool;
+    #[inline]
+    fn to_scalar(self) -> Scalar {
+        Scalar::Bool(self)
+    }
+    #[inline]
+    fn from_scalar(s: Scalar) -> Self {
+        s.truthy()
+    }
+}
+
+/// An n-dimensional strided view of a shared buffer.
+#[derive(Clone)]
+pub struct Array {
+    buf: Arc<Buffer>,
+    dtype: DType,
+    /// Offset of element `[0, 0, ...]` from the buffer start, in elements.
+    offset: isize,
+    shape: Vec<usize>,
+    /// Distance between neighbours along each axis, in elements (may be negative or 0).
+    strides: Vec<isize>,
+}
+
+impl std::fmt::Debug for Array {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Array({} {:?})", self.dtype, self.shape)
+    }
+}
+
+/// C-order (row-major) strides of a shape, in elements.
+pub fn c_strides(shape: &[usize]) -> Vec<isize> {
+    let mut strides = vec![0isize; shape.len()];
+    let mut acc = 1isize;
+    for (s, &n) in strides.iter_mut().zip(shape).rev() {
+        *s = acc;
+        acc = acc.wrapping_mul(n as isize);
+    }
+    strides
+}
+
+/// Number of elements of a shape, or `None` on overflow.
+pub fn checked_size(shape: &[usize]) -> Option<usize> {
+    shape.iter().try_fold(1usize, |acc, &n| acc.checked_mul(n))
+}
+
+impl Array {
+    /// A new zero-filled C-contiguous array. The caller has checked the size (see
+    /// [`checked_size`]); sizes whose byte count overflows panic.
+    pub fn zeros(dtype: DType, shape: &[usize]) -> Array {
+        let n = checked_size(shape).expect("array size overflows");
+        let bytes = n.checked_mul(dtype.size()).expect("array size overflows");
+        Array {
+            buf: Arc::new(Buffer::zeroed(bytes)),
+            dtype,
+            offset: 0,
+            shape: shape.to_vec(),
+            strides: c_strides(shape),
+        }
+    }
+
+    /// A new C-contiguous array holding `data` with the given shape (`data.len()` must be
+    /// the shape's size).
+    pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Array {
+        assert_eq!(checked_size(shape), Some(data.len()), "shape does not fit data");
+        let a = Array::zeros(T::DTYPE, shape);
+        // SAFETY: `a` is fresh, contiguous, of dtype T and holds exactly data.len() elements.
+        unsafe {
+            std::ptr::copy_nonoverlapping(data.as_ptr(), a.base_ptr::<T>(), data.len());
+        }
+        a
+    }
+
+    /// An array viewing an existing buffer.
+    ///
+    /// # Safety
+    /// Every element reachable from `offset`, `shape` and `strides` must lie inside `buf`.
+    pub unsafe fn from_parts(
+        buf: Arc<Buffer>,
+        dtype: DType,
+        offset: isize,
+        shape: Vec<usize>,
+        strides: Vec<isize>,
+    ) -> Array {
+        Array {
+            buf,
+            dtype,
+            offset,
+            shape,
+            strides,
+        }
+    }
+
+    pub fn dtype(&self) -> DType {
+        self.dtype
+    }
+    pub fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+    pub fn strides(&self) -> &[isize] {
+        &self.strides
+    }
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+    pub fn offset(&self) -> isize {
+        self.offset
+    }
+    pub fn buffer(&self) -> &Arc<Buffer> {
+        &self.buf
+    }
+    /// Number of elements.
+    pub fn size(&self) -> usize {
+        self.shape.iter().product()
+    }
+
+    /// True when the elements are laid out in C order without gaps.
+    pub fn is_c_contiguous(&self) -> bool {
+        let mut expect = 1isize;
+        for (&n, &s) in self.shape.iter().zip(&self.strides).rev() {
+            if n != 1 && s != expect {
+                return n == 0 || self.size() == 0;
+            }
+            expect *= n as isize;
+        }
+        true
+    }
+
+    /// True when both arrays view the same buffer (so writes through one may change the
+    /// other).
+    pub fn shares_buffer(&self, other: &Array) -> bool {
+        Arc::ptr_eq(&self.buf, &other.buf)
+    }
+
+    /// Pointer to element `[0, 0, ...]`, typed.
+    ///
+    /// # Safety
+    /// `T` must match the dtype; the pointer is valid while the buffer lives.
+    #[inline]
+    pub unsafe fn base_ptr<T: Element>(&self) -> *mut T {
+        debug_assert_eq!(T::DTYPE, self.dtype);
+        // SAFETY: offset points inside the buffer (or one past the end for empty arrays).
+        unsafe { (self.buf.as_ptr() as *mut T).offset(self.offset) }
+    }
+
+    /// The elements as a slice when the array is C-contiguous.
+    ///
+    /// The slice aliases the shared buffer: callers must not keep it across a write made
+    /// through another view of the same buffer.
+    pub fn as_slice<T: Element>(&self) -> Option<&[T]> {
+        if T::DTYPE != self.dtype || !self.is_c_contiguous() {
+            return None;
+        }
+        // SAFETY: contiguous, dtype checked, all `size` elements lie in the buffer.
+        Some(unsafe { std::slice::from_raw_parts(self.base_ptr::<T>(), self.size()) })
+    }
+
+    /// The elements as a mutable slice when the array is C-contiguous (same aliasing rule
+    /// as [`Array::as_slice`]).
+    #[allow(clippy::mut_from_ref)]
+    pub fn as_mut_slice<T: Element>(&self) -> Option<&mut [T]> {
+        if T::DTYPE != self.dtype || !self.is_c_contiguous() {
+            return None;
+        }
+        // SAFETY: as in `as_slice`; exclusivity is the caller's rule documented above.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.base_ptr::<T>(), self.size()) })
+    }
+
+    /// Element offset (from the buffer start) of a multi-index; indices must be in bounds.
+    #[inline]
+    pub fn offset_of(&self, index: &[usize]) -> isize {
+        debug_assert_eq!(index.len(), self.ndim());
+        self.offset
+            + index
+                .iter()
+                .zip(&self.strides)
+                .map(|(&i, &s)| i as isize * s)
+                .sum::<isize>()
+    }
+
+    /// Reads the element at an in-bounds element offset.
+    #[inline]
+    pub fn read_at(&self, off: isize) -> Scalar {
+        let p = self.buf.as_ptr();
+        // SAFETY: every offset produced from an in-bounds index lies inside the buffer, and
+        // the element type matches the dtype.
+        unsafe {
+            match self.dtype {
+                DType::Bool => Scalar::Bool(*(p as *const bool).offset(off)),
+                DType::I32 => Scalar::I32(*(p as *const i32).offset(off)),
+                DType::I64 => Scalar::I64(*(p as *const i64).offset(off)),
+                DType::F32 => Scalar::F32(*(p as *const f32).offset(off)),
+                DType::F64 => Scalar::F64(*(p as *const f64).offset(off)),
+            }
+        }
+    }
+
+    /// Writes a scalar (of this array's dtype) at an in-bounds element offset.
+    #[inline]
+    pub fn write_at(&self, off: isize, v: Scalar) {
+        let p = self.buf.as_ptr();
+        debug_assert_eq!(v.dtype(), self.dtype);
+        // SAFETY: as in `read_at`.
+        unsafe {
+            match self.dtype {
+                DType::Bool => *(p as *mut bool).offset(off) = bool::from_scalar(v),
+                DType::I32 => *(p as *mut i32).offset(off) = i32::from_scalar(v),
+                DType::I64 => *(p as *mut i64).offset(off) = i64::from_scalar(v),
+                DType::F32 => *(p as *mut f32).offset(off) = f32::from_scalar(v),
+                DType::F64 => *(p as *mut f64).offset(off) = f64::from_scalar(v),
+            }
+        }
+    }
+
+    /// Reads the element at a multi-index (in bounds).
+    pub fn get(&self, index: &[usize]) -> Scalar {
+        self.read_at(self.offset_of(index))
+    }
+
+    /// Writes the element at a multi-index (in bounds).
+    pub fn set(&self, index: &[usize], v: Scalar) {
+        self.write_at(self.offset_of(index), v)
+    }
+
+    /// Calls `f` with the element offset of every element, in C order.
+    pub fn for_each_offset(&self, mut f: impl FnMut(isize)) {
+        for_each_offset(&self.shape, &self.strides, self.offset, &mut f)
+    }
+
+    /// Element at C-order flat position `i` (for printing and tests).
+    pub fn get_flat(&self, mut i: usize) -> Scalar {
+        let mut off = self.offset;
+        for (&n, &s) in self.shape.iter().zip(&self.strides).rev() {
+            off += (i % n) as isize * s;
+            i /= n;
+        }
+        self.read_at(off)
+    }
+
+    /// A view with `axis` restricted to `start, start+step, ...` (`len` elements). The
+    /// caller has clamped the range as Python slicing does.
+    pub fn slice_axis(&self, axis: usize, start: usize, step: isize, len: usize) -> Array {
+        let mut v = self.clone();
+        if len > 0 {
+            v.offset += start as isize * self.strides[axis];
+        }
+        v.shape[axis] = len;
+        v.strides[axis] = self.strides[axis] * step;
+        v
+    }
+
+    /// A view with `axis` removed, fixed at position `i` (in bounds).
+    pub fn index_axis(&self, axis: usize, i: usize) -> Array {
+        let mut v = self.clone();
+        v.offset += i as isize * self.strides[axis];
+        v.shape.remove(axis);
+        v.strides.remove(axis);
+        v
+    }
+
+    /// A view of the same elements with a new shape and strides (broadcasting uses stride
+    /// 0); the caller guarantees every reachable element is inside the buffer.
+    pub fn restrided(&self, shape: Vec<usize>, strides: Vec<isize>) -> Array {
+        Array {
+            buf: self.buf.clone(),
+            dtype: self.dtype,
+            offset: self.offset,
+            shape,
+            strides,
+        }
+    }
+
+    /// A C-contiguous copy of the elements.
+    pub fn to_contiguous(&self) -> Array {
+        let out = Array::zeros(self.dtype, &self.shape);
+        let mut k = 0isize;
+        self.for_each_offset(|off| {
+            out.write_at(k, self.read_at(off));
+            k += 1;
+        });
+        out
+    }
+
+    /// All elements in C order.
+    pub fn to_vec<T: Element>(&self) -> Vec<T> {
+        let mut v = Vec::with_capacity(self.size());
+        self.for_each_offset(|off| v.push(T::from_scalar(self.read_at(off))));
+        v
+    }
+}
+
+/// Calls `f` with the element offset of every element of a strided view, in C order; the
+/// innermost axis runs as a plain loop.
+pub fn for_each_offset(shape: &[usize], strides: &[isize], base: isize, f: &mut impl FnMut(isize)) {
+    if shape.contains(&0) {
+        return;
+    }
+    let nd = shape.len();
+    if nd == 0 {
+        f(base);
+        return;
+    }
+    let (inner_n, inner_s) = (shape[nd - 1], strides[nd - 1]);
+    let mut idx = vec![0usize; nd - 1];
+    let mut off = base;
+    loop {
+        let mut o = off;
+        for _ in 0..inner_n {
+            f(o);
+            o += inner_s;
+        }
+        // advance the outer index (odometer)
+        let mut axis = nd - 1;
+        loop {
+            if axis == 0 {
+                return;
+            }
+            axis -= 1;
+            idx[axis] += 1;
+            off += strides[axis];
+            if idx[axis] < shape[axis] {
+                break;
+            }
+            off -= strides[axis] * shape[axis] as isize;
+            idx[axis] = 0;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_share_memory_and_walk_in_c_order() {
+        let a = Array::from_vec((0..12).map(|i| i as f64).collect::<Vec<_>>(), &[3, 4]);
+        assert!(a.is_c_contiguous());
+        let col = a.index_axis(1, 2); // a[:, 2]
+        assert_eq!(col.to_vec::<f64>(), vec![2.0, 6.0, 10.0]);
+        assert!(!col.is_c_contiguous());
+        let rev = a.slice_axis(1, 3, -2, 2); // a[:, ::-2]
+        assert_eq!(rev.to_vec::<f64>(), vec![3.0, 1.0, 7.0, 5.0, 11.0, 9.0]);
+        col.set(&[1], Scalar::F64(-1.0));
+        assert_eq!(a.get(&[1, 2]), Scalar::F64(-1.0));
+        assert_eq!(a.get_flat(6), Scalar::F64(-1.0));
+        let empty = a.slice_axis(0, 0, 1, 0);
+        assert_eq!(empty.size(), 0);
+        assert!(empty.to_vec::<f64>().is_empty());
+    }
+}

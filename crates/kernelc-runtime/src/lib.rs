@@ -1,0 +1,16 @@
+//! What both executors (the reference interpreter and the JIT) share: element types and
+//! scalars, the array type, one definition of every scalar operation and math function,
+//! reductions in a fixed order, the counter-based RNG, prange chunking, value formatting.
+
+pub mod array;
+pub mod dtype;
+pub mod error;
+pub mod format;
+pub mod math;
+pub mod ops;
+pub mod reduce;
+pub mod rng;
+
+pub use array::{Array, Element};
+pub use dtype::{DType, Scalar};
+pub use error::RuntimeError;

@@ -1,0 +1,12 @@
+//! Front end of kernelc: the lexer (with INDENT/DEDENT tokens), the parser and the AST.
+//!
+//! The parser never panics and never stops at the first error: it returns the tree it could
+//! build together with every diagnostic it found.
+
+pub mod ast;
+mod diag;
+pub mod lexer;
+pub mod parser;
+
+pub use diag::{Diagnostic, Label, LineIndex, Span};
+pub use parser::{parse_expression, parse_module};
