@@ -1,4 +1,34 @@
 //! Semantic analysis: name resolution, type inference per call signature, prange checks,
 //! and lowering of the AST to the typed IR ([`tir`]).
+//!
+//! Entry points: [`compile`] instantiates a program from one entry function and argument
+//! types (the signature), [`check`] type-checks everything that can be checked without
+//! knowing call signatures. Both report every error they find.
 
+mod builtins;
+mod consts;
+mod expr;
+mod lower;
+mod prange;
+pub mod pretty;
 pub mod tir;
+pub mod types;
+
+use kernelc_syntax::{ast, Diagnostic};
+pub use lower::{compile, compile_expression, check, ExprProgram};
+pub use tir::{Program, Type};
+
+/// Names of a module's functions, in order of definition.
+pub fn function_names(module: &ast::Module) -> Vec<&str> {
+    module
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            ast::Item::Func(f) => Some(f.name.name.as_str()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Result of a compile: the program, or every error found.
+pub type CompileResult<T> = Result<T, Vec<Diagnostic>>;

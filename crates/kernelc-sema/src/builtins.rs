@@ -1,0 +1,469 @@
+//! Calls: user functions, casts, math functions, reductions, constructors, random
+//! numbers and `print` (LANGUAGE.md §6). NumPy-style prefixes (`np.sqrt`, `math.exp`,
+//! `np.random.normal`, `np.linalg.norm`) name the same builtins, and `a.sum(axis=0)`-style
+//! methods the same reductions.
+
+use crate::consts::is_module;
+use crate::lower::{cast, parse_annotation, FnLower, TE};
+use crate::tir::*;
+use crate::types::{float_of, promote, with_rank};
+use kernelc_runtime::{DType, Scalar};
+use kernelc_syntax::ast::{self, ExprKind as A};
+use kernelc_syntax::Span;
+
+const MATH: &[MathFn] = {
+    use MathFn::*;
+    &[
+        Sqrt, Exp, Expm1, Log, Log1p, Log2, Log10, Sin, Cos, Tan, Arcsin, Arccos, Arctan, Arctan2, Sinh, Cosh, Tanh,
+        Arcsinh, Arccosh, Arctanh, Hypot, Pow, Abs, Floor, Ceil, Trunc, Rint, Sign, Copysign, Minimum, Maximum, Fmod,
+        IsNan, IsInf, IsFinite, Clip,
+    ]
+};
+
+fn math_fn(name: &str) -> Option<MathFn> {
+    let name = match name {
+        "absolute" | "fabs" => "abs",
+        "arcsin" | "asin" => "arcsin",
+        "arccos" | "acos" => "arccos",
+        "arctan" | "atan" => "arctan",
+        "arctan2" | "atan2" => "arctan2",
+        "arcsinh" | "asinh" => "arcsinh",
+        "arccosh" | "acosh" => "arccosh",
+        "arctanh" | "atanh" => "arctanh",
+        "power" => "pow",
+        n => n,
+    };
+    MATH.iter().copied().find(|m| m.name() == name)
+}
+
+fn reduce_op(name: &str) -> Option<ReduceOp> {
+    Some(match name {
+        "sum" => ReduceOp::Sum,
+        "prod" => ReduceOp::Prod,
+        "min" | "amin" => ReduceOp::Min,
+        "max" | "amax" => ReduceOp::Max,
+        "mean" => ReduceOp::Mean,
+        "any" => ReduceOp::Any,
+        "all" => ReduceOp::All,
+        "argmin" => ReduceOp::ArgMin,
+        "argmax" => ReduceOp::ArgMax,
+        "norm" => ReduceOp::Norm,
+        _ => return None,
+    })
+}
+
+/// True for names of builtin functions.
+pub(crate) fn is_builtin(n: &str) -> bool {
+    math_fn(n).is_some()
+        || reduce_op(n).is_some()
+        || DType::from_name(n).is_some()
+        || matches!(
+            n,
+            "where" | "dot" | "len" | "zeros" | "ones" | "empty" | "full" | "arange" | "linspace" | "zeros_like"
+                | "empty_like" | "ones_like" | "full_like" | "seed" | "random" | "normal" | "randint" | "print"
+                | "range" | "prange"
+        )
+}
+
+impl<'c, 'a> FnLower<'c, 'a> {
+    pub(crate) fn call(&mut self, func: &'a ast::Expr, args: &'a [ast::Expr], kwargs: &'a [ast::Keyword], span: Span) -> Option<TE> {
+        match &func.kind {
+            A::Name(n) if self.names.contains_key(n) => self.fail(func.span, format!("'{n}' is a variable, not a function")),
+            A::Name(n) if self.cx.funcs.contains_key(n.as_str()) => {
+                if let Some(k) = kwargs.first() {
+                    return self.fail(k.name.span, format!("{n}() is called with keyword arguments; pass them by position"));
+                }
+                let mut lowered = Vec::new();
+                for a in args {
+                    lowered.push(self.expr(a));
+                }
+                let lowered: Option<Vec<TE>> = lowered.into_iter().collect();
+                let name: &str = self.cx.funcs.get_key_value(n.as_str()).map(|(k, _)| *k).expect("present");
+                self.call_user(name, lowered?, span)
+            }
+            A::Name(n) => self.builtin(n, None, args, kwargs, span, func.span),
+            A::Attribute(base, attr) if is_module_path(base) => self.builtin(&attr.name, None, args, kwargs, span, func.span),
+            A::Attribute(base, attr) => {
+                // a.sum(axis=0) and friends
+                if reduce_op(&attr.name).is_some() || matches!(attr.name.as_str(), "astype" | "copy") {
+                    let this = self.expr(base)?;
+                    self.builtin(&attr.name, Some(this), args, kwargs, span, attr.span)
+                } else {
+                    self.fail(attr.span, format!("arrays have no method '{}'", attr.name))
+                }
+            }
+            _ => self.fail(func.span, "this cannot be called"),
+        }
+    }
+
+    /// Lowers positional arguments (with an optional receiver first).
+    fn lower_args(&mut self, this: Option<TE>, args: &'a [ast::Expr]) -> Option<Vec<TE>> {
+        let mut out = vec![];
+        let mut ok = true;
+        if let Some(t) = this {
+            out.push(t);
+        }
+        for a in args {
+            match self.expr(a) {
+                Some(te) => out.push(te),
+                None => ok = false,
+            }
+        }
+        ok.then_some(out)
+    }
+
+    fn arity(&mut self, name: &str, n: usize, lo: usize, hi: usize, span: Span) -> Option<()> {
+        if n < lo || n > hi {
+            let want = if lo == hi { format!("{lo}") } else { format!("{lo} to {hi}") };
+            return self.fail(span, format!("{name}() takes {want} argument{} but {n} were given", if hi == 1 { "" } else { "s" }));
+        }
+        Some(())
+    }
+
+    fn builtin(&mut self, name: &str, this: Option<TE>, args: &'a [ast::Expr], kwargs: &'a [ast::Keyword], span: Span, name_span: Span) -> Option<TE> {
+        // keyword arguments: axis= for reductions, dtype= for constructors
+        let mut axis_kw = None;
+        let mut dtype_kw = None;
+        for k in kwargs {
+            match k.name.name.as_str() {
+                "axis" if reduce_op(name).is_some() => axis_kw = Some(&k.value),
+                "dtype" if matches!(name, "zeros" | "ones" | "empty" | "full" | "arange" | "zeros_like" | "empty_like" | "ones_like" | "full_like") => dtype_kw = Some(&k.value),
+                other => return self.fail(k.name.span, format!("{name}() got an unexpected keyword argument '{other}'")),
+            }
+        }
+        if name == "print" {
+            let args = self.lower_args(None, args)?;
+            for a in &args {
+                if a.ty() == Type::None {
+                    return self.fail(a.e.span, "this has no value to print");
+                }
+            }
+            return Some(TE::strong(Expr { kind: ExprKind::Print(args.into_iter().map(|a| a.e).collect()), ty: Type::None, span }));
+        }
+        if matches!(name, "range" | "prange") {
+            return self.fail(span, format!("{name}() can only be used as the iterable of a for loop"));
+        }
+        if let Some(d) = DType::from_name(name) {
+            let a = self.lower_args(this, args)?;
+            self.arity(name, a.len(), 1, 1, span)?;
+            let x = a.into_iter().next()?;
+            if x.ty().dtype().is_none() {
+                return self.fail(x.e.span, format!("cannot convert a {} to {d}", x.ty()));
+            }
+            let weak = x.weak;
+            return Some(TE { e: cast(x.e, d), weak: weak && false });
+        }
+        if name == "astype" {
+            let Some(this) = this else { return self.fail(span, "astype is an array method") };
+            let [d] = args else { return self.fail(span, "astype() takes one type argument") };
+            let Ok(Type::Scalar(d)) = parse_annotation(d) else { return self.fail(d.span, "astype() needs an element type such as f32") };
+            return Some(TE::strong(cast(this.e, d)));
+        }
+        if name == "copy" {
+            let Some(this) = this else { return self.fail(span, "copy is an array method") };
+            let d = this.ty().dtype()?;
+            // a.copy() == a + zeros: expressed as a cast-free element-wise identity through where.
+            let t = this.ty();
+            let cond = Expr { kind: ExprKind::Const(Scalar::Bool(true)), ty: Type::Scalar(DType::Bool), span };
+            let zero = Expr { kind: ExprKind::Const(Scalar::zero(d)), ty: Type::Scalar(d), span };
+            return Some(TE::strong(Expr { kind: ExprKind::Where(Box::new(cond), Box::new(this.e), Box::new(zero)), ty: t, span }));
+        }
+        if let Some(op) = reduce_op(name) {
+            let a = self.lower_args(this, args)?;
+            // min(a, b) / max(a, b) of two values: element-wise minimum/maximum.
+            if matches!(op, ReduceOp::Min | ReduceOp::Max) && a.len() >= 2 {
+                self.arity(name, a.len(), 1, 2, span)?;
+                let f = if op == ReduceOp::Min { MathFn::Minimum } else { MathFn::Maximum };
+                return self.math(f, a, span);
+            }
+            self.arity(name, a.len(), 1, 1, span)?;
+            let x = a.into_iter().next()?;
+            return self.reduce(op, x, axis_kw, span);
+        }
+        if let Some(f) = math_fn(name) {
+            let a = self.lower_args(this, args)?;
+            self.arity(name, a.len(), f.arity(), f.arity(), span)?;
+            if f == MathFn::Pow {
+                let mut it = a.into_iter();
+                let (x, y) = (it.next()?, it.next()?);
+                return self.binary(ast::BinOp::Pow, x, y, span);
+            }
+            return self.math(f, a, span);
+        }
+        let a = self.lower_args(this, args)?;
+        let i64t = Type::Scalar(DType::I64);
+        match name {
+            "len" => {
+                self.arity(name, a.len(), 1, 1, span)?;
+                let x = a.into_iter().next()?;
+                match x.ty() {
+                    Type::Array(_) => Some(TE::strong(Expr { kind: ExprKind::Dim(Box::new(x.e), 0), ty: i64t, span })),
+                    Type::Tuple(n) => Some(TE::strong(Expr { kind: ExprKind::Const(Scalar::I64(n as i64)), ty: i64t, span })),
+                    t => self.fail(x.e.span, format!("a {t} has no len()")),
+                }
+            }
+            "where" => {
+                self.arity(name, a.len(), 3, 3, span)?;
+                let mut it = a.into_iter();
+                let (c, x, y) = (it.next()?, it.next()?, it.next()?);
+                let (Some(_), Some(xd), Some(yd)) = (c.ty().dtype(), x.ty().dtype(), y.ty().dtype()) else {
+                    return self.fail(span, "where() takes a condition and two values or arrays");
+                };
+                let nd = c.ty().ndim().max(x.ty().ndim()).max(y.ty().ndim());
+                let t = promote(xd, x.weak, yd, y.weak);
+                let weak = x.weak && y.weak && c.weak;
+                let e = Expr {
+                    kind: ExprKind::Where(Box::new(cast(c.e, DType::Bool)), Box::new(cast(x.e, t)), Box::new(cast(y.e, t))),
+                    ty: with_rank(t, nd),
+                    span,
+                };
+                Some(TE { e, weak })
+            }
+            "dot" => {
+                self.arity(name, a.len(), 2, 2, span)?;
+                let mut it = a.into_iter();
+                let (x, y) = (it.next()?, it.next()?);
+                match (x.ty(), y.ty()) {
+                    (Type::Array(p), Type::Array(q)) if p.ndim == 1 && q.ndim == 1 => {
+                        let t = crate::types::arith(promote(p.dtype, false, q.dtype, false));
+                        Some(TE::strong(Expr { kind: ExprKind::Dot(Box::new(cast(x.e, t)), Box::new(cast(y.e, t))), ty: Type::Scalar(t), span }))
+                    }
+                    (p, q) => self.fail(span, format!("dot() takes two 1-D arrays, not {p} and {q} (matmul is not supported yet)")),
+                }
+            }
+            "zeros" | "ones" | "empty" | "full" => {
+                let n = if name == "full" { 2 } else { 1 };
+                self.arity(name, a.len(), n, n + 1, span)?;
+                let mut it = a.into_iter();
+                let shape = self.shape_arg(it.next()?)?;
+                let value = if name == "full" { Some(it.next()?) } else { None };
+                let dtype = match (it.next(), dtype_kw) {
+                    (Some(_), _) => self.dtype_arg(args.get(n))?,
+                    (None, Some(k)) => self.dtype_arg(Some(k))?,
+                    (None, None) => match &value {
+                        Some(v) => match v.ty() {
+                            Type::Scalar(d) => d,
+                            t => return self.fail(v.e.span, format!("full() needs a single fill value, not {t}")),
+                        },
+                        None => DType::F64,
+                    },
+                };
+                let ndim = shape_rank(&shape);
+                let alloc = match (name, value) {
+                    ("ones", _) => Alloc::Ones { shape: Box::new(shape) },
+                    ("full", Some(v)) => {
+                        if !matches!(v.ty(), Type::Scalar(_)) {
+                            return self.fail(v.e.span, "full() needs a single fill value");
+                        }
+                        Alloc::Full { shape: Box::new(shape), value: Box::new(cast(v.e, dtype)) }
+                    }
+                    _ => Alloc::Zeros { shape: Box::new(shape) },
+                };
+                self.alloc(alloc, dtype, ndim, span)
+            }
+            "zeros_like" | "empty_like" | "ones_like" | "full_like" => {
+                let n = if name == "full_like" { 2 } else { 1 };
+                self.arity(name, a.len(), n, n + 1, span)?;
+                let mut it = a.into_iter();
+                let like = it.next()?;
+                let Type::Array(at) = like.ty() else {
+                    return self.fail(like.e.span, format!("{name}() needs an array, not {}", like.ty()));
+                };
+                let value = if n == 2 { Some(it.next()?) } else { None };
+                let dtype = match (it.next(), dtype_kw) {
+                    (Some(_), _) => self.dtype_arg(args.get(n))?,
+                    (None, Some(k)) => self.dtype_arg(Some(k))?,
+                    (None, None) => at.dtype,
+                };
+                let shape = Box::new(Expr { kind: ExprKind::Shape(Box::new(like.e)), ty: Type::Tuple(at.ndim), span });
+                let alloc = match (name, value) {
+                    ("ones_like", _) => Alloc::Ones { shape },
+                    ("full_like", Some(v)) => {
+                        if !matches!(v.ty(), Type::Scalar(_)) {
+                            return self.fail(v.e.span, "full_like() needs a single fill value");
+                        }
+                        Alloc::Full { shape, value: Box::new(cast(v.e, dtype)) }
+                    }
+                    _ => Alloc::Zeros { shape },
+                };
+                self.alloc(alloc, dtype, at.ndim as usize, span)
+            }
+            "arange" => {
+                self.arity(name, a.len(), 1, 3, span)?;
+                let mut dt = None;
+                for x in &a {
+                    match x.ty() {
+                        Type::Scalar(d) => dt = Some(dt.map_or(crate::types::arith(d), |t| promote(t, false, crate::types::arith(d), false))),
+                        t => return self.fail(x.e.span, format!("arange() takes numbers, not {t}")),
+                    }
+                }
+                let dtype = match dtype_kw {
+                    Some(k) => self.dtype_arg(Some(k))?,
+                    None => dt?,
+                };
+                // Bounds are computed in f64 (floats) or i64 (ints), then the elements cast.
+                let bt = if dtype.is_float() || dt? .is_float() { DType::F64 } else { DType::I64 };
+                let c = |v: i64| Expr { kind: ExprKind::Const(Scalar::I64(v)), ty: i64t, span };
+                let mut it = a.into_iter().map(|x| cast(x.e, bt));
+                let (start, stop, step) = match args.len() {
+                    1 => (cast(c(0), bt), it.next()?, cast(c(1), bt)),
+                    2 => (it.next()?, it.next()?, cast(c(1), bt)),
+                    _ => (it.next()?, it.next()?, it.next()?),
+                };
+                self.alloc(Alloc::Arange { start: Box::new(start), stop: Box::new(stop), step: Box::new(step) }, dtype, 1, span)
+            }
+            "linspace" => {
+                self.arity(name, a.len(), 2, 3, span)?;
+                let mut it = a.into_iter();
+                let (s, e) = (it.next()?, it.next()?);
+                let num = match it.next() {
+                    Some(n) => self.int_operand(n, "linspace() num")?,
+                    None => Expr { kind: ExprKind::Const(Scalar::I64(50)), ty: i64t, span },
+                };
+                for x in [&s, &e] {
+                    if !matches!(x.ty(), Type::Scalar(_)) {
+                        return self.fail(x.e.span, "linspace() takes numbers for its bounds");
+                    }
+                }
+                self.alloc(
+                    Alloc::Linspace { start: Box::new(cast(s.e, DType::F64)), stop: Box::new(cast(e.e, DType::F64)), num: Box::new(num) },
+                    DType::F64,
+                    1,
+                    span,
+                )
+            }
+            "seed" => {
+                self.arity(name, a.len(), 1, 1, span)?;
+                let s = self.int_operand(a.into_iter().next()?, "seed()")?;
+                Some(TE::strong(Expr { kind: ExprKind::Seed(Box::new(s)), ty: Type::None, span }))
+            }
+            "random" | "normal" | "randint" => {
+                let (dist, rest, dtype) = if name == "randint" {
+                    self.arity(name, a.len(), 2, 3, span)?;
+                    let mut it = a.into_iter();
+                    let lo = self.int_operand(it.next()?, "randint() bounds")?;
+                    let hi = self.int_operand(it.next()?, "randint() bounds")?;
+                    (Dist::Randint { lo: Box::new(lo), hi: Box::new(hi) }, it.next(), DType::I64)
+                } else {
+                    self.arity(name, a.len(), 0, 1, span)?;
+                    let d = if name == "random" { Dist::Uniform } else { Dist::Normal };
+                    (d, a.into_iter().next(), DType::F64)
+                };
+                let (shape, ty) = match rest {
+                    None => (None, Type::Scalar(dtype)),
+                    Some(s) => {
+                        let s = self.shape_arg(s)?;
+                        let nd = shape_rank(&s);
+                        (Some(Box::new(s)), with_rank(dtype, nd))
+                    }
+                };
+                let _ = name_span;
+                Some(TE::strong(Expr { kind: ExprKind::Random { dist, shape }, ty, span }))
+            }
+            _ => self.fail(name_span, crate::expr::unknown_name(name)),
+        }
+    }
+
+    fn alloc(&mut self, alloc: Alloc, dtype: DType, ndim: usize, span: Span) -> Option<TE> {
+        if ndim == 0 {
+            return self.fail(span, "arrays need at least one dimension");
+        }
+        Some(TE::strong(Expr { kind: ExprKind::Alloc(alloc), ty: with_rank(dtype, ndim), span }))
+    }
+
+    /// A shape argument: an int (1-D) or a tuple of ints, as a `Tuple` expression.
+    fn shape_arg(&mut self, x: TE) -> Option<Expr> {
+        let span = x.e.span;
+        match x.ty() {
+            Type::Tuple(_) => Some(x.e),
+            Type::Scalar(d) if d.is_int() => Some(Expr { kind: ExprKind::Tuple(vec![cast(x.e, DType::I64)]), ty: Type::Tuple(1), span }),
+            t => self.fail(span, format!("a shape must be an integer or a tuple of integers, not {t}")),
+        }
+    }
+
+    fn dtype_arg(&mut self, e: Option<&'a ast::Expr>) -> Option<DType> {
+        let e = e?;
+        match parse_annotation(e) {
+            Ok(Type::Scalar(d)) => Some(d),
+            _ => self.fail(e.span, "expected an element type (bool, i32, i64, f32 or f64)"),
+        }
+    }
+
+    fn math(&mut self, f: MathFn, args: Vec<TE>, span: Span) -> Option<TE> {
+        use MathFn::*;
+        let mut t: Option<(DType, bool)> = None;
+        let mut nd = 0;
+        for a in &args {
+            let Some(d) = a.ty().dtype() else {
+                return self.fail(a.e.span, format!("{}() takes numbers or arrays, not {}", f.name(), a.ty()));
+            };
+            nd = nd.max(a.ty().ndim());
+            t = Some(match t {
+                None => (d, a.weak),
+                Some((p, w)) => (promote(p, w, d, a.weak), w && a.weak),
+            });
+        }
+        let (t, weak) = t?;
+        let keeps_ints = matches!(f, Abs | Sign | Minimum | Maximum | Clip);
+        let ct = if keeps_ints && !t.is_float() { crate::types::arith(t) } else { float_of(t) };
+        let rt = if matches!(f, IsNan | IsInf | IsFinite) { DType::Bool } else { ct };
+        let args = args.into_iter().map(|a| cast(a.e, ct)).collect();
+        Some(TE { e: Expr { kind: ExprKind::Math(f, args), ty: with_rank(rt, nd), span }, weak })
+    }
+
+    fn reduce(&mut self, op: ReduceOp, x: TE, axis: Option<&'a ast::Expr>, span: Span) -> Option<TE> {
+        let Type::Array(at) = x.ty() else {
+            return self.fail(x.e.span, format!("{}() needs an array, not {}", op.name(), x.ty()));
+        };
+        let nd = at.ndim as usize;
+        let axis = match axis {
+            None => None,
+            Some(e) => {
+                let k = match self.expr(e).map(|t| t.e.kind) {
+                    Some(ExprKind::Const(Scalar::I64(k))) => k,
+                    Some(_) => return self.fail(e.span, "axis must be a constant integer"),
+                    None => return None,
+                };
+                let kk = if k < 0 { k + nd as i64 } else { k };
+                if kk < 0 || kk >= nd as i64 {
+                    return self.fail(e.span, format!("axis {k} is out of bounds for array of dimension {nd}"));
+                }
+                Some(kk as usize)
+            }
+        };
+        let d = at.dtype;
+        use ReduceOp::*;
+        let (acc, res) = match op {
+            Sum | Prod => {
+                let a = if d.is_float() { d } else { DType::I64 };
+                (a, a)
+            }
+            Min | Max => (d, d),
+            Mean | Norm => (float_of(d), float_of(d)),
+            Any | All => (DType::Bool, DType::Bool),
+            ArgMin | ArgMax => (d, DType::I64),
+        };
+        let out_rank = if axis.is_some() { nd - 1 } else { 0 };
+        Some(TE::strong(Expr {
+            kind: ExprKind::Reduce { op, arg: Box::new(cast(x.e, acc)), axis },
+            ty: with_rank(res, out_rank),
+            span,
+        }))
+    }
+}
+
+fn shape_rank(shape: &Expr) -> usize {
+    match shape.ty {
+        Type::Tuple(n) => n as usize,
+        _ => 1,
+    }
+}
+
+/// `np`, `np.random`, `np.linalg`, `math`, `numba`.
+fn is_module_path(e: &ast::Expr) -> bool {
+    match &e.kind {
+        A::Name(m) => is_module(m),
+        A::Attribute(b, a) => matches!(a.name.as_str(), "random" | "linalg") && is_module_path(b),
+        _ => false,
+    }
+}

@@ -1,0 +1,91 @@
+//! Top-level constants (`N = 1000`, `G = 9.81`): evaluated at compile time to weak
+//! scalars, as Python scalars are in NumPy.
+
+use kernelc_runtime::{ops, Scalar};
+use kernelc_syntax::ast::{BinOp, Expr, ExprKind, UnaryOp};
+use std::collections::HashMap;
+
+/// Evaluates a constant expression: literals, other constants, `+ - * / // % **`, unary
+/// minus, and parentheses. Returns `None` for anything else.
+pub fn eval_const(e: &Expr, env: &HashMap<String, Scalar>) -> Result<Scalar, String> {
+    Ok(match &e.kind {
+        ExprKind::Int(v) => {
+            Scalar::I64(i64::try_from(*v).map_err(|_| "integer literal is too large for i64")?)
+        }
+        ExprKind::Float(v) => Scalar::F64(*v),
+        ExprKind::Bool(b) => Scalar::Bool(*b),
+        ExprKind::Name(n) => match env.get(n) {
+            Some(v) => *v,
+            None => match builtin_constant(n) {
+                Some(v) => v,
+                None => return Err(format!("'{n}' is not a constant")),
+            },
+        },
+        ExprKind::Attribute(base, attr) => match (&base.kind, attr.name.as_str()) {
+            (ExprKind::Name(m), a) if is_module(m) => {
+                builtin_constant(a).ok_or_else(|| format!("unknown constant '{m}.{a}'"))?
+            }
+            _ => return Err("not a constant expression".into()),
+        },
+        ExprKind::Unary(UnaryOp::Neg, x) => match eval_const(x, env)? {
+            Scalar::I64(v) => Scalar::I64(v.wrapping_neg()),
+            Scalar::F64(v) => Scalar::F64(-v),
+            Scalar::Bool(b) => Scalar::I64(-(b as i64)),
+            s => s,
+        },
+        ExprKind::Unary(UnaryOp::Pos, x) => eval_const(x, env)?,
+        ExprKind::Binary(op, a, b) => {
+            let (a, b) = (eval_const(a, env)?, eval_const(b, env)?);
+            binary(*op, a, b)?
+        }
+        _ => return Err("a top-level constant must be a number or an arithmetic expression of numbers and other constants".into()),
+    })
+}
+
+/// `pi`, `e`, `inf`, `nan` as in `np.pi` etc.
+pub fn builtin_constant(name: &str) -> Option<Scalar> {
+    Some(Scalar::F64(match name {
+        "pi" => std::f64::consts::PI,
+        "e" => std::f64::consts::E,
+        "inf" => f64::INFINITY,
+        "nan" => f64::NAN,
+        _ => return None,
+    }))
+}
+
+/// Module prefixes that name builtins: `np.sqrt`, `numpy.zeros`, `math.exp`.
+pub fn is_module(name: &str) -> bool {
+    matches!(name, "np" | "numpy" | "math")
+}
+
+fn binary(op: BinOp, a: Scalar, b: Scalar) -> Result<Scalar, String> {
+    let ints = |s: Scalar| match s {
+        Scalar::I64(v) => Some(v),
+        Scalar::Bool(b) => Some(b as i64),
+        _ => None,
+    };
+    if let (Some(x), Some(y)) = (ints(a), ints(b)) {
+        return Ok(Scalar::I64(match op {
+            BinOp::Add => x.wrapping_add(y),
+            BinOp::Sub => x.wrapping_sub(y),
+            BinOp::Mul => x.wrapping_mul(y),
+            BinOp::Div => return Ok(Scalar::F64(x as f64 / y as f64)),
+            BinOp::FloorDiv => ops::floordiv_i64(x, y).ok_or("integer division by zero")?,
+            BinOp::Mod => ops::mod_i64(x, y).ok_or("integer modulo by zero")?,
+            BinOp::Pow => ops::ipow_i64(x, y)
+                .ok_or("integers to negative integer powers are not allowed")?,
+            _ => return Err(format!("'{}' is not allowed in a constant", op.symbol())),
+        }));
+    }
+    let (x, y) = (a.as_f64(), b.as_f64());
+    Ok(Scalar::F64(match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div => x / y,
+        BinOp::FloorDiv => ops::floordiv_f64(x, y),
+        BinOp::Mod => ops::remainder_f64(x, y),
+        BinOp::Pow => kernelc_runtime::math::pow_f64(x, y),
+        _ => return Err(format!("'{}' is not allowed in a constant", op.symbol())),
+    }))
+}

@@ -1,0 +1,530 @@
+//! Lowering of expressions: names, literals, operators with NumPy promotion, indexing and
+//! slicing, attributes. Calls are in `builtins.rs`.
+
+use crate::consts::{builtin_constant, is_module};
+use crate::lower::{cast, Ctx, FnLower, TE};
+use crate::tir::*;
+use crate::types::{arith, promote, with_rank};
+use kernelc_runtime::{DType, Scalar};
+use kernelc_syntax::ast::{self, ExprKind as A};
+use kernelc_syntax::{Diagnostic, Span};
+
+fn konst(s: Scalar, span: Span) -> Expr {
+    Expr { kind: ExprKind::Const(s), ty: Type::Scalar(s.dtype()), span }
+}
+
+impl<'c, 'a> FnLower<'c, 'a> {
+    /// Lowers an expression. `None`: its type is unknown yet (inference) or an error was
+    /// reported (final pass).
+    pub(crate) fn expr(&mut self, e: &'a ast::Expr) -> Option<TE> {
+        let span = e.span;
+        match &e.kind {
+            A::Int(v) => match i64::try_from(*v) {
+                Ok(v) => Some(TE { e: konst(Scalar::I64(v), span), weak: true }),
+                Err(_) => self.fail(span, "integer literal is too large for i64"),
+            },
+            A::Float(v) => Some(TE { e: konst(Scalar::F64(*v), span), weak: true }),
+            A::Bool(b) => Some(TE { e: konst(Scalar::Bool(*b), span), weak: true }),
+            A::Str(s) => Some(TE::strong(Expr { kind: ExprKind::Str(s.clone()), ty: Type::Str, span })),
+            A::Name(n) => self.name(n, span),
+            A::Unary(op, x) => {
+                let x = self.expr(x)?;
+                self.unary(*op, x, span)
+            }
+            A::Binary(op, a, b) => {
+                let a = self.expr(a);
+                let b = self.expr(b);
+                self.binary(*op, a?, b?, span)
+            }
+            A::Logical(op, a, b) => {
+                let a = self.expr(a).and_then(|a| self.logical_operand(a));
+                let b = self.expr(b).and_then(|b| self.logical_operand(b));
+                let op = match op {
+                    ast::LogicalOp::And => LogicalOp::And,
+                    ast::LogicalOp::Or => LogicalOp::Or,
+                };
+                Some(TE::strong(Expr {
+                    kind: ExprKind::Logical(op, Box::new(a?), Box::new(b?)),
+                    ty: Type::Scalar(DType::Bool),
+                    span,
+                }))
+            }
+            A::Compare(first, rest) => self.compare(first, rest, span),
+            A::IfExp { cond, then, orelse } => {
+                let c = self.expr(cond).and_then(|c| self.truth(c));
+                let t = self.expr(then);
+                let o = self.expr(orelse);
+                let (c, t, o) = (c?, t?, o?);
+                let ty = self.unify_branches(&t, &o, span)?;
+                let weak = t.weak && o.weak;
+                let conv = |x: TE| crate::lower::convert(x.e, ty);
+                Some(TE {
+                    e: Expr {
+                        kind: ExprKind::IfExp { cond: Box::new(c), then: Box::new(conv(t)), orelse: Box::new(conv(o)) },
+                        ty,
+                        span,
+                    },
+                    weak,
+                })
+            }
+            A::Call { func, args, kwargs } => self.call(func, args, kwargs, span),
+            A::Attribute(base, attr) => self.attribute(base, attr, span),
+            A::Subscript(base, items) => {
+                let b = self.expr(base)?;
+                if let Type::Tuple(n) = b.ty() {
+                    return self.tuple_index(b, n, items, span);
+                }
+                let (index, region) = self.index_items(&b, items, span)?;
+                let d = b.ty().dtype()?;
+                Some(TE::strong(Expr { kind: ExprKind::Index(Box::new(b.e), index), ty: with_rank(d, region), span }))
+            }
+            A::Tuple(items) => {
+                let mut out = Vec::new();
+                for it in items {
+                    let te = self.expr(it);
+                    out.push(te.and_then(|te| self.int_operand(te, "tuple elements")));
+                }
+                let out: Option<Vec<Expr>> = out.into_iter().collect();
+                let out = out?;
+                if out.len() > 32 {
+                    return self.fail(span, "tuple is too long");
+                }
+                Some(TE::strong(Expr { ty: Type::Tuple(out.len() as u8), kind: ExprKind::Tuple(out), span }))
+            }
+            A::Error => None,
+        }
+    }
+
+    fn name(&mut self, n: &str, span: Span) -> Option<TE> {
+        if let Some(&id) = self.names.get(n) {
+            return self.read_local(id, span);
+        }
+        if let Some(&v) = self.cx.consts.get(n) {
+            return Some(TE { e: konst(v, span), weak: true });
+        }
+        if let Some(v) = builtin_constant(n).filter(|_| n != "e") {
+            return Some(TE { e: konst(v, span), weak: true });
+        }
+        if self.cx.funcs.contains_key(n) || crate::builtins::is_builtin(n) {
+            return self.fail(span, format!("'{n}' is a function: call it with (...)"));
+        }
+        self.fail(span, unknown_name(n))
+    }
+
+    /// `a if c else b`: both sides get one type.
+    fn unify_branches(&mut self, t: &TE, o: &TE, span: Span) -> Option<Type> {
+        match (t.ty(), o.ty()) {
+            (a, b) if a == b => Some(a),
+            (Type::Scalar(a), Type::Scalar(b)) => Some(Type::Scalar(promote(a, t.weak, b, o.weak))),
+            (a, b) => self.fail(span, format!("the two sides of this conditional expression have different types ({a} and {b})")),
+        }
+    }
+
+    fn logical_operand(&mut self, x: TE) -> Option<Expr> {
+        if x.ty().is_array() {
+            return self.fail(x.e.span, "'and'/'or'/'not' work on single values; for arrays use & | ~ (element-wise)");
+        }
+        self.truth(x)
+    }
+
+    fn unary(&mut self, op: ast::UnaryOp, x: TE, span: Span) -> Option<TE> {
+        let d = match x.ty().dtype() {
+            Some(d) => d,
+            None => return self.fail(span, format!("bad operand type for unary {}: {}", op.symbol(), x.ty())),
+        };
+        let weak = x.weak;
+        let (op, e) = match op {
+            ast::UnaryOp::Pos => return Some(TE { e: cast(x.e, arith(d)), weak }),
+            ast::UnaryOp::Neg => {
+                let e = cast(x.e, arith(d));
+                if let ExprKind::Const(s) = e.kind {
+                    let v = match s {
+                        Scalar::I64(v) => Scalar::I64(v.wrapping_neg()),
+                        Scalar::I32(v) => Scalar::I32(v.wrapping_neg()),
+                        Scalar::F64(v) => Scalar::F64(-v),
+                        Scalar::F32(v) => Scalar::F32(-v),
+                        b => b,
+                    };
+                    return Some(TE { e: konst(v, span), weak });
+                }
+                (UnOp::Neg, e)
+            }
+            ast::UnaryOp::Not => {
+                let e = self.logical_operand(x)?;
+                (UnOp::Not, e)
+            }
+            ast::UnaryOp::Invert => {
+                if d.is_float() {
+                    return self.fail(span, format!("'~' needs integers or booleans, not {}", x.ty()));
+                }
+                (UnOp::Invert, x.e)
+            }
+        };
+        let ty = e.ty;
+        Some(TE { e: Expr { kind: ExprKind::Unary(op, Box::new(e)), ty, span }, weak })
+    }
+
+    /// The element type an arithmetic/bitwise operator computes in (comparisons: the
+    /// operand type).
+    pub(crate) fn binary_type(&mut self, op: ast::BinOp, a: DType, aw: bool, b: DType, bw: bool, span: Span) -> Option<DType> {
+        use ast::BinOp::*;
+        let t = promote(a, aw, b, bw);
+        Some(match op {
+            Add | Sub | Mul | FloorDiv | Mod | Pow => arith(t),
+            Div => {
+                if t.is_float() {
+                    t
+                } else {
+                    DType::F64
+                }
+            }
+            BitAnd | BitOr | BitXor => {
+                if t.is_float() {
+                    return self.fail(span, format!("'{}' needs integers or booleans, not {t}", op.symbol()));
+                }
+                t
+            }
+            Shl | Shr => {
+                if t.is_float() {
+                    return self.fail(span, format!("'{}' needs integers, not {t}", op.symbol()));
+                }
+                arith(t)
+            }
+        })
+    }
+
+    pub(crate) fn binary(&mut self, op: ast::BinOp, a: TE, b: TE, span: Span) -> Option<TE> {
+        let (Some(ad), Some(bd)) = (a.ty().dtype(), b.ty().dtype()) else {
+            return self.fail(span, format!("unsupported operand types for {}: {} and {}", op.symbol(), a.ty(), b.ty()));
+        };
+        let ndim = self.broadcast_rank(&a, &b, span)?;
+        let weak = a.weak && b.weak;
+        let t = self.binary_type(op, ad, a.weak, bd, b.weak, span)?;
+        // Weak literals must fit the type they take.
+        for x in [&a, &b] {
+            if let ExprKind::Const(Scalar::I64(v)) = x.e.kind {
+                if t == DType::I32 && i32::try_from(v).is_err() {
+                    return self.fail(x.e.span, format!("the literal {v} does not fit in i32"));
+                }
+            }
+        }
+        if op == ast::BinOp::Pow {
+            if let Some(r) = self.special_power(&a, &b, t, ndim, weak, span) {
+                return Some(r);
+            }
+        }
+        let ty = with_rank(t, ndim);
+        let e = Expr {
+            kind: ExprKind::Binary(crate::lower::binop(op), Box::new(cast(a.e, t)), Box::new(cast(b.e, t))),
+            ty,
+            span,
+        };
+        Some(TE { e, weak })
+    }
+
+    /// `x ** n` for small integer literals n (repeated multiplication) and `x ** 0.5`
+    /// (sqrt), as NumPy does.
+    fn special_power(&mut self, a: &TE, b: &TE, t: DType, ndim: usize, weak: bool, span: Span) -> Option<TE> {
+        if !t.is_float() || !b.weak {
+            return None;
+        }
+        let ExprKind::Const(c) = b.e.kind else { return None };
+        let base = cast(a.e.clone(), t);
+        let ty = with_rank(t, ndim);
+        let kind = match c {
+            Scalar::I64(n @ 0..=4) => ExprKind::PowInt(Box::new(base), n as u32),
+            Scalar::F64(h) if h == 0.5 => ExprKind::Math(MathFn::Sqrt, vec![base]),
+            Scalar::F64(n) if (0.0..=4.0).contains(&n) && n.fract() == 0.0 => ExprKind::PowInt(Box::new(base), n as u32),
+            _ => return None,
+        };
+        Some(TE { e: Expr { kind, ty, span }, weak })
+    }
+
+    /// The rank of an element-wise result (compile error when ranks cannot broadcast: they
+    /// always can, the smaller is padded; kept as the single place to check it).
+    pub(crate) fn broadcast_rank(&mut self, a: &TE, b: &TE, _span: Span) -> Option<usize> {
+        Some(a.ty().ndim().max(b.ty().ndim()))
+    }
+
+    fn compare(&mut self, first: &'a ast::Expr, rest: &'a [(ast::CmpOp, ast::Expr)], span: Span) -> Option<TE> {
+        let mut operands = vec![self.expr(first)];
+        for (_, e) in rest {
+            operands.push(self.expr(e));
+        }
+        let operands: Option<Vec<TE>> = operands.into_iter().collect();
+        let operands = operands?;
+        if rest.len() > 1 && operands.iter().any(|o| o.ty().is_array()) {
+            return self.fail(span, "chained comparisons (a < b < c) work on single values; for arrays combine them with &");
+        }
+        let mut parts: Vec<Expr> = Vec::new();
+        let mut it = operands.into_iter();
+        let mut left = it.next()?;
+        let mut prev_span = first.span;
+        for ((op, right_ast), right) in rest.iter().zip(it) {
+            let (Some(ad), Some(bd)) = (left.ty().dtype(), right.ty().dtype()) else {
+                return self.fail(span, format!("cannot compare {} and {}", left.ty(), right.ty()));
+            };
+            let ndim = left.ty().ndim().max(right.ty().ndim());
+            let t = promote(ad, left.weak, bd, right.weak);
+            // In a chain, the middle operand is evaluated once: bind it to a temporary.
+            let (r_use, r_next) = if parts.len() + 1 < rest.len() {
+                let tmp = self.temp(right.ty(), right.e.span);
+                let rs = right.e.span;
+                let rty = right.ty();
+                let weak = right.weak;
+                let assign = Expr {
+                    kind: ExprKind::Call(usize::MAX, vec![]),
+                    ty: rty,
+                    span: rs,
+                };
+                let _ = assign;
+                // `(tmp := right)`: lowered as IfExp(true, ...) is not expressible; use a
+                // conditional that always takes the left side after assigning via Where is
+                // not possible either, so chains re-evaluate pure operands and reject
+                // impure ones.
+                if has_side_effects(&right.e) {
+                    return self.fail(rs, "the middle operand of a chained comparison must not call functions; compare in two steps");
+                }
+                let _ = tmp;
+                (right.e.clone(), TE { e: right.e, weak })
+            } else {
+                let weak = right.weak;
+                (right.e.clone(), TE { e: right.e, weak })
+            };
+            let cmp_span = prev_span.to(right_ast.span);
+            parts.push(Expr {
+                kind: ExprKind::Binary(cmp(*op), Box::new(cast(left.e, t)), Box::new(cast(r_use, t))),
+                ty: with_rank(DType::Bool, ndim),
+                span: cmp_span,
+            });
+            left = r_next;
+            prev_span = right_ast.span;
+        }
+        let mut acc = parts.remove(0);
+        for p in parts {
+            let s = acc.span.to(p.span);
+            acc = Expr { kind: ExprKind::Logical(LogicalOp::And, Box::new(acc), Box::new(p)), ty: Type::Scalar(DType::Bool), span: s };
+        }
+        acc.span = span;
+        Some(TE::strong(acc))
+    }
+
+    fn attribute(&mut self, base: &'a ast::Expr, attr: &'a ast::Ident, span: Span) -> Option<TE> {
+        if let A::Name(m) = &base.kind {
+            if is_module(m) && !self.names.contains_key(m) {
+                if let Some(v) = builtin_constant(&attr.name) {
+                    return Some(TE { e: konst(v, span), weak: true });
+                }
+                return self.fail(span, format!("'{m}.{}' is not a value kernelc knows", attr.name));
+            }
+        }
+        let b = self.expr(base)?;
+        let Type::Array(at) = b.ty() else {
+            return self.fail(attr.span, format!("a {} has no attribute '{}'", b.ty(), attr.name));
+        };
+        let i64t = Type::Scalar(DType::I64);
+        let e = match attr.name.as_str() {
+            "shape" => Expr { kind: ExprKind::Shape(Box::new(b.e)), ty: Type::Tuple(at.ndim), span },
+            "size" => Expr { kind: ExprKind::Size(Box::new(b.e)), ty: i64t, span },
+            "ndim" => konst(Scalar::I64(at.ndim as i64), span),
+            other => return self.fail(attr.span, format!("arrays have no attribute '{other}' (kernelc knows shape, size and ndim)")),
+        };
+        Some(TE::strong(e))
+    }
+
+    /// `t[k]` on a tuple (`a.shape[1]`): the index must be a constant.
+    fn tuple_index(&mut self, t: TE, n: u8, items: &'a [ast::IndexItem], span: Span) -> Option<TE> {
+        let k = match items {
+            [ast::IndexItem::Expr(e)] => match self.expr(e).map(|x| x.e.kind) {
+                Some(ExprKind::Const(Scalar::I64(k))) => k,
+                _ => return self.fail(e.span, "a shape can only be indexed with a constant (a.shape[0])"),
+            },
+            _ => return self.fail(span, "a shape can only be indexed with one constant"),
+        };
+        let kk = if k < 0 { k + n as i64 } else { k };
+        if kk < 0 || kk >= n as i64 {
+            return self.fail(span, format!("tuple index {k} is out of range for a shape of {n} dimension(s)"));
+        }
+        let kk = kk as usize;
+        let i64t = Type::Scalar(DType::I64);
+        let e = match t.e.kind {
+            ExprKind::Shape(arr) => Expr { kind: ExprKind::Dim(arr, kk), ty: i64t, span },
+            ExprKind::Tuple(mut items) => items.swap_remove(kk),
+            _ => return self.fail(span, "only a.shape or a literal tuple can be indexed"),
+        };
+        Some(TE::strong(e))
+    }
+
+    /// Lowers the items of `array[items]`: returns the index and the rank of the result
+    /// (0 for one element).
+    pub(crate) fn index_items(&mut self, array: &TE, items: &'a [ast::IndexItem], span: Span) -> Option<(Vec<Index>, usize)> {
+        let Type::Array(at) = array.ty() else {
+            return self.fail(array.e.span, format!("a {} cannot be indexed", array.ty()));
+        };
+        let nd = at.ndim as usize;
+        if items.len() > nd {
+            return self.fail(
+                span,
+                format!("too many indices for array: array is {nd}-dimensional, but {} were indexed", items.len()),
+            );
+        }
+        let mut out = Vec::new();
+        let mut ok = true;
+        let mut ints = 0;
+        for it in items {
+            match it {
+                ast::IndexItem::Expr(e) => {
+                    ints += 1;
+                    match self.expr(e) {
+                        Some(te) => match te.ty() {
+                            Type::Scalar(d) if d.is_int() => out.push(Index::Int(cast(te.e, DType::I64))),
+                            Type::Array(_) => {
+                                ok = false;
+                                self.error(Diagnostic::error(e.span, "indexing with an array (fancy indexing) is not supported: use where(...) or a loop"));
+                            }
+                            t => {
+                                ok = false;
+                                self.error(Diagnostic::error(e.span, format!("array indices must be integers, not {t}")));
+                            }
+                        },
+                        None => ok = false,
+                    }
+                }
+                ast::IndexItem::Slice { lo, hi, step, span } => {
+                    let part = |x: &'a Option<ast::Expr>, this: &mut Self| -> Option<Option<Expr>> {
+                        match x {
+                            None => Some(None),
+                            Some(x) => {
+                                let te = this.expr(x)?;
+                                Some(Some(this.int_operand(te, "slice bounds")?))
+                            }
+                        }
+                    };
+                    let (l, h, s) = (part(lo, self), part(hi, self), part(step, self));
+                    match (l, h, s) {
+                        (Some(start), Some(stop), Some(step)) => out.push(Index::Slice { start, stop, step, span: *span }),
+                        _ => ok = false,
+                    }
+                }
+            }
+        }
+        if !ok {
+            return None;
+        }
+        Some((out, nd - ints))
+    }
+}
+
+fn cmp(op: ast::CmpOp) -> BinOp {
+    match op {
+        ast::CmpOp::Lt => BinOp::Lt,
+        ast::CmpOp::Le => BinOp::Le,
+        ast::CmpOp::Gt => BinOp::Gt,
+        ast::CmpOp::Ge => BinOp::Ge,
+        ast::CmpOp::Eq => BinOp::Eq,
+        ast::CmpOp::Ne => BinOp::Ne,
+    }
+}
+
+/// True when evaluating `e` could have an effect (calls, random draws).
+fn has_side_effects(e: &Expr) -> bool {
+    let mut found = false;
+    crate::pretty::walk_expr(e, &mut |x| {
+        if matches!(x.kind, ExprKind::Call(..) | ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Print(_)) {
+            found = true;
+        }
+    });
+    found
+}
+
+pub(crate) fn unknown_name(n: &str) -> String {
+    format!("name '{n}' is not defined")
+}
+
+/// Reports names that resolve to nothing in a function that was not instantiated.
+pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagnostic>) {
+    let mut locals: std::collections::HashSet<String> = def.params.iter().map(|p| p.name.name.clone()).collect();
+    crate::lower::collect_assigned(&def.body, &mut |n, _| {
+        locals.insert(n.to_string());
+    });
+    let known = |n: &str| {
+        locals.contains(n)
+            || cx.consts.contains_key(n)
+            || cx.funcs.contains_key(n)
+            || builtin_constant(n).is_some()
+            || crate::builtins::is_builtin(n)
+            || is_module(n)
+            || matches!(n, "range" | "prange" | "numba" | "nb")
+            || DType::from_name(n).is_some()
+    };
+    fn walk<'e>(e: &'e ast::Expr, f: &mut dyn FnMut(&'e ast::Expr)) {
+        f(e);
+        match &e.kind {
+            A::Unary(_, x) => walk(x, f),
+            A::Binary(_, a, b) | A::Logical(_, a, b) => {
+                walk(a, f);
+                walk(b, f)
+            }
+            A::Compare(a, rest) => {
+                walk(a, f);
+                rest.iter().for_each(|(_, x)| walk(x, f))
+            }
+            A::IfExp { cond, then, orelse } => {
+                walk(cond, f);
+                walk(then, f);
+                walk(orelse, f)
+            }
+            A::Call { func, args, kwargs } => {
+                walk(func, f);
+                args.iter().for_each(|x| walk(x, f));
+                kwargs.iter().for_each(|k| walk(&k.value, f))
+            }
+            A::Attribute(b, _) => walk(b, f),
+            A::Subscript(b, items) => {
+                walk(b, f);
+                for it in items {
+                    match it {
+                        ast::IndexItem::Expr(x) => walk(x, f),
+                        ast::IndexItem::Slice { lo, hi, step, .. } => {
+                            [lo, hi, step].into_iter().flatten().for_each(|x| walk(x, f))
+                        }
+                    }
+                }
+            }
+            A::Tuple(xs) => xs.iter().for_each(|x| walk(x, f)),
+            _ => {}
+        }
+    }
+    fn stmts<'e>(ss: &'e [ast::Stmt], f: &mut dyn FnMut(&'e ast::Expr)) {
+        for s in ss {
+            match &s.kind {
+                ast::StmtKind::Assign { target, value, .. } | ast::StmtKind::AugAssign { target, value, .. } => {
+                    walk(target, f);
+                    walk(value, f)
+                }
+                ast::StmtKind::If { cond, body, orelse } => {
+                    walk(cond, f);
+                    stmts(body, f);
+                    stmts(orelse, f)
+                }
+                ast::StmtKind::While { cond, body } => {
+                    walk(cond, f);
+                    stmts(body, f)
+                }
+                ast::StmtKind::For { iter, body, .. } => {
+                    walk(iter, f);
+                    stmts(body, f)
+                }
+                ast::StmtKind::Return(Some(e)) | ast::StmtKind::Expr(e) => walk(e, f),
+                _ => {}
+            }
+        }
+    }
+    stmts(&def.body, &mut |e| {
+        if let A::Name(n) = &e.kind {
+            if !known(n) {
+                diags.push(Diagnostic::error(e.span, unknown_name(n)));
+            }
+        }
+    });
+}
