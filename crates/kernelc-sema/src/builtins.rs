@@ -190,7 +190,14 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             return self.math(f, a, span);
         }
-        let a = self.lower_args(this, args)?;
+        // A constructor's positional dtype argument (`zeros(n, f32)`) is a type, not a value.
+        let n_values = match name {
+            "zeros" | "ones" | "empty" | "zeros_like" | "empty_like" | "ones_like" => 1,
+            "full" | "full_like" => 2,
+            _ => args.len(),
+        };
+        let a = self.lower_args(this, &args[..n_values.min(args.len())])?;
+        let a_len = args.len();
         let i64t = Type::Scalar(DType::I64);
         match name {
             "len" => {
@@ -233,11 +240,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             "zeros" | "ones" | "empty" | "full" => {
                 let n = if name == "full" { 2 } else { 1 };
-                self.arity(name, a.len(), n, n + 1, span)?;
+                self.arity(name, a_len, n, n + 1, span)?;
                 let mut it = a.into_iter();
                 let shape = self.shape_arg(it.next()?)?;
                 let value = if name == "full" { Some(it.next()?) } else { None };
-                let dtype = match (it.next(), dtype_kw) {
+                let dtype = match (args.get(n), dtype_kw) {
                     (Some(_), _) => self.dtype_arg(args.get(n))?,
                     (None, Some(k)) => self.dtype_arg(Some(k))?,
                     (None, None) => match &value {
@@ -263,14 +270,14 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             "zeros_like" | "empty_like" | "ones_like" | "full_like" => {
                 let n = if name == "full_like" { 2 } else { 1 };
-                self.arity(name, a.len(), n, n + 1, span)?;
+                self.arity(name, a_len, n, n + 1, span)?;
                 let mut it = a.into_iter();
                 let like = it.next()?;
                 let Type::Array(at) = like.ty() else {
                     return self.fail(like.e.span, format!("{name}() needs an array, not {}", like.ty()));
                 };
                 let value = if n == 2 { Some(it.next()?) } else { None };
-                let dtype = match (it.next(), dtype_kw) {
+                let dtype = match (args.get(n), dtype_kw) {
                     (Some(_), _) => self.dtype_arg(args.get(n))?,
                     (None, Some(k)) => self.dtype_arg(Some(k))?,
                     (None, None) => at.dtype,

@@ -266,31 +266,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
             };
             let ndim = left.ty().ndim().max(right.ty().ndim());
             let t = promote(ad, left.weak, bd, right.weak);
-            // In a chain, the middle operand is evaluated once: bind it to a temporary.
-            let (r_use, r_next) = if parts.len() + 1 < rest.len() {
-                let tmp = self.temp(right.ty(), right.e.span);
-                let rs = right.e.span;
-                let rty = right.ty();
-                let weak = right.weak;
-                let assign = Expr {
-                    kind: ExprKind::Call(usize::MAX, vec![]),
-                    ty: rty,
-                    span: rs,
-                };
-                let _ = assign;
-                // `(tmp := right)`: lowered as IfExp(true, ...) is not expressible; use a
-                // conditional that always takes the left side after assigning via Where is
-                // not possible either, so chains re-evaluate pure operands and reject
-                // impure ones.
-                if has_side_effects(&right.e) {
-                    return self.fail(rs, "the middle operand of a chained comparison must not call functions; compare in two steps");
-                }
-                let _ = tmp;
-                (right.e.clone(), TE { e: right.e, weak })
-            } else {
-                let weak = right.weak;
-                (right.e.clone(), TE { e: right.e, weak })
-            };
+            // In a chain the middle operand appears in two comparisons; it is evaluated
+            // twice, so it must be free of effects.
+            if parts.len() + 1 < rest.len() && has_side_effects(&right.e) {
+                return self.fail(right.e.span, "the middle operand of a chained comparison must not call functions; compare in two steps");
+            }
+            let r_use = right.e.clone();
+            let r_next = right;
             let cmp_span = prev_span.to(right_ast.span);
             parts.push(Expr {
                 kind: ExprKind::Binary(cmp(*op), Box::new(cast(left.e, t)), Box::new(cast(r_use, t))),

@@ -180,8 +180,11 @@ fn instantiate_def<'a>(cx: &mut Ctx<'a>, def: &'a ast::FuncDef, args: &[Type]) -
     }
     f.final_pass = true;
     f.diags.clear();
+    f.failed.clear();
     let body = f.lower_body();
-    f.check_falls_through(&body);
+    if f.diags.is_empty() {
+        f.check_falls_through(&body);
+    }
     if !f.diags.is_empty() {
         return Err(std::mem::take(&mut f.diags));
     }
@@ -234,8 +237,8 @@ pub(crate) struct FnLower<'c, 'a> {
     pub loops: Vec<bool>,
     /// Counter for hidden temporaries (reused across passes so ids are stable).
     pub temp_counter: usize,
-    /// Callee signatures whose errors were already reported.
-    reported: HashSet<(String, Vec<Type>)>,
+    /// Locals whose assignment had an error (their later uses are not reported again).
+    pub failed: HashSet<LocalId>,
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -257,7 +260,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             ret_span: def.span,
             loops: Vec::new(),
             temp_counter: 0,
-            reported: HashSet::new(),
+            failed: HashSet::new(),
         };
         for (p, &t) in def.params.iter().zip(args) {
             if f.names.contains_key(&p.name.name) {
@@ -375,15 +378,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
             sig.push(want);
             exprs.push(e);
         }
-        let key = (name.to_string(), sig.clone());
         match self.cx.instantiate(name, &sig, span) {
             Ok((id, ret)) => Some(TE::strong(Expr { kind: ExprKind::Call(id, exprs), ty: ret, span })),
             Err(d) => {
+                // An empty message means the callee's own errors were already reported.
                 if !d.message.is_empty() {
                     self.error(d);
-                } else if self.final_pass && self.reported.insert(key) {
-                    // The callee's own errors are already in cx.diags; point at the call.
-                    self.diags.push(Diagnostic::error(span, format!("{name}() cannot be compiled for arguments ({})", sig.iter().map(|t| t.to_string()).collect::<Vec<_>>().join(", "))));
                 }
                 None
             }
@@ -563,8 +563,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
     fn assign(&mut self, target: &'a ast::Expr, value: &'a ast::Expr, span: Span) -> Option<StmtKind> {
         match &target.kind {
             ast::ExprKind::Name(name) => {
-                let v = self.expr(value)?;
                 let id = self.names[name.as_str()];
+                let Some(v) = self.expr(value) else {
+                    self.failed.insert(id);
+                    return None;
+                };
                 let value = self.assign_local(id, v, target.span.to(value.span))?;
                 Some(StmtKind::Assign { local: id, value })
             }
@@ -612,6 +615,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     // In place, as NumPy does for `a += b`.
                     let v = self.expr(value)?;
                     let ty = self.aug_type(at.dtype, op, &v, span)?;
+                    self.check_in_place(at.dtype, ty, op, span)?;
                     let value = self.elementwise_operand(v, ty)?;
                     if value.ty.ndim() > at.ndim as usize {
                         return self.fail(span, format!("cannot update a {}-dimensional array in place with a {}-dimensional one", at.ndim, value.ty.ndim()));
@@ -636,7 +640,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let dtype = array.ty().dtype()?;
                 let ty = self.aug_type(dtype, op, &v, span)?;
                 if region == 0 && v.ty().is_array() {
-                    return self.fail(v.e.span, "cannot add an array into a single element");
+                    return self.fail(v.e.span, "cannot combine an array into a single element");
+                }
+                if region > 0 {
+                    self.check_in_place(dtype, ty, op, span)?;
                 }
                 let value = self.elementwise_operand(v, ty)?;
                 if value.ty.ndim() > region {
@@ -651,15 +658,23 @@ impl<'c, 'a> FnLower<'c, 'a> {
     /// The type an `op=` on array elements of type `dtype` computes in.
     fn aug_type(&mut self, dtype: DType, op: ast::BinOp, v: &TE, span: Span) -> Option<DType> {
         let vd = v.ty().dtype().or_else(|| self.fail(v.e.span, "this value cannot be combined with array elements"))?;
-        let t = self.binary_type(op, dtype, false, vd, v.weak, span)?;
-        if t.is_float() && !dtype.is_float() && self.locals_is_array_region() {
-            // handled by caller; kept simple
-        }
-        Some(t)
+        self.binary_type(op, dtype, false, vd, v.weak, span)
     }
 
-    fn locals_is_array_region(&self) -> bool {
-        false
+    /// NumPy refuses in-place updates of a region whose result kind does not fit the
+    /// array (`a += 1.5` on an int array); a single element converts (`a[i] += 1.5`).
+    fn check_in_place(&mut self, dtype: DType, ty: DType, op: ast::BinOp, span: Span) -> Option<()> {
+        if ty.is_float() && !dtype.is_float() || (ty != DType::Bool && dtype == DType::Bool) {
+            return self.fail(
+                span,
+                format!(
+                    "cannot update a {dtype} array in place with '{}=': the result is {ty}; write a = a {} ... to make a new array",
+                    op.symbol(),
+                    op.symbol()
+                ),
+            );
+        }
+        Some(())
     }
 
     /// Casts an operand of an element-wise update to `ty`.
@@ -829,6 +844,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
     pub fn read_local(&mut self, id: LocalId, span: Span) -> Option<TE> {
         match self.locals[id].ty {
             Some(ty) => Some(TE::strong(Expr { kind: ExprKind::Local(id), ty, span })),
+            None if self.failed.contains(&id) => None,
             None => {
                 let name = self.locals[id].name.clone();
                 self.fail(span, format!("variable '{name}' is used but never gets a value"))
