@@ -1,14 +1,30 @@
-pub fn add(left: u64, right: u64) -> u64 {
-    left + right
-}
+//! The reference interpreter of kernelc: executes the typed IR
+//! ([`kernelc_sema::tir`]) directly.
+//!
+//! It is the semantic oracle the JIT is tested against (same bits for every program) and
+//! the performance baseline. Scalar code is walked as a tree; whole-array operations run
+//! NumPy style, one typed loop per operation over `&[T]` slices (contiguous fast paths,
+//! broadcasting via strides), never element by element through `Scalar`s.
+//!
+//! Code map:
+//! * [`exec`] — the [`Interpreter`]: calls, frames, statements (stores, loops, `prange`).
+//! * `eval` — expressions.
+//! * [`elementwise`] — broadcasting element-wise kernels and region copies.
+//! * [`reduce`] — reductions and `dot`.
+//! * [`index`] — index and slice resolution, views.
+//! * [`alloc`] — constructors and random arrays.
+//! * `scalar` — the per-element definitions shared by scalars and array kernels (all
+//!   built on `kernelc_runtime::ops` and `kernelc_runtime::math`).
+//! * [`value`] — run-time values and how `print` shows them.
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+pub mod alloc;
+pub mod elementwise;
+mod eval;
+pub mod exec;
+pub mod index;
+pub mod reduce;
+mod scalar;
+pub mod value;
 
-    #[test]
-    fn it_works() {
-        let result = add(2, 2);
-        assert_eq!(result, 4);
-    }
-}
+pub use exec::{Interpreter, MAX_DEPTH};
+pub use value::Value;

@@ -95,7 +95,9 @@ impl LineIndex {
         let offset = offset.min(src.len());
         let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
         let start = self.line_starts[line];
-        let col = src.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let col = src
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
         (line + 1, col + 1)
     }
 

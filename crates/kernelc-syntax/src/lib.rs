@@ -5,8 +5,10 @@
 
 pub mod ast;
 mod diag;
+pub mod dump;
 pub mod lexer;
 pub mod parser;
 
 pub use diag::{Diagnostic, Label, LineIndex, Span};
+pub use dump::{dump_expr, dump_module, unparse_expr};
 pub use parser::{parse_expression, parse_module};

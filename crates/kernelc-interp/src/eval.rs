@@ -1,0 +1,392 @@
+//! Expression evaluation.
+//!
+//! Scalar expressions are walked as a tree over [`Scalar`]s. An expression with an array
+//! operand hands its evaluated operands to one whole-array kernel
+//! ([`crate::elementwise`], [`crate::reduce`]), NumPy style. Locals used as the base of an
+//! index, `.shape`, `.size` are borrowed, not cloned, so `a[i]` in a scalar loop costs no
+//! allocation.
+
+use crate::alloc::{self, Distribution};
+use crate::elementwise::{self, Operand};
+use crate::exec::{error_at, Frame, Interpreter};
+use crate::index::{self, Selection};
+use crate::reduce::{self, Reduced};
+use crate::scalar::{
+    binary_scalar, cast_scalar, math_scalar, pow_int_scalar, unary_scalar, Fallible,
+};
+use crate::value::Value;
+use kernelc_runtime::{Array, DType, RuntimeError, Scalar};
+use kernelc_sema::tir::{Alloc, Dist, Expr, ExprKind, LogicalOp, Type};
+use kernelc_syntax::Span;
+use std::rc::Rc;
+
+/// Attaches a span to a kernel's message.
+trait At<T> {
+    fn at(self, span: Span) -> Result<T, RuntimeError>;
+}
+
+impl<T> At<T> for Fallible<T> {
+    #[inline]
+    fn at(self, span: Span) -> Result<T, RuntimeError> {
+        self.map_err(|m| error_at(m, span))
+    }
+}
+
+fn operand(v: &Value, span: Span) -> Result<Operand<'_>, RuntimeError> {
+    match v {
+        Value::Scalar(s) => Ok(Operand::Scalar(*s)),
+        Value::Array(a) => Ok(Operand::Array(a)),
+        other => Err(error_at(
+            format!("internal error: {} used as a number", other.kind()),
+            span,
+        )),
+    }
+}
+
+fn internal(what: &str, span: Span) -> RuntimeError {
+    error_at(format!("internal error: {what}"), span)
+}
+
+/// The dtype of an expression's type (`None` for tuples, strings, None).
+fn dtype_of(e: &Expr) -> Result<DType, RuntimeError> {
+    e.ty
+        .dtype()
+        .ok_or_else(|| internal("expression without an element type", e.span))
+}
+
+impl<'p> Interpreter<'p> {
+    /// Evaluates an expression.
+    pub(crate) fn eval(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Value, RuntimeError> {
+        match &e.kind {
+            ExprKind::Const(s) => Ok(Value::Scalar(*s)),
+            ExprKind::Local(id) => f.get(*id, e.span).cloned(),
+            ExprKind::Binary(op, l, r) => {
+                let a = self.eval(f, l)?;
+                let b = self.eval(f, r)?;
+                match (&a, &b) {
+                    (Value::Scalar(x), Value::Scalar(y)) => {
+                        binary_scalar(*op, *x, *y).at(e.span).map(Value::Scalar)
+                    }
+                    _ => elementwise::binary(*op, operand(&a, l.span)?, operand(&b, r.span)?)
+                        .at(e.span)
+                        .map(Value::Array),
+                }
+            }
+            ExprKind::Index(base, index) => self.eval_index(f, base, index, e.span),
+            ExprKind::Unary(op, x) => match self.eval(f, x)? {
+                Value::Scalar(s) => unary_scalar(*op, s).at(e.span).map(Value::Scalar),
+                Value::Array(a) => elementwise::unary(*op, &a).at(e.span).map(Value::Array),
+                _ => Err(internal("unary operator on a non-number", e.span)),
+            },
+            ExprKind::PowInt(x, n) => match self.eval(f, x)? {
+                Value::Scalar(s) => Ok(Value::Scalar(pow_int_scalar(s, *n))),
+                Value::Array(a) => elementwise::pow_int(&a, *n).at(e.span).map(Value::Array),
+                _ => Err(internal("power of a non-number", e.span)),
+            },
+            ExprKind::Logical(op, l, r) => {
+                let a = self.eval_bool(f, l)?;
+                let v = match op {
+                    LogicalOp::And if !a => false,
+                    LogicalOp::Or if a => true,
+                    _ => self.eval_bool(f, r)?,
+                };
+                Ok(Value::Scalar(Scalar::Bool(v)))
+            }
+            ExprKind::IfExp { cond, then, orelse } => {
+                if self.eval_bool(f, cond)? {
+                    self.eval(f, then)
+                } else {
+                    self.eval(f, orelse)
+                }
+            }
+            ExprKind::Cast(x) => {
+                let to = dtype_of(e)?;
+                match self.eval(f, x)? {
+                    Value::Scalar(s) => cast_scalar(s, to).at(e.span).map(Value::Scalar),
+                    Value::Array(a) => {
+                        elementwise::cast_array(&a, to).at(e.span).map(Value::Array)
+                    }
+                    _ => Err(internal("cast of a non-number", e.span)),
+                }
+            }
+            ExprKind::Call(id, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(f, a)?);
+                }
+                self.call_func(*id, vals, e.span)
+            }
+            _ => self.eval_rare(f, e),
+        }
+    }
+
+    /// The less frequent expression kinds, out of line to keep [`Interpreter::eval`]'s
+    /// stack frame small (it is on the stack once per nesting level of user calls).
+    #[inline(never)]
+    fn eval_rare(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Value, RuntimeError> {
+        match &e.kind {
+            ExprKind::Math(func, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(f, a)?);
+                }
+                if let Some(scalars) = all_scalars(&vals) {
+                    return math_scalar(*func, &scalars).at(e.span).map(Value::Scalar);
+                }
+                let ops = vals
+                    .iter()
+                    .zip(args)
+                    .map(|(v, a)| operand(v, a.span))
+                    .collect::<Result<Vec<_>, _>>()?;
+                elementwise::math(*func, &ops).at(e.span).map(Value::Array)
+            }
+            ExprKind::Where(c, a, b) => {
+                let (cv, av, bv) = (self.eval(f, c)?, self.eval(f, a)?, self.eval(f, b)?);
+                if let (Value::Scalar(c), Value::Scalar(x), Value::Scalar(y)) = (&cv, &av, &bv) {
+                    return Ok(Value::Scalar(if c.truthy() { *x } else { *y }));
+                }
+                elementwise::where_(
+                    operand(&cv, c.span)?,
+                    operand(&av, a.span)?,
+                    operand(&bv, b.span)?,
+                )
+                .at(e.span)
+                .map(Value::Array)
+            }
+            ExprKind::Reduce { op, arg, axis } => {
+                let v = self.eval(f, arg)?;
+                let single;
+                let a = match &v {
+                    Value::Array(a) => a,
+                    Value::Scalar(s) => {
+                        single = scalar_array(*s);
+                        &single
+                    }
+                    _ => return Err(internal("reduction of a non-array", e.span)),
+                };
+                match reduce::reduce(*op, a, *axis).at(e.span)? {
+                    Reduced::Scalar(s) => Ok(Value::Scalar(s)),
+                    Reduced::Array(a) => Ok(Value::Array(a)),
+                }
+            }
+            ExprKind::Dot(a, b) => {
+                let (x, y) = (self.eval(f, a)?, self.eval(f, b)?);
+                match (&x, &y) {
+                    (Value::Array(x), Value::Array(y)) => {
+                        reduce::dot(x, y).at(e.span).map(Value::Scalar)
+                    }
+                    _ => Err(internal("dot of non-arrays", e.span)),
+                }
+            }
+            ExprKind::Dim(x, k) => {
+                let n = self.with_array(f, x, |a| a.shape().get(*k).copied())?;
+                n.map(|n| Value::Scalar(Scalar::I64(n as i64)))
+                    .ok_or_else(|| internal("axis out of range", e.span))
+            }
+            ExprKind::Size(x) => {
+                let n = self.with_array(f, x, |a| a.size())?;
+                Ok(Value::Scalar(Scalar::I64(n as i64)))
+            }
+            ExprKind::Shape(x) => {
+                let t = self.with_array(f, x, |a| a.shape().iter().map(|&n| n as i64).collect())?;
+                Ok(Value::Tuple(t))
+            }
+            ExprKind::Tuple(items) => {
+                let mut t = Vec::with_capacity(items.len());
+                for x in items {
+                    t.push(self.eval_i64(f, x)?);
+                }
+                Ok(Value::Tuple(t))
+            }
+            ExprKind::Str(s) => Ok(Value::Str(Rc::from(s.as_str()))),
+            ExprKind::Alloc(a) => self.eval_alloc(f, a, e),
+            ExprKind::Random { dist, shape } => self.eval_random(f, dist, shape.as_deref(), e),
+            ExprKind::Seed(s) => {
+                let s = self.eval_i64(f, s)?;
+                self.rng = kernelc_runtime::rng::Rng::seeded(s as u64);
+                Ok(Value::None)
+            }
+            ExprKind::Print(args) => self.eval_print(f, args, e.span),
+            _ => Err(internal("unhandled expression", e.span)),
+        }
+    }
+
+    /// Evaluates a bool scalar.
+    pub(crate) fn eval_bool(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<bool, RuntimeError> {
+        match self.eval(f, e)? {
+            Value::Scalar(s) => Ok(s.truthy()),
+            _ => Err(internal("condition is not a scalar", e.span)),
+        }
+    }
+
+    /// Evaluates an integer scalar (indices, bounds, shapes are i64 by sema's invariant).
+    pub(crate) fn eval_i64(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<i64, RuntimeError> {
+        match self.eval(f, e)? {
+            Value::Scalar(Scalar::I64(v)) => Ok(v),
+            Value::Scalar(s @ (Scalar::I32(_) | Scalar::Bool(_))) => Ok(s.as_i64()),
+            _ => Err(internal("expected an integer", e.span)),
+        }
+    }
+
+    /// Evaluates an array expression and applies `g` to it, borrowing a local instead of
+    /// cloning it.
+    fn with_array<R>(
+        &mut self,
+        f: &mut Frame<'p>,
+        x: &'p Expr,
+        g: impl FnOnce(&Array) -> R,
+    ) -> Result<R, RuntimeError> {
+        if let ExprKind::Local(id) = x.kind {
+            return match f.get(id, x.span)? {
+                Value::Array(a) => Ok(g(a)),
+                _ => Err(internal("not an array", x.span)),
+            };
+        }
+        match self.eval(f, x)? {
+            Value::Array(a) => Ok(g(&a)),
+            _ => Err(internal("not an array", x.span)),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_index(
+        &mut self,
+        f: &mut Frame<'p>,
+        base: &'p Expr,
+        index: &'p [kernelc_sema::tir::Index],
+        span: Span,
+    ) -> Result<Value, RuntimeError> {
+        let owned;
+        let local = match base.kind {
+            ExprKind::Local(id) => Some(id),
+            _ => None,
+        };
+        if local.is_none() {
+            owned = self.eval(f, base)?;
+        } else {
+            owned = Value::None;
+        }
+        let items = self.eval_items(f, index)?;
+        let v = match local {
+            Some(id) => f.get(id, base.span)?,
+            None => &owned,
+        };
+        let Value::Array(a) = v else {
+            return Err(internal("indexing a non-array", span));
+        };
+        Ok(match index::select(a, &items, span)? {
+            Selection::Element(off) => Value::Scalar(a.read_at(off)),
+            Selection::View(v) => Value::Array(v),
+        })
+    }
+
+    fn eval_shape(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Vec<usize>, RuntimeError> {
+        match self.eval(f, e)? {
+            Value::Tuple(t) => alloc::shape_from_tuple(&t).at(e.span),
+            Value::Scalar(s) => alloc::shape_from_tuple(&[s.as_i64()]).at(e.span),
+            _ => Err(internal("shape is not a tuple", e.span)),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_alloc(&mut self, f: &mut Frame<'p>, a: &'p Alloc, e: &'p Expr) -> Result<Value, RuntimeError> {
+        let dt = dtype_of(e)?;
+        let arr = match a {
+            Alloc::Zeros { shape } => {
+                let s = self.eval_shape(f, shape)?;
+                alloc::new_array(dt, &s)
+            }
+            Alloc::Ones { shape } => {
+                let s = self.eval_shape(f, shape)?;
+                alloc::ones(dt, &s)
+            }
+            Alloc::Full { shape, value } => {
+                let s = self.eval_shape(f, shape)?;
+                let v = self.eval_scalar(f, value)?;
+                cast_scalar(v, dt).and_then(|v| alloc::full(&s, v))
+            }
+            Alloc::Arange { start, stop, step } => {
+                let a = self.eval_scalar(f, start)?;
+                let b = self.eval_scalar(f, stop)?;
+                let c = self.eval_scalar(f, step)?;
+                alloc::arange(dt, a, b, c)
+            }
+            Alloc::Linspace { start, stop, num } => {
+                let a = self.eval_scalar(f, start)?.as_f64();
+                let b = self.eval_scalar(f, stop)?.as_f64();
+                let n = self.eval_i64(f, num)?;
+                alloc::linspace(dt, a, b, n)
+            }
+        };
+        arr.at(e.span).map(Value::Array)
+    }
+
+    fn eval_scalar(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Scalar, RuntimeError> {
+        match self.eval(f, e)? {
+            Value::Scalar(s) => Ok(s),
+            _ => Err(internal("expected a scalar", e.span)),
+        }
+    }
+
+    #[inline(never)]
+    fn eval_random(
+        &mut self,
+        f: &mut Frame<'p>,
+        dist: &'p Dist,
+        shape: Option<&'p Expr>,
+        e: &'p Expr,
+    ) -> Result<Value, RuntimeError> {
+        let d = match dist {
+            Dist::Uniform => Distribution::Uniform,
+            Dist::Normal => Distribution::Normal,
+            Dist::Randint { lo, hi } => {
+                Distribution::Randint(self.eval_i64(f, lo)?, self.eval_i64(f, hi)?)
+            }
+        };
+        let dt = dtype_of(e)?;
+        match shape {
+            None => alloc::random_scalar(&mut self.rng, d, dt)
+                .at(e.span)
+                .map(Value::Scalar),
+            Some(s) => {
+                let s = self.eval_shape(f, s)?;
+                alloc::random_array(&mut self.rng, d, dt, &s)
+                    .at(e.span)
+                    .map(Value::Array)
+            }
+        }
+    }
+
+    #[inline(never)]
+    fn eval_print(&mut self, f: &mut Frame<'p>, args: &'p [Expr], span: Span) -> Result<Value, RuntimeError> {
+        let mut line = String::new();
+        for (k, a) in args.iter().enumerate() {
+            let v = self.eval(f, a)?;
+            if k > 0 {
+                line.push(' ');
+            }
+            line.push_str(&v.display());
+        }
+        line.push('\n');
+        self.out
+            .write_all(line.as_bytes())
+            .map_err(|err| error_at(format!("print failed: {err}"), span))?;
+        Ok(Value::None)
+    }
+}
+
+fn all_scalars(vals: &[Value]) -> Option<Vec<Scalar>> {
+    vals.iter().map(Value::as_scalar).collect()
+}
+
+/// A 1-element array holding `s` (a reduction of a scalar).
+fn scalar_array(s: Scalar) -> Array {
+    let a = Array::zeros(s.dtype(), &[1]);
+    a.write_at(a.offset(), s);
+    a
+}
+
+#[allow(dead_code)]
+fn is_array_type(t: Type) -> bool {
+    t.is_array()
+}
