@@ -9,7 +9,11 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(name = "kernelc", version, about = "Compile and run array kernels written in a typed subset of Python")]
+#[command(
+    name = "kernelc",
+    version,
+    about = "Compile and run array kernels written in a typed subset of Python"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -53,7 +57,12 @@ enum Stage {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
-        Command::Run { file, entry, interp: _, threads: _ } => with_source(&file, |src| {
+        Command::Run {
+            file,
+            entry,
+            interp: _,
+            threads: _,
+        } => with_source(&file, |src| {
             let module = kernelc::parse(src)?;
             let program = kernelc::compile(src, &module, &entry, &[])?;
             run_on_big_stack(src, program)
@@ -66,7 +75,12 @@ fn main() -> ExitCode {
             let module = kernelc::parse(src)?;
             let text = match stage {
                 Stage::Ast => kernelc_syntax::dump::dump_module(&module),
-                Stage::Typed => kernelc_sema::pretty::print_program(&kernelc::compile(src, &module, &entry, &[])?),
+                Stage::Typed => kernelc_sema::pretty::print_program(&kernelc::compile(
+                    src,
+                    &module,
+                    &entry,
+                    &[],
+                )?),
             };
             print!("{text}");
             Ok(())

@@ -37,7 +37,10 @@ const MIN_PROGRAMS: usize = 60;
 const TIMEOUT: Duration = Duration::from_secs(60);
 
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").canonicalize().unwrap()
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../..")
+        .canonicalize()
+        .unwrap()
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {
@@ -120,7 +123,9 @@ fn diff(what: &str, expected: &str, actual: &str) -> String {
     let hi = (first + 12).min(e.len().max(a.len()));
     for i in lo..hi {
         match (e.get(i), a.get(i)) {
-            (Some(x), Some(y)) if x == y => s.push_str(&format!("      {:>4}   {}", i + 1, show(x))),
+            (Some(x), Some(y)) if x == y => {
+                s.push_str(&format!("      {:>4}   {}", i + 1, show(x)))
+            }
             (x, y) => {
                 if let Some(x) = x {
                     s.push_str(&format!("    - {:>4}   {}", i + 1, show(x)));
@@ -139,7 +144,11 @@ fn diff(what: &str, expected: &str, actual: &str) -> String {
 
 fn show(line: &str) -> String {
     let t = line.strip_suffix('\n').unwrap_or(line);
-    let t = if line.ends_with('\n') { format!("{t}\n") } else { format!("{t}⏎(no newline at end)\n") };
+    let t = if line.ends_with('\n') {
+        format!("{t}\n")
+    } else {
+        format!("{t}⏎(no newline at end)\n")
+    };
     t
 }
 
@@ -193,7 +202,12 @@ fn check_one(root: &Path, path: &Path, update: bool) -> Vec<String> {
         match &expected_err {
             Some(e) if *e != o.stderr => msg.push_str(&diff("stderr", e, &o.stderr)),
             None if !msg.is_empty() && !o.stderr.is_empty() => {
-                let shown: String = o.stderr.lines().take(15).map(|l| format!("    | {l}\n")).collect();
+                let shown: String = o
+                    .stderr
+                    .lines()
+                    .take(15)
+                    .map(|l| format!("    | {l}\n"))
+                    .collect();
                 msg.push_str(&format!("  stderr:\n{shown}"));
             }
             _ => {}
@@ -211,16 +225,25 @@ fn conformance() {
     let dir = root.join("tests/conformance");
     let mut programs = Vec::new();
     collect(&dir, &mut programs);
-    let filter = std::env::var("CONFORMANCE_FILTER").ok().filter(|f| !f.is_empty());
+    let filter = std::env::var("CONFORMANCE_FILTER")
+        .ok()
+        .filter(|f| !f.is_empty());
     if let Some(f) = &filter {
-        programs.retain(|p| p.strip_prefix(&root).unwrap().to_string_lossy().contains(f.as_str()));
+        programs.retain(|p| {
+            p.strip_prefix(&root)
+                .unwrap()
+                .to_string_lossy()
+                .contains(f.as_str())
+        });
     }
     let update = std::env::var("UPDATE_EXPECT").is_ok_and(|v| !v.is_empty() && v != "0");
 
     // Run the programs on a few worker threads (each is a separate process).
     let next = AtomicUsize::new(0);
     let results: Mutex<Vec<(usize, Vec<String>)>> = Mutex::new(Vec::new());
-    let workers = std::thread::available_parallelism().map_or(4, |n| n.get()).clamp(1, 8);
+    let workers = std::thread::available_parallelism()
+        .map_or(4, |n| n.get())
+        .clamp(1, 8);
     std::thread::scope(|s| {
         for _ in 0..workers {
             s.spawn(|| loop {
@@ -252,7 +275,10 @@ fn conformance() {
         ));
     }
     if update {
-        eprintln!("UPDATE_EXPECT: rewrote expectations of {} programs", programs.len());
+        eprintln!(
+            "UPDATE_EXPECT: rewrote expectations of {} programs",
+            programs.len()
+        );
     }
     assert!(report.is_empty(), "{report}");
 }

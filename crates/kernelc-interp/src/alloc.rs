@@ -30,9 +30,7 @@ pub fn new_array(dtype: DType, shape: &[usize]) -> Fallible<Array> {
     if shape.contains(&0) {
         bytes = 0;
     }
-    if bytes > MAX_BYTES
-        || kernelc_runtime::array::checked_size(shape).is_none()
-    {
+    if bytes > MAX_BYTES || kernelc_runtime::array::checked_size(shape).is_none() {
         return Err(too_big(shape, dtype));
     }
     Ok(Array::zeros(dtype, shape))
@@ -124,9 +122,7 @@ pub fn arange(dtype: DType, start: Scalar, stop: Scalar, step: Scalar) -> Fallib
 /// `[0 * delta + start]`.
 pub fn linspace(dtype: DType, start: f64, stop: f64, num: i64) -> Fallible<Array> {
     if num < 0 {
-        return Err(format!(
-            "Number of samples, {num}, must be non-negative."
-        ));
+        return Err(format!("Number of samples, {num}, must be non-negative."));
     }
     let n = usize::try_from(num).map_err(|_| "linspace: too many samples".to_string())?;
     let mut y = Vec::new();
@@ -229,13 +225,33 @@ mod tests {
     #[test]
     fn arange_matches_numpy() {
         // np.arange(0.1, 1.0, 0.1).tolist() (NumPy 2.4)
-        let a = arange(DType::F64, Scalar::F64(0.1), Scalar::F64(1.0), Scalar::F64(0.1));
+        let a = arange(
+            DType::F64,
+            Scalar::F64(0.1),
+            Scalar::F64(1.0),
+            Scalar::F64(0.1),
+        );
         assert_eq!(
             a.unwrap().to_vec::<f64>(),
-            vec![0.1, 0.2, 0.30000000000000004, 0.4, 0.5, 0.6, 0.7000000000000001, 0.8, 0.9]
+            vec![
+                0.1,
+                0.2,
+                0.30000000000000004,
+                0.4,
+                0.5,
+                0.6,
+                0.7000000000000001,
+                0.8,
+                0.9
+            ]
         );
         // np.arange(0.1, 1.0, 0.1, dtype=np.float32)
-        let b = arange(DType::F32, Scalar::F64(0.1), Scalar::F64(1.0), Scalar::F64(0.1));
+        let b = arange(
+            DType::F32,
+            Scalar::F64(0.1),
+            Scalar::F64(1.0),
+            Scalar::F64(0.1),
+        );
         let expect: Vec<f32> = [
             0.10000000149011612,
             0.20000000298023224,
@@ -256,7 +272,12 @@ mod tests {
         let d = arange(DType::I64, Scalar::I64(5), Scalar::I64(1), Scalar::I64(1));
         assert_eq!(d.unwrap().size(), 0);
         // np.arange(0.5, 5, 1.5, dtype=np.int64) == [0, 2, 4]
-        let e = arange(DType::I64, Scalar::F64(0.5), Scalar::F64(5.0), Scalar::F64(1.5));
+        let e = arange(
+            DType::I64,
+            Scalar::F64(0.5),
+            Scalar::F64(5.0),
+            Scalar::F64(1.5),
+        );
         assert_eq!(e.unwrap().to_vec::<i64>(), vec![0, 2, 4]);
         assert!(arange(DType::I64, Scalar::I64(0), Scalar::I64(1), Scalar::I64(0)).is_err());
     }
@@ -277,7 +298,10 @@ mod tests {
                 1.7
             ]
         );
-        assert_eq!(linspace(DType::F64, 2.0, 5.0, 1).unwrap().to_vec::<f64>(), vec![2.0]);
+        assert_eq!(
+            linspace(DType::F64, 2.0, 5.0, 1).unwrap().to_vec::<f64>(),
+            vec![2.0]
+        );
         assert_eq!(linspace(DType::F64, 2.0, 5.0, 0).unwrap().size(), 0);
         assert!(linspace(DType::F64, 2.0, 5.0, -1).is_err());
     }

@@ -13,8 +13,8 @@
 
 use crate::alloc::new_array;
 use crate::scalar::{
-    cast, cast_error, math_float_match, math_int_match, pow_int as pow_int_elem, unop_symbol, unsupported,
-    with_dtype, with_float_dtype, Fallible, Num,
+    cast, cast_error, math_float_match, math_int_match, pow_int as pow_int_elem, unop_symbol,
+    unsupported, with_dtype, with_float_dtype, Fallible, Num,
 };
 use kernelc_runtime::error::msg;
 use kernelc_runtime::{Array, DType, Element, Scalar};
@@ -121,8 +121,16 @@ pub fn broadcast_shapes(a: &[usize], b: &[usize]) -> Fallible<Vec<usize>> {
     let n = a.len().max(b.len());
     let mut out = vec![0; n];
     for (k, o) in out.iter_mut().enumerate() {
-        let da = if k + a.len() >= n { a[k + a.len() - n] } else { 1 };
-        let db = if k + b.len() >= n { b[k + b.len() - n] } else { 1 };
+        let da = if k + a.len() >= n {
+            a[k + a.len() - n]
+        } else {
+            1
+        };
+        let db = if k + b.len() >= n {
+            b[k + b.len() - n]
+        } else {
+            1
+        };
         *o = if da == db || db == 1 {
             da
         } else if da == 1 {
@@ -141,10 +149,8 @@ fn output_shape(ops: &[Option<&[usize]>]) -> Fallible<Vec<usize>> {
         out = match broadcast_shapes(&out, s) {
             Ok(o) => o,
             Err(_) if ops.len() > 2 => {
-                let shapes: Vec<String> = ops
-                    .iter()
-                    .map(|s| msg::shape(s.unwrap_or(&[])))
-                    .collect();
+                let shapes: Vec<String> =
+                    ops.iter().map(|s| msg::shape(s.unwrap_or(&[]))).collect();
                 return Err(format!(
                     "operands could not be broadcast together with shapes {}",
                     shapes.join(" ")
@@ -183,7 +189,11 @@ fn broadcast_strides(shape: &[usize], strides: &[isize], out: &[usize]) -> Vec<i
 pub(crate) enum Row<'a, T> {
     Const(T),
     Slice(&'a [T]),
-    Strided { data: &'a [T], off: isize, stride: isize },
+    Strided {
+        data: &'a [T],
+        off: isize,
+        stride: isize,
+    },
 }
 
 impl<T: Copy> Row<'_, T> {
@@ -254,11 +264,7 @@ impl<'a, T: Element> Prepared<'a, T> {
                 } else if stride == 1 {
                     Row::Slice(&data[off as usize..off as usize + n])
                 } else {
-                    Row::Strided {
-                        data,
-                        off,
-                        stride,
-                    }
+                    Row::Strided { data, off, stride }
                 }
             }
         }
@@ -474,9 +480,7 @@ fn arg_shape<'a, T>(a: &Arg<'a, T>) -> Option<&'a [usize]> {
 
 /// Runs a kernel whose element function may fail: `f` reports failures through the
 /// `&mut Option<String>` it is given (the first one, in C order, wins).
-fn fallible(
-    run: impl FnOnce(&mut Option<String>) -> Fallible<Array>,
-) -> Fallible<Array> {
+fn fallible(run: impl FnOnce(&mut Option<String>) -> Fallible<Array>) -> Fallible<Array> {
     let mut err = None;
     let out = run(&mut err)?;
     match err {
@@ -728,11 +732,12 @@ mod tests {
         let b = arr(&[10.0, 20.0], &[2]);
         let r = binary(BinOp::Add, Operand::Array(&a), Operand::Array(&b)).unwrap();
         assert_eq!(r.shape(), &[3, 2]);
-        assert_eq!(
-            r.to_vec::<f64>(),
-            vec![11.0, 21.0, 12.0, 22.0, 13.0, 23.0]
+        assert_eq!(r.to_vec::<f64>(), vec![11.0, 21.0, 12.0, 22.0, 13.0, 23.0]);
+        let e = binary(
+            BinOp::Add,
+            Operand::Array(&b),
+            Operand::Array(&arr(&[1.0; 3], &[3])),
         );
-        let e = binary(BinOp::Add, Operand::Array(&b), Operand::Array(&arr(&[1.0; 3], &[3])));
         assert_eq!(
             e.unwrap_err(),
             "operands could not be broadcast together with shapes (2,) (3,)"
@@ -746,7 +751,12 @@ mod tests {
         let col = a.index_axis(1, 0).restrided(vec![3, 1], vec![4, 0]); // a[:, 0:1]
         let r = binary(BinOp::Sub, Operand::Array(&rev), Operand::Array(&col)).unwrap();
         assert_eq!(r.to_vec::<i64>(), vec![3, 1, 3, 1, 3, 1]);
-        let s = binary(BinOp::Mul, Operand::Scalar(Scalar::I64(2)), Operand::Array(&rev)).unwrap();
+        let s = binary(
+            BinOp::Mul,
+            Operand::Scalar(Scalar::I64(2)),
+            Operand::Array(&rev),
+        )
+        .unwrap();
         assert_eq!(s.to_vec::<i64>(), vec![6, 2, 14, 10, 22, 18]);
     }
 
@@ -756,7 +766,11 @@ mod tests {
         let b = Array::from_vec(vec![1i64, 0, 3], &[3]);
         let r = binary(BinOp::FloorDiv, Operand::Array(&a), Operand::Array(&b));
         assert_eq!(r.unwrap_err(), msg::INT_DIV_ZERO);
-        let r = binary(BinOp::Mod, Operand::Array(&a), Operand::Scalar(Scalar::I64(-2)));
+        let r = binary(
+            BinOp::Mod,
+            Operand::Array(&a),
+            Operand::Scalar(Scalar::I64(-2)),
+        );
         assert_eq!(r.unwrap().to_vec::<i64>(), vec![-1, 0, -1]);
     }
 
@@ -767,7 +781,12 @@ mod tests {
         assert!(e.contains("nan"), "{e}");
         let b = cast_array(&a.slice_axis(0, 0, 1, 2), DType::I32).unwrap();
         assert_eq!(b.to_vec::<i32>(), vec![1, -2]);
-        let c = binary(BinOp::Gt, Operand::Array(&a), Operand::Scalar(Scalar::F64(0.0))).unwrap();
+        let c = binary(
+            BinOp::Gt,
+            Operand::Array(&a),
+            Operand::Scalar(Scalar::F64(0.0)),
+        )
+        .unwrap();
         let w = where_(
             Operand::Array(&c),
             Operand::Array(&a),

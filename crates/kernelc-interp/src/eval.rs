@@ -49,8 +49,7 @@ fn internal(what: &str, span: Span) -> RuntimeError {
 
 /// The dtype of an expression's type (`None` for tuples, strings, None).
 fn dtype_of(e: &Expr) -> Result<DType, RuntimeError> {
-    e.ty
-        .dtype()
+    e.ty.dtype()
         .ok_or_else(|| internal("expression without an element type", e.span))
 }
 
@@ -103,9 +102,7 @@ impl<'p> Interpreter<'p> {
                 let to = dtype_of(e)?;
                 match self.eval(f, x)? {
                     Value::Scalar(s) => cast_scalar(s, to).at(e.span).map(Value::Scalar),
-                    Value::Array(a) => {
-                        elementwise::cast_array(&a, to).at(e.span).map(Value::Array)
-                    }
+                    Value::Array(a) => elementwise::cast_array(&a, to).at(e.span).map(Value::Array),
                     _ => Err(internal("cast of a non-number", e.span)),
                 }
             }
@@ -212,7 +209,11 @@ impl<'p> Interpreter<'p> {
     }
 
     /// Evaluates a bool scalar.
-    pub(crate) fn eval_bool(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<bool, RuntimeError> {
+    pub(crate) fn eval_bool(
+        &mut self,
+        f: &mut Frame<'p>,
+        e: &'p Expr,
+    ) -> Result<bool, RuntimeError> {
         match self.eval(f, e)? {
             Value::Scalar(s) => Ok(s.truthy()),
             _ => Err(internal("condition is not a scalar", e.span)),
@@ -289,7 +290,12 @@ impl<'p> Interpreter<'p> {
     }
 
     #[inline(never)]
-    fn eval_alloc(&mut self, f: &mut Frame<'p>, a: &'p Alloc, e: &'p Expr) -> Result<Value, RuntimeError> {
+    fn eval_alloc(
+        &mut self,
+        f: &mut Frame<'p>,
+        a: &'p Alloc,
+        e: &'p Expr,
+    ) -> Result<Value, RuntimeError> {
         let dt = dtype_of(e)?;
         let arr = match a {
             Alloc::Zeros { shape } => {
@@ -358,7 +364,12 @@ impl<'p> Interpreter<'p> {
     }
 
     #[inline(never)]
-    fn eval_print(&mut self, f: &mut Frame<'p>, args: &'p [Expr], span: Span) -> Result<Value, RuntimeError> {
+    fn eval_print(
+        &mut self,
+        f: &mut Frame<'p>,
+        args: &'p [Expr],
+        span: Span,
+    ) -> Result<Value, RuntimeError> {
         let mut line = String::new();
         for (k, a) in args.iter().enumerate() {
             let v = self.eval(f, a)?;

@@ -63,11 +63,7 @@ impl<'p> Frame<'p> {
 
     #[cold]
     fn unset(&self, id: usize, span: Span) -> RuntimeError {
-        let name = self
-            .func
-            .locals
-            .get(id)
-            .map_or("?", |l| l.name.as_str());
+        let name = self.func.locals.get(id).map_or("?", |l| l.name.as_str());
         error_at(
             format!("local variable '{name}' referenced before assignment"),
             span,
@@ -176,7 +172,10 @@ impl<'p> Interpreter<'p> {
         span: Span,
     ) -> Result<Value, RuntimeError> {
         let Some(f) = self.program.funcs.get(func) else {
-            return Err(error_at(format!("internal error: no function #{func}"), span));
+            return Err(error_at(
+                format!("internal error: no function #{func}"),
+                span,
+            ));
         };
         if self.depth >= MAX_DEPTH {
             return Err(error_at("maximum recursion depth exceeded", span));
@@ -189,10 +188,6 @@ impl<'p> Interpreter<'p> {
             frame.set(p, a);
         }
         self.depth += 1;
-        if std::env::var("PROBE_STACK").is_ok() && self.depth < 4 {
-            let probe = 0u8;
-            eprintln!("depth {} at {:p}", self.depth, &probe);
-        }
         let r = self.exec_block(&mut frame, &f.body);
         self.depth -= 1;
         Ok(match r? {
@@ -215,6 +210,7 @@ impl<'p> Interpreter<'p> {
         Ok(Flow::Next)
     }
 
+    #[inline(never)]
     fn exec_stmt(&mut self, f: &mut Frame<'p>, s: &'p Stmt) -> Result<Flow, RuntimeError> {
         match &s.kind {
             StmtKind::Assign { local, value } => {
@@ -228,7 +224,11 @@ impl<'p> Interpreter<'p> {
                 value,
             } => self.exec_store(f, array, index, *aug, value, s.span)?,
             StmtKind::If { cond, then, orelse } => {
-                let block = if self.eval_bool(f, cond)? { then } else { orelse };
+                let block = if self.eval_bool(f, cond)? {
+                    then
+                } else {
+                    orelse
+                };
                 return self.exec_block(f, block);
             }
             StmtKind::While { cond, body } => {
@@ -421,7 +421,10 @@ impl<'p> Interpreter<'p> {
         match index::select(target, &items, span)? {
             Selection::Element(off) => {
                 let Value::Scalar(v) = val else {
-                    return Err(error_at("internal error: array stored into an element", span));
+                    return Err(error_at(
+                        "internal error: array stored into an element",
+                        span,
+                    ));
                 };
                 let dt = target.dtype();
                 let new = match aug {
@@ -433,7 +436,9 @@ impl<'p> Interpreter<'p> {
                 .map_err(|m| error_at(m, span))?;
                 target.write_at(off, new);
             }
-            Selection::View(view) => store_region(&view, aug, &val).map_err(|m| error_at(m, span))?,
+            Selection::View(view) => {
+                store_region(&view, aug, &val).map_err(|m| error_at(m, span))?
+            }
         }
         Ok(())
     }

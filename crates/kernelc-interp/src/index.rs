@@ -145,14 +145,19 @@ mod tests {
 
     fn py(len: usize, start: Option<i64>, stop: Option<i64>, step: Option<i64>) -> Vec<usize> {
         let (f, s, n) = slice_range(len, start, stop, step).unwrap();
-        (0..n).map(|k| (f as isize + k as isize * s) as usize).collect()
+        (0..n)
+            .map(|k| (f as isize + k as isize * s) as usize)
+            .collect()
     }
 
     #[test]
     fn slices_clamp_like_python() {
         // list(range(10))[a:b:c] in Python.
         assert_eq!(py(10, Some(1), Some(-1), None), (1..9).collect::<Vec<_>>());
-        assert_eq!(py(10, None, None, Some(-1)), (0..10).rev().collect::<Vec<_>>());
+        assert_eq!(
+            py(10, None, None, Some(-1)),
+            (0..10).rev().collect::<Vec<_>>()
+        );
         assert_eq!(py(10, Some(-3), None, Some(-2)), vec![7, 5, 3, 1]);
         assert_eq!(py(10, Some(8), Some(2), Some(-3)), vec![8, 5]);
         assert_eq!(py(10, Some(100), Some(-100), Some(-4)), vec![9, 5, 1]);
@@ -196,6 +201,9 @@ mod tests {
         assert_eq!(e.message, "index 3 is out of bounds for axis 0 with size 3");
         assert_eq!((e.start, e.end), (5, 6));
         let e = select(&a, &[all, Item::Int(-5, sp())], sp()).unwrap_err();
-        assert_eq!(e.message, "index -5 is out of bounds for axis 1 with size 4");
+        assert_eq!(
+            e.message,
+            "index -5 is out of bounds for axis 1 with size 4"
+        );
     }
 }

@@ -161,7 +161,11 @@ fn fold<T: Num>(l: Line<T>, init: T, f: impl Fn(T, T) -> T) -> T {
 
 fn min_max<T: Num>(l: Line<T>, max: bool) -> Fallible<T> {
     if l.n == 0 {
-        return Err(msg::empty_reduction(if max { "maximum" } else { "minimum" }));
+        return Err(msg::empty_reduction(if max {
+            "maximum"
+        } else {
+            "minimum"
+        }));
     }
     let first = l.get(0);
     let rest = Line {
@@ -200,7 +204,11 @@ fn arg_min_max<T: Num>(l: Line<T>, max: bool) -> Fallible<i64> {
     Ok(at as i64)
 }
 
-fn float_reduce<T: Float + SumFloat>(op: ReduceOp, a: &Array, axis: Option<usize>) -> Fallible<Reduced> {
+fn float_reduce<T: Float + SumFloat>(
+    op: ReduceOp,
+    a: &Array,
+    axis: Option<usize>,
+) -> Fallible<Reduced> {
     match op {
         ReduceOp::Sum => reduce_lines(a, axis, |l: Line<T>| Ok(sum_float(l))),
         ReduceOp::Mean => reduce_lines(a, axis, |l: Line<T>| {
@@ -350,7 +358,10 @@ mod tests {
         );
         // v.max(axis=0).ravel() == np.arange(12, 24)
         let m = array(reduce(ReduceOp::Max, &a, Some(0)).unwrap());
-        assert_eq!(m.to_vec::<f64>(), (12..24).map(|i| i as f64).collect::<Vec<_>>());
+        assert_eq!(
+            m.to_vec::<f64>(),
+            (12..24).map(|i| i as f64).collect::<Vec<_>>()
+        );
         // v.argmin(axis=2) == zeros; v[:, ::-1, :].argmax(axis=1) == zeros((2, 4))
         let am = array(reduce(ReduceOp::ArgMin, &a, Some(2)).unwrap());
         assert_eq!(am.to_vec::<i64>(), vec![0; 6]);
@@ -388,8 +399,14 @@ mod tests {
         let mean = scalar(reduce(ReduceOp::Mean, &empty, None).unwrap());
         assert!(matches!(mean, Scalar::F64(x) if x.is_nan()));
         let b = Array::from_vec(vec![true, false], &[2]);
-        assert_eq!(scalar(reduce(ReduceOp::Any, &b, None).unwrap()), Scalar::Bool(true));
-        assert_eq!(scalar(reduce(ReduceOp::All, &b, None).unwrap()), Scalar::Bool(false));
+        assert_eq!(
+            scalar(reduce(ReduceOp::Any, &b, None).unwrap()),
+            Scalar::Bool(true)
+        );
+        assert_eq!(
+            scalar(reduce(ReduceOp::All, &b, None).unwrap()),
+            Scalar::Bool(false)
+        );
     }
 
     #[test]

@@ -529,8 +529,8 @@ float_math!(f32;
 /// `$clip!(f)` for `(T, T, T) -> T`. Functions that also take ints come from [`Num`].
 macro_rules! math_float_match {
     ($f:expr, $T:ty, $un:ident, $bin:ident, $pred:ident, $clip:ident) => {{
-        use $crate::scalar::{Float, Num};
         use kernelc_sema::tir::MathFn as M;
+        use $crate::scalar::{Float, Num};
         match $f {
             M::Sqrt => $un!(<$T as Float>::sqrt),
             M::Exp => $un!(<$T as Float>::exp),
@@ -577,8 +577,8 @@ pub(crate) use math_float_match;
 /// `$other` runs for the rest.
 macro_rules! math_int_match {
     ($f:expr, $T:ty, $un:ident, $bin:ident, $clip:ident, _ => $other:expr) => {{
-        use $crate::scalar::Num;
         use kernelc_sema::tir::MathFn as M;
+        use $crate::scalar::Num;
         match $f {
             M::Abs => $un!(<$T as Num>::abs),
             M::Sign => $un!(<$T as Num>::sign),
@@ -780,7 +780,10 @@ mod tests {
             binary_scalar(BinOp::Pow, i(2), i(-1)),
             Err(msg::NEG_INT_POWER.to_string())
         );
-        assert_eq!(binary_scalar(BinOp::Add, i(i64::MAX), i(1)), Ok(i(i64::MIN)));
+        assert_eq!(
+            binary_scalar(BinOp::Add, i(i64::MAX), i(1)),
+            Ok(i(i64::MIN))
+        );
         assert_eq!(
             binary_scalar(BinOp::Lt, Scalar::F64(f64::NAN), Scalar::F64(1.0)),
             Ok(Scalar::Bool(false))
@@ -789,12 +792,24 @@ mod tests {
 
     #[test]
     fn casts() {
-        assert_eq!(cast_scalar(Scalar::F64(-2.7), DType::I64), Ok(Scalar::I64(-2)));
+        assert_eq!(
+            cast_scalar(Scalar::F64(-2.7), DType::I64),
+            Ok(Scalar::I64(-2))
+        );
         assert!(cast_scalar(Scalar::F64(f64::NAN), DType::I32).is_err());
         assert!(cast_scalar(Scalar::F64(3e9), DType::I32).is_err());
-        assert_eq!(cast_scalar(Scalar::I64(1 << 32 | 5), DType::I32), Ok(Scalar::I32(5)));
-        assert_eq!(cast_scalar(Scalar::F64(0.5), DType::Bool), Ok(Scalar::Bool(true)));
-        assert_eq!(cast_scalar(Scalar::Bool(true), DType::F32), Ok(Scalar::F32(1.0)));
+        assert_eq!(
+            cast_scalar(Scalar::I64(1 << 32 | 5), DType::I32),
+            Ok(Scalar::I32(5))
+        );
+        assert_eq!(
+            cast_scalar(Scalar::F64(0.5), DType::Bool),
+            Ok(Scalar::Bool(true))
+        );
+        assert_eq!(
+            cast_scalar(Scalar::Bool(true), DType::F32),
+            Ok(Scalar::F32(1.0))
+        );
     }
 
     #[test]

@@ -111,7 +111,10 @@ def main():
     i = 3
     print(a[i])
 "#);
-    assert_eq!(out, "error: index 3 is out of bounds for axis 0 with size 3 @ i\n");
+    assert_eq!(
+        out,
+        "error: index 3 is out of bounds for axis 0 with size 3 @ i\n"
+    );
     let out = run(r#"
 def main():
     x = 0
@@ -132,7 +135,10 @@ def main():
 def main():
     a = zeros(-1)
 "#);
-    assert!(out.starts_with("error: negative dimensions are not allowed"), "{out}");
+    assert!(
+        out.starts_with("error: negative dimensions are not allowed"),
+        "{out}"
+    );
 }
 
 #[test]
@@ -174,32 +180,4 @@ def main():
         out,
         "990\nerror: maximum recursion depth exceeded @ down(n - 1)\n"
     );
-}
-
-#[test]
-#[ignore]
-fn stack_probe() {
-    let mb: usize = std::env::var("PROBE_MB").unwrap().parse().unwrap();
-    {
-        let r = std::thread::Builder::new()
-            .stack_size(mb << 20)
-            .spawn(move || {
-                run(r#"
-def down(n: i64) -> i64:
-    if n == 0:
-        return 0
-    x = 1
-    for i in range(1):
-        if x > 0:
-            x = down(n - 1) + 1
-    return x
-
-def main():
-    print(down(999))
-"#)
-            })
-            .unwrap()
-            .join();
-        eprintln!("{mb} MiB: {:?}", r.is_ok());
-    }
 }

@@ -177,7 +177,11 @@ impl Array {
     /// A new C-contiguous array holding `data` with the given shape (`data.len()` must be
     /// the shape's size).
     pub fn from_vec<T: Element>(data: Vec<T>, shape: &[usize]) -> Array {
-        assert_eq!(checked_size(shape), Some(data.len()), "shape does not fit data");
+        assert_eq!(
+            checked_size(shape),
+            Some(data.len()),
+            "shape does not fit data"
+        );
         let a = Array::zeros(T::DTYPE, shape);
         // SAFETY: `a` is fresh, contiguous, of dtype T and holds exactly data.len() elements.
         unsafe {

@@ -56,7 +56,10 @@ pub mod msg {
             [n] => format!("({n},)"),
             _ => format!(
                 "({})",
-                s.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(",")
+                s.iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
             ),
         }
     }

@@ -260,7 +260,7 @@ pub fn exp_reduce(x: f64) -> (f64, f64) {
 
 /// Splits a positive finite `x` as `2^k * m` with `m` in `[sqrt(1/2), sqrt(2))`.
 /// Subnormals are first multiplied by 2^54 (select). Integer ops:
-/// `ix = bits(x) - 0x3FE6A09E667F3BCD`, `k = (ix >> 52)` (arithmetic), 
+/// `ix = bits(x) - 0x3FE6A09E667F3BCD`, `k = (ix >> 52)` (arithmetic),
 /// `m = from_bits((ix & 0xFFFFFFFFFFFFF) + 0x3FE6A09E667F3BCD)`. Returns `(k, m)`.
 #[inline(always)]
 pub fn log_split(x: f64) -> (f64, f64) {
@@ -371,7 +371,11 @@ pub fn log1p_f64(x: f64) -> f64 {
     let (k, m) = log_split(u);
     let (f, hfsq, t) = log_kernel(m);
     let y = k.mul_add(LN2_HI, f - (hfsq - (t + k.mul_add(LN2_LO, c / u))));
-    let y = if x.abs() < 5.551115123125783e-17 { x } else { y };
+    let y = if x.abs() < 5.551115123125783e-17 {
+        x
+    } else {
+        y
+    };
     log_special(u, y)
 }
 
@@ -464,7 +468,7 @@ pub fn rem_pio2_slow(x: f64) -> (f64, f64, f64) {
         }
     };
     let w = [word(2), word(1), word(0)]; // little-endian limbs of the window
-    // p = m * w (256 bits, little-endian limbs)
+                                         // p = m * w (256 bits, little-endian limbs)
     let mut p = [0u64; 4];
     let mut carry: u128 = 0;
     for (i, &wi) in w.iter().enumerate() {
@@ -592,12 +596,12 @@ pub fn tan_f64(x: f64) -> f64 {
 // Inverse trigonometric functions
 // ---------------------------------------------------------------------------------------
 
-/// `atan(a)` for `a >= 0` (or nan). Reduction by selects to `u` in `[-tan(pi/8), tan(pi/8)]`
-/// with one division: `a <= tan(pi/8)`: `u = a`, offset 0; `a > tan(3pi/8)`:
-/// `u = -1/a`, offset pi/2; else `u = (a-1)/(a+1)`, offset pi/4. Result
-/// `off_hi + (u + (u*z*P(z) + off_lo))`, `z = u^2`, [`ATAN_P`].
+/// `atan(a)` for `a >= 0` (or nan) as an unevaluated sum `off_hi + rest`. Reduction by
+/// selects to `u` in `[-tan(pi/8), tan(pi/8)]` with one division: `a <= tan(pi/8)`:
+/// `u = a`, offset 0; `a > tan(3pi/8)`: `u = -1/a`, offset pi/2; else `u = (a-1)/(a+1)`,
+/// offset pi/4. `rest = u + fma(u*z, P(z), off_lo)`, `z = u^2`, [`ATAN_P`].
 #[inline(always)]
-pub fn atan_pos(a: f64) -> f64 {
+pub fn atan_parts(a: f64) -> (f64, f64) {
     let r1 = a <= TAN_PI_8;
     let r3 = a > TAN_3PI_8;
     let num = if r1 {
@@ -624,7 +628,14 @@ pub fn atan_pos(a: f64) -> f64 {
     let u = num / den;
     let z = u * u;
     let p = (u * z).mul_add(horner(z, &ATAN_P), ol);
-    oh + (u + p)
+    (oh, u + p)
+}
+
+/// `atan(a)` for `a >= 0`: `off_hi + rest` from [`atan_parts`].
+#[inline(always)]
+pub fn atan_pos(a: f64) -> f64 {
+    let (oh, rest) = atan_parts(a);
+    oh + rest
 }
 
 /// Arctangent: `copysign(atan_pos(|x|), x)`.
@@ -633,16 +644,20 @@ pub fn arctan_f64(x: f64) -> f64 {
     atan_pos(x.abs()).copysign(x)
 }
 
-/// `atan2(y, x)` with C99 special cases. `z = atan_pos(|y|/|x|)`; if `x` has its sign bit
-/// set, `z = PI_HI - (z - PI_LO)`; `y == 0` (x not nan) gives 0 or pi, both infinite gives
+/// `atan2(y, x)` with C99 special cases. `(oh, rest) = atan_parts(|y|/|x|)`,
+/// `z = oh + rest`, or `(PI_HI - oh) + (PI_LO - rest)` if `x` has its sign bit set; `y == 0` (x not nan) gives 0 or pi, both infinite gives
 /// pi/4 or 3pi/4; the result gets the sign of `y`.
 #[inline]
 pub fn arctan2_f64(y: f64, x: f64) -> f64 {
     let ax = x.abs();
     let ay = y.abs();
     let xneg = x.is_sign_negative();
-    let z = atan_pos(ay / ax);
-    let z = if xneg { PI_HI - (z - PI_LO) } else { z };
+    let (oh, rest) = atan_parts(ay / ax);
+    let z = if xneg {
+        (PI_HI - oh) + (PI_LO - rest)
+    } else {
+        oh + rest
+    };
     let z = if ay == 0.0 && !x.is_nan() {
         if xneg {
             PI_HI
@@ -915,7 +930,11 @@ pub fn pow_f64(x: f64, y: f64) -> f64 {
     };
     let yr = if ax == 1.0 { 1.0 } else { yr };
     let r = if ay == f64::INFINITY { yr } else { r };
-    let r = if x.is_nan() || y.is_nan() { f64::NAN } else { r };
+    let r = if x.is_nan() || y.is_nan() {
+        f64::NAN
+    } else {
+        r
+    };
     let r = if y == 0.0 { 1.0 } else { r };
     if x == 1.0 {
         1.0
@@ -1086,7 +1105,7 @@ fn fmod_slow(x: f64, y: f64) -> f64 {
 pub fn fmod_f64(x: f64, y: f64) -> f64 {
     let ax = x.abs();
     let ay = y.abs();
-    if !(ax < f64::INFINITY) || y.is_nan() || y == 0.0 {
+    if !x.is_finite() || y.is_nan() || y == 0.0 {
         return f64::NAN;
     }
     if ay == f64::INFINITY {

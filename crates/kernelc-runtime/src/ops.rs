@@ -36,7 +36,11 @@ pub fn floordiv_i64(a: i64, b: i64) -> Option<i64> {
     let r = a.wrapping_rem(b);
     // Truncated quotient is one too big when the remainder is non-zero and the signs of
     // remainder and divisor differ.
-    Some(if r != 0 && ((r < 0) != (b < 0)) { q.wrapping_sub(1) } else { q })
+    Some(if r != 0 && ((r < 0) != (b < 0)) {
+        q.wrapping_sub(1)
+    } else {
+        q
+    })
 }
 
 /// Python modulo `a % b` on i64 (result has the sign of `b`). `None` when `b == 0`;
@@ -47,7 +51,11 @@ pub fn mod_i64(a: i64, b: i64) -> Option<i64> {
         return None;
     }
     let r = a.wrapping_rem(b);
-    Some(if r != 0 && ((r < 0) != (b < 0)) { r.wrapping_add(b) } else { r })
+    Some(if r != 0 && ((r < 0) != (b < 0)) {
+        r.wrapping_add(b)
+    } else {
+        r
+    })
 }
 
 /// Python floor division on i32 (see [`floordiv_i64`]); `i32::MIN // -1` wraps.
@@ -58,7 +66,11 @@ pub fn floordiv_i32(a: i32, b: i32) -> Option<i32> {
     }
     let q = a.wrapping_div(b);
     let r = a.wrapping_rem(b);
-    Some(if r != 0 && ((r < 0) != (b < 0)) { q.wrapping_sub(1) } else { q })
+    Some(if r != 0 && ((r < 0) != (b < 0)) {
+        q.wrapping_sub(1)
+    } else {
+        q
+    })
 }
 
 /// Python modulo on i32 (see [`mod_i64`]).
@@ -68,7 +80,11 @@ pub fn mod_i32(a: i32, b: i32) -> Option<i32> {
         return None;
     }
     let r = a.wrapping_rem(b);
-    Some(if r != 0 && ((r < 0) != (b < 0)) { r.wrapping_add(b) } else { r })
+    Some(if r != 0 && ((r < 0) != (b < 0)) {
+        r.wrapping_add(b)
+    } else {
+        r
+    })
 }
 
 // ---------------------------------------------------------------------------------------
@@ -318,7 +334,7 @@ pub fn shr_i32(a: i32, b: i32) -> i32 {
 pub fn f64_to_i64(x: f64) -> Option<i64> {
     // Both bounds are exact powers of two; comparisons on x itself are equivalent to
     // comparisons on trunc(x) here.
-    if x >= -9_223_372_036_854_775_808.0 && x < 9_223_372_036_854_775_808.0 {
+    if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&x) {
         Some(x as i64)
     } else {
         None

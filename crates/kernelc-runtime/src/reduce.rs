@@ -87,7 +87,9 @@ mod tests {
     fn pairwise_matches_numpy_reference_values() {
         // np.sum of this array is 11357.142857142855 (checked with NumPy 2); a sequential
         // sum gives 11357.14285714286.
-        let v: Vec<f64> = (0..1000).map(|i| ((i * 7919) % 1000) as f64 / 7.0 - 60.0).collect();
+        let v: Vec<f64> = (0..1000)
+            .map(|i| ((i * 7919) % 1000) as f64 / 7.0 - 60.0)
+            .collect();
         assert_eq!(pairwise_sum(v.len(), &|i| v[i]), 11357.142857142855);
         let seq: f64 = v.iter().sum();
         assert_eq!(seq, 11357.14285714286);

@@ -206,7 +206,7 @@ impl Rng {
     /// advances the counter by `out.len()`. Requires `hi > lo`.
     pub fn fill_randint(&mut self, out: &mut [i64], lo: i64, hi: i64) {
         for (i, o) in out.iter_mut().enumerate() {
-            *o = randint_at(self.key, self.counter.wrapping_add(i as u64), lo, hi, );
+            *o = randint_at(self.key, self.counter.wrapping_add(i as u64), lo, hi);
         }
         self.counter = self.counter.wrapping_add(out.len() as u64);
     }

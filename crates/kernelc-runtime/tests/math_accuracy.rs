@@ -16,7 +16,11 @@ use std::collections::BTreeMap;
 /// Distance in units in the last place between two f64 (0 for two nans).
 fn ulp_dist(a: f64, b: f64) -> u64 {
     if a.is_nan() || b.is_nan() {
-        return if a.is_nan() && b.is_nan() { 0 } else { u64::MAX };
+        return if a.is_nan() && b.is_nan() {
+            0
+        } else {
+            u64::MAX
+        };
     }
     let ord = |x: f64| -> i128 {
         let b = x.to_bits();
@@ -32,7 +36,11 @@ fn ulp_dist(a: f64, b: f64) -> u64 {
 /// Distance in ulps between two f32 (0 for two nans).
 fn ulp_dist32(a: f32, b: f32) -> u64 {
     if a.is_nan() || b.is_nan() {
-        return if a.is_nan() && b.is_nan() { 0 } else { u64::MAX };
+        return if a.is_nan() && b.is_nan() {
+            0
+        } else {
+            u64::MAX
+        };
     }
     let ord = |x: f32| -> i64 {
         let b = x.to_bits();
@@ -117,7 +125,11 @@ fn assert_bounds(res: &BTreeMap<String, (u64, usize, String)>) {
             bad.push(format!("{name}: {maxd} ulp > {bound} ({worst})"));
         }
     }
-    assert!(bad.is_empty(), "accuracy bounds exceeded:\n{}", bad.join("\n"));
+    assert!(
+        bad.is_empty(),
+        "accuracy bounds exceeded:\n{}",
+        bad.join("\n")
+    );
 }
 
 #[test]
@@ -275,12 +287,18 @@ fn f32_against_f64_reference() {
         println!("{name:8} f32 max ulp = {maxd}");
     }
     for _ in 0..3000 {
-        let (y, x) = (rng.logmag(-30.0, 30.0) as f32, rng.logmag(-30.0, 30.0) as f32);
+        let (y, x) = (
+            rng.logmag(-30.0, 30.0) as f32,
+            rng.logmag(-30.0, 30.0) as f32,
+        );
         let want = (y as f64).atan2(x as f64) as f32;
         if ulp_dist32(arctan2_f32(y, x), want) > 4 {
             bad.push(format!("arctan2_f32({y:e}, {x:e})"));
         }
-        let (a, b) = (rng.logmag(-149.0, 127.0) as f32, rng.logmag(-149.0, 127.0) as f32);
+        let (a, b) = (
+            rng.logmag(-149.0, 127.0) as f32,
+            rng.logmag(-149.0, 127.0) as f32,
+        );
         let want = (a as f64).hypot(b as f64) as f32;
         if ulp_dist32(hypot_f32(a, b), want) > 4 {
             bad.push(format!("hypot_f32({a:e}, {b:e})"));

@@ -2,6 +2,8 @@
 //! running NumPy (e.g. `np.floor_divide(np.array([...]), np.array([...]))`) and are
 //! hard-coded here.
 
+#![allow(clippy::excessive_precision)]
+
 use kernelc_runtime::ops::*;
 
 fn same(a: f64, b: f64) -> bool {
@@ -131,7 +133,10 @@ fn casts() {
     assert_eq!(f64_to_i64(f64::INFINITY), None);
     assert_eq!(f64_to_i64(9.223372036854775807e18), None); // = 2^63
     assert_eq!(f64_to_i64(-9.223372036854775808e18), Some(i64::MIN));
-    assert_eq!(f64_to_i64(9.223372036854774784e18), Some(9223372036854774784));
+    assert_eq!(
+        f64_to_i64(9.223372036854774784e18),
+        Some(9223372036854774784)
+    );
     assert_eq!(f64_to_i32(2147483647.9), Some(i32::MAX));
     assert_eq!(f64_to_i32(2147483648.0), None);
     assert_eq!(f64_to_i32(-2147483648.9), Some(i32::MIN));

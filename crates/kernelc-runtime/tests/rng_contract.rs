@@ -20,12 +20,19 @@ fn seed_42_values_are_the_contract() {
     );
     let mut r = Rng::seeded(42);
     let u: Vec<f64> = (0..3).map(|_| r.uniform_f64()).collect();
-    assert_eq!(u, [0.6977363416157777, 0.34329192209867343, 0.9557467261317436]);
+    assert_eq!(
+        u,
+        [0.6977363416157777, 0.34329192209867343, 0.9557467261317436]
+    );
     let mut r = Rng::seeded(42);
     let n: Vec<f64> = (0..3).map(|_| r.normal_f64()).collect();
     assert_eq!(
         n,
-        [-0.8557081849034829, -2.4879496392951745, -0.16552685403731882]
+        [
+            -0.8557081849034829,
+            -2.4879496392951745,
+            -0.16552685403731882
+        ]
     );
     assert_eq!(r.counter, 6);
     let mut r = Rng::seeded(42);

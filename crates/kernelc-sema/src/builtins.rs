@@ -14,9 +14,9 @@ use kernelc_syntax::Span;
 const MATH: &[MathFn] = {
     use MathFn::*;
     &[
-        Sqrt, Exp, Expm1, Log, Log1p, Log2, Log10, Sin, Cos, Tan, Arcsin, Arccos, Arctan, Arctan2, Sinh, Cosh, Tanh,
-        Arcsinh, Arccosh, Arctanh, Hypot, Pow, Abs, Floor, Ceil, Trunc, Rint, Sign, Copysign, Minimum, Maximum, Fmod,
-        IsNan, IsInf, IsFinite, Clip,
+        Sqrt, Exp, Expm1, Log, Log1p, Log2, Log10, Sin, Cos, Tan, Arcsin, Arccos, Arctan, Arctan2,
+        Sinh, Cosh, Tanh, Arcsinh, Arccosh, Arctanh, Hypot, Pow, Abs, Floor, Ceil, Trunc, Rint,
+        Sign, Copysign, Minimum, Maximum, Fmod, IsNan, IsInf, IsFinite, Clip,
     ]
 };
 
@@ -59,33 +59,70 @@ pub(crate) fn is_builtin(n: &str) -> bool {
         || DType::from_name(n).is_some()
         || matches!(
             n,
-            "where" | "dot" | "len" | "zeros" | "ones" | "empty" | "full" | "arange" | "linspace" | "zeros_like"
-                | "empty_like" | "ones_like" | "full_like" | "seed" | "random" | "normal" | "randint" | "print"
-                | "range" | "prange"
+            "where"
+                | "dot"
+                | "len"
+                | "zeros"
+                | "ones"
+                | "empty"
+                | "full"
+                | "arange"
+                | "linspace"
+                | "zeros_like"
+                | "empty_like"
+                | "ones_like"
+                | "full_like"
+                | "seed"
+                | "random"
+                | "normal"
+                | "randint"
+                | "print"
+                | "range"
+                | "prange"
         )
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
-    pub(crate) fn call(&mut self, func: &'a ast::Expr, args: &'a [ast::Expr], kwargs: &'a [ast::Keyword], span: Span) -> Option<TE> {
+    pub(crate) fn call(
+        &mut self,
+        func: &'a ast::Expr,
+        args: &'a [ast::Expr],
+        kwargs: &'a [ast::Keyword],
+        span: Span,
+    ) -> Option<TE> {
         match &func.kind {
-            A::Name(n) if self.names.contains_key(n) => self.fail(func.span, format!("'{n}' is a variable, not a function")),
+            A::Name(n) if self.names.contains_key(n) => {
+                self.fail(func.span, format!("'{n}' is a variable, not a function"))
+            }
             A::Name(n) if self.cx.funcs.contains_key(n.as_str()) => {
                 if let Some(k) = kwargs.first() {
-                    return self.fail(k.name.span, format!("{n}() is called with keyword arguments; pass them by position"));
+                    return self.fail(
+                        k.name.span,
+                        format!("{n}() is called with keyword arguments; pass them by position"),
+                    );
                 }
                 let mut lowered = Vec::new();
                 for a in args {
                     lowered.push(self.expr(a));
                 }
                 let lowered: Option<Vec<TE>> = lowered.into_iter().collect();
-                let name: &str = self.cx.funcs.get_key_value(n.as_str()).map(|(k, _)| *k).expect("present");
+                let name: &str = self
+                    .cx
+                    .funcs
+                    .get_key_value(n.as_str())
+                    .map(|(k, _)| *k)
+                    .expect("present");
                 self.call_user(name, lowered?, span)
             }
             A::Name(n) => self.builtin(n, None, args, kwargs, span, func.span),
-            A::Attribute(base, attr) if is_module_path(base) => self.builtin(&attr.name, None, args, kwargs, span, func.span),
+            A::Attribute(base, attr) if is_module_path(base) => {
+                self.builtin(&attr.name, None, args, kwargs, span, func.span)
+            }
             A::Attribute(base, attr) => {
                 // a.sum(axis=0) and friends
-                if reduce_op(&attr.name).is_some() || matches!(attr.name.as_str(), "astype" | "copy") {
+                if reduce_op(&attr.name).is_some()
+                    || matches!(attr.name.as_str(), "astype" | "copy")
+                {
                     let this = self.expr(base)?;
                     self.builtin(&attr.name, Some(this), args, kwargs, span, attr.span)
                 } else {
@@ -114,21 +151,59 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     fn arity(&mut self, name: &str, n: usize, lo: usize, hi: usize, span: Span) -> Option<()> {
         if n < lo || n > hi {
-            let want = if lo == hi { format!("{lo}") } else { format!("{lo} to {hi}") };
-            return self.fail(span, format!("{name}() takes {want} argument{} but {n} were given", if hi == 1 { "" } else { "s" }));
+            let want = if lo == hi {
+                format!("{lo}")
+            } else {
+                format!("{lo} to {hi}")
+            };
+            return self.fail(
+                span,
+                format!(
+                    "{name}() takes {want} argument{} but {n} were given",
+                    if hi == 1 { "" } else { "s" }
+                ),
+            );
         }
         Some(())
     }
 
-    fn builtin(&mut self, name: &str, this: Option<TE>, args: &'a [ast::Expr], kwargs: &'a [ast::Keyword], span: Span, name_span: Span) -> Option<TE> {
+    fn builtin(
+        &mut self,
+        name: &str,
+        this: Option<TE>,
+        args: &'a [ast::Expr],
+        kwargs: &'a [ast::Keyword],
+        span: Span,
+        name_span: Span,
+    ) -> Option<TE> {
         // keyword arguments: axis= for reductions, dtype= for constructors
         let mut axis_kw = None;
         let mut dtype_kw = None;
         for k in kwargs {
             match k.name.name.as_str() {
                 "axis" if reduce_op(name).is_some() => axis_kw = Some(&k.value),
-                "dtype" if matches!(name, "zeros" | "ones" | "empty" | "full" | "arange" | "zeros_like" | "empty_like" | "ones_like" | "full_like") => dtype_kw = Some(&k.value),
-                other => return self.fail(k.name.span, format!("{name}() got an unexpected keyword argument '{other}'")),
+                "dtype"
+                    if matches!(
+                        name,
+                        "zeros"
+                            | "ones"
+                            | "empty"
+                            | "full"
+                            | "arange"
+                            | "zeros_like"
+                            | "empty_like"
+                            | "ones_like"
+                            | "full_like"
+                    ) =>
+                {
+                    dtype_kw = Some(&k.value)
+                }
+                other => {
+                    return self.fail(
+                        k.name.span,
+                        format!("{name}() got an unexpected keyword argument '{other}'"),
+                    )
+                }
             }
         }
         if name == "print" {
@@ -138,42 +213,79 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     return self.fail(a.e.span, "this has no value to print");
                 }
             }
-            return Some(TE::strong(Expr { kind: ExprKind::Print(args.into_iter().map(|a| a.e).collect()), ty: Type::None, span }));
+            return Some(TE::strong(Expr {
+                kind: ExprKind::Print(args.into_iter().map(|a| a.e).collect()),
+                ty: Type::None,
+                span,
+            }));
         }
         if matches!(name, "range" | "prange") {
-            return self.fail(span, format!("{name}() can only be used as the iterable of a for loop"));
+            return self.fail(
+                span,
+                format!("{name}() can only be used as the iterable of a for loop"),
+            );
         }
         if let Some(d) = DType::from_name(name) {
             let a = self.lower_args(this, args)?;
             self.arity(name, a.len(), 1, 1, span)?;
             let x = a.into_iter().next()?;
             if x.ty().dtype().is_none() {
-                return self.fail(x.e.span, format!("cannot convert a {} to {d}", x.ty()));
+                return self.fail(
+                    x.e.span,
+                    format!("cannot convert a value of type {} to {d}", x.ty()),
+                );
             }
             let weak = x.weak;
-            return Some(TE { e: cast(x.e, d), weak: weak && false });
+            return Some(TE {
+                e: cast(x.e, d),
+                weak: weak && false,
+            });
         }
         if name == "astype" {
-            let Some(this) = this else { return self.fail(span, "astype is an array method") };
-            let [d] = args else { return self.fail(span, "astype() takes one type argument") };
-            let Ok(Type::Scalar(d)) = parse_annotation(d) else { return self.fail(d.span, "astype() needs an element type such as f32") };
+            let Some(this) = this else {
+                return self.fail(span, "astype is an array method");
+            };
+            let [d] = args else {
+                return self.fail(span, "astype() takes one type argument");
+            };
+            let Ok(Type::Scalar(d)) = parse_annotation(d) else {
+                return self.fail(d.span, "astype() needs an element type such as f32");
+            };
             return Some(TE::strong(cast(this.e, d)));
         }
         if name == "copy" {
-            let Some(this) = this else { return self.fail(span, "copy is an array method") };
+            let Some(this) = this else {
+                return self.fail(span, "copy is an array method");
+            };
             let d = this.ty().dtype()?;
             // a.copy() == a + zeros: expressed as a cast-free element-wise identity through where.
             let t = this.ty();
-            let cond = Expr { kind: ExprKind::Const(Scalar::Bool(true)), ty: Type::Scalar(DType::Bool), span };
-            let zero = Expr { kind: ExprKind::Const(Scalar::zero(d)), ty: Type::Scalar(d), span };
-            return Some(TE::strong(Expr { kind: ExprKind::Where(Box::new(cond), Box::new(this.e), Box::new(zero)), ty: t, span }));
+            let cond = Expr {
+                kind: ExprKind::Const(Scalar::Bool(true)),
+                ty: Type::Scalar(DType::Bool),
+                span,
+            };
+            let zero = Expr {
+                kind: ExprKind::Const(Scalar::zero(d)),
+                ty: Type::Scalar(d),
+                span,
+            };
+            return Some(TE::strong(Expr {
+                kind: ExprKind::Where(Box::new(cond), Box::new(this.e), Box::new(zero)),
+                ty: t,
+                span,
+            }));
         }
         if let Some(op) = reduce_op(name) {
             let a = self.lower_args(this, args)?;
             // min(a, b) / max(a, b) of two values: element-wise minimum/maximum.
             if matches!(op, ReduceOp::Min | ReduceOp::Max) && a.len() >= 2 {
                 self.arity(name, a.len(), 1, 2, span)?;
-                let f = if op == ReduceOp::Min { MathFn::Minimum } else { MathFn::Maximum };
+                let f = if op == ReduceOp::Min {
+                    MathFn::Minimum
+                } else {
+                    MathFn::Maximum
+                };
                 return self.math(f, a, span);
             }
             self.arity(name, a.len(), 1, 1, span)?;
@@ -204,23 +316,37 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 self.arity(name, a.len(), 1, 1, span)?;
                 let x = a.into_iter().next()?;
                 match x.ty() {
-                    Type::Array(_) => Some(TE::strong(Expr { kind: ExprKind::Dim(Box::new(x.e), 0), ty: i64t, span })),
-                    Type::Tuple(n) => Some(TE::strong(Expr { kind: ExprKind::Const(Scalar::I64(n as i64)), ty: i64t, span })),
-                    t => self.fail(x.e.span, format!("a {t} has no len()")),
+                    Type::Array(_) => Some(TE::strong(Expr {
+                        kind: ExprKind::Dim(Box::new(x.e), 0),
+                        ty: i64t,
+                        span,
+                    })),
+                    Type::Tuple(n) => Some(TE::strong(Expr {
+                        kind: ExprKind::Const(Scalar::I64(n as i64)),
+                        ty: i64t,
+                        span,
+                    })),
+                    t => self.fail(x.e.span, format!("a value of type {t} has no len()")),
                 }
             }
             "where" => {
                 self.arity(name, a.len(), 3, 3, span)?;
                 let mut it = a.into_iter();
                 let (c, x, y) = (it.next()?, it.next()?, it.next()?);
-                let (Some(_), Some(xd), Some(yd)) = (c.ty().dtype(), x.ty().dtype(), y.ty().dtype()) else {
+                let (Some(_), Some(xd), Some(yd)) =
+                    (c.ty().dtype(), x.ty().dtype(), y.ty().dtype())
+                else {
                     return self.fail(span, "where() takes a condition and two values or arrays");
                 };
                 let nd = c.ty().ndim().max(x.ty().ndim()).max(y.ty().ndim());
                 let t = promote(xd, x.weak, yd, y.weak);
                 let weak = x.weak && y.weak && c.weak;
                 let e = Expr {
-                    kind: ExprKind::Where(Box::new(cast(c.e, DType::Bool)), Box::new(cast(x.e, t)), Box::new(cast(y.e, t))),
+                    kind: ExprKind::Where(
+                        Box::new(cast(c.e, DType::Bool)),
+                        Box::new(cast(x.e, t)),
+                        Box::new(cast(y.e, t)),
+                    ),
                     ty: with_rank(t, nd),
                     span,
                 };
@@ -243,28 +369,44 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 self.arity(name, a_len, n, n + 1, span)?;
                 let mut it = a.into_iter();
                 let shape = self.shape_arg(it.next()?)?;
-                let value = if name == "full" { Some(it.next()?) } else { None };
+                let value = if name == "full" {
+                    Some(it.next()?)
+                } else {
+                    None
+                };
                 let dtype = match (args.get(n), dtype_kw) {
                     (Some(_), _) => self.dtype_arg(args.get(n))?,
                     (None, Some(k)) => self.dtype_arg(Some(k))?,
                     (None, None) => match &value {
                         Some(v) => match v.ty() {
                             Type::Scalar(d) => d,
-                            t => return self.fail(v.e.span, format!("full() needs a single fill value, not {t}")),
+                            t => {
+                                return self.fail(
+                                    v.e.span,
+                                    format!("full() needs a single fill value, not {t}"),
+                                )
+                            }
                         },
                         None => DType::F64,
                     },
                 };
                 let ndim = shape_rank(&shape);
                 let alloc = match (name, value) {
-                    ("ones", _) => Alloc::Ones { shape: Box::new(shape) },
+                    ("ones", _) => Alloc::Ones {
+                        shape: Box::new(shape),
+                    },
                     ("full", Some(v)) => {
                         if !matches!(v.ty(), Type::Scalar(_)) {
                             return self.fail(v.e.span, "full() needs a single fill value");
                         }
-                        Alloc::Full { shape: Box::new(shape), value: Box::new(cast(v.e, dtype)) }
+                        Alloc::Full {
+                            shape: Box::new(shape),
+                            value: Box::new(cast(v.e, dtype)),
+                        }
                     }
-                    _ => Alloc::Zeros { shape: Box::new(shape) },
+                    _ => Alloc::Zeros {
+                        shape: Box::new(shape),
+                    },
                 };
                 self.alloc(alloc, dtype, ndim, span)
             }
@@ -274,7 +416,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let mut it = a.into_iter();
                 let like = it.next()?;
                 let Type::Array(at) = like.ty() else {
-                    return self.fail(like.e.span, format!("{name}() needs an array, not {}", like.ty()));
+                    return self.fail(
+                        like.e.span,
+                        format!("{name}() needs an array, not {}", like.ty()),
+                    );
                 };
                 let value = if n == 2 { Some(it.next()?) } else { None };
                 let dtype = match (args.get(n), dtype_kw) {
@@ -282,14 +427,21 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     (None, Some(k)) => self.dtype_arg(Some(k))?,
                     (None, None) => at.dtype,
                 };
-                let shape = Box::new(Expr { kind: ExprKind::Shape(Box::new(like.e)), ty: Type::Tuple(at.ndim), span });
+                let shape = Box::new(Expr {
+                    kind: ExprKind::Shape(Box::new(like.e)),
+                    ty: Type::Tuple(at.ndim),
+                    span,
+                });
                 let alloc = match (name, value) {
                     ("ones_like", _) => Alloc::Ones { shape },
                     ("full_like", Some(v)) => {
                         if !matches!(v.ty(), Type::Scalar(_)) {
                             return self.fail(v.e.span, "full_like() needs a single fill value");
                         }
-                        Alloc::Full { shape, value: Box::new(cast(v.e, dtype)) }
+                        Alloc::Full {
+                            shape,
+                            value: Box::new(cast(v.e, dtype)),
+                        }
                     }
                     _ => Alloc::Zeros { shape },
                 };
@@ -300,8 +452,14 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let mut dt = None;
                 for x in &a {
                     match x.ty() {
-                        Type::Scalar(d) => dt = Some(dt.map_or(crate::types::arith(d), |t| promote(t, false, crate::types::arith(d), false))),
-                        t => return self.fail(x.e.span, format!("arange() takes numbers, not {t}")),
+                        Type::Scalar(d) => {
+                            dt = Some(dt.map_or(crate::types::arith(d), |t| {
+                                promote(t, false, crate::types::arith(d), false)
+                            }))
+                        }
+                        t => {
+                            return self.fail(x.e.span, format!("arange() takes numbers, not {t}"))
+                        }
                     }
                 }
                 let dtype = match dtype_kw {
@@ -309,15 +467,32 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     None => dt?,
                 };
                 // Bounds are computed in f64 (floats) or i64 (ints), then the elements cast.
-                let bt = if dtype.is_float() || dt? .is_float() { DType::F64 } else { DType::I64 };
-                let c = |v: i64| Expr { kind: ExprKind::Const(Scalar::I64(v)), ty: i64t, span };
+                let bt = if dtype.is_float() || dt?.is_float() {
+                    DType::F64
+                } else {
+                    DType::I64
+                };
+                let c = |v: i64| Expr {
+                    kind: ExprKind::Const(Scalar::I64(v)),
+                    ty: i64t,
+                    span,
+                };
                 let mut it = a.into_iter().map(|x| cast(x.e, bt));
                 let (start, stop, step) = match args.len() {
                     1 => (cast(c(0), bt), it.next()?, cast(c(1), bt)),
                     2 => (it.next()?, it.next()?, cast(c(1), bt)),
                     _ => (it.next()?, it.next()?, it.next()?),
                 };
-                self.alloc(Alloc::Arange { start: Box::new(start), stop: Box::new(stop), step: Box::new(step) }, dtype, 1, span)
+                self.alloc(
+                    Alloc::Arange {
+                        start: Box::new(start),
+                        stop: Box::new(stop),
+                        step: Box::new(step),
+                    },
+                    dtype,
+                    1,
+                    span,
+                )
             }
             "linspace" => {
                 self.arity(name, a.len(), 2, 3, span)?;
@@ -325,7 +500,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let (s, e) = (it.next()?, it.next()?);
                 let num = match it.next() {
                     Some(n) => self.int_operand(n, "linspace() num")?,
-                    None => Expr { kind: ExprKind::Const(Scalar::I64(50)), ty: i64t, span },
+                    None => Expr {
+                        kind: ExprKind::Const(Scalar::I64(50)),
+                        ty: i64t,
+                        span,
+                    },
                 };
                 for x in [&s, &e] {
                     if !matches!(x.ty(), Type::Scalar(_)) {
@@ -333,7 +512,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     }
                 }
                 self.alloc(
-                    Alloc::Linspace { start: Box::new(cast(s.e, DType::F64)), stop: Box::new(cast(e.e, DType::F64)), num: Box::new(num) },
+                    Alloc::Linspace {
+                        start: Box::new(cast(s.e, DType::F64)),
+                        stop: Box::new(cast(e.e, DType::F64)),
+                        num: Box::new(num),
+                    },
                     DType::F64,
                     1,
                     span,
@@ -342,7 +525,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
             "seed" => {
                 self.arity(name, a.len(), 1, 1, span)?;
                 let s = self.int_operand(a.into_iter().next()?, "seed()")?;
-                Some(TE::strong(Expr { kind: ExprKind::Seed(Box::new(s)), ty: Type::None, span }))
+                Some(TE::strong(Expr {
+                    kind: ExprKind::Seed(Box::new(s)),
+                    ty: Type::None,
+                    span,
+                }))
             }
             "random" | "normal" | "randint" => {
                 let (dist, rest, dtype) = if name == "randint" {
@@ -350,10 +537,21 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     let mut it = a.into_iter();
                     let lo = self.int_operand(it.next()?, "randint() bounds")?;
                     let hi = self.int_operand(it.next()?, "randint() bounds")?;
-                    (Dist::Randint { lo: Box::new(lo), hi: Box::new(hi) }, it.next(), DType::I64)
+                    (
+                        Dist::Randint {
+                            lo: Box::new(lo),
+                            hi: Box::new(hi),
+                        },
+                        it.next(),
+                        DType::I64,
+                    )
                 } else {
                     self.arity(name, a.len(), 0, 1, span)?;
-                    let d = if name == "random" { Dist::Uniform } else { Dist::Normal };
+                    let d = if name == "random" {
+                        Dist::Uniform
+                    } else {
+                        Dist::Normal
+                    };
                     (d, a.into_iter().next(), DType::F64)
                 };
                 let (shape, ty) = match rest {
@@ -365,7 +563,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     }
                 };
                 let _ = name_span;
-                Some(TE::strong(Expr { kind: ExprKind::Random { dist, shape }, ty, span }))
+                Some(TE::strong(Expr {
+                    kind: ExprKind::Random { dist, shape },
+                    ty,
+                    span,
+                }))
             }
             _ => self.fail(name_span, crate::expr::unknown_name(name)),
         }
@@ -375,7 +577,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if ndim == 0 {
             return self.fail(span, "arrays need at least one dimension");
         }
-        Some(TE::strong(Expr { kind: ExprKind::Alloc(alloc), ty: with_rank(dtype, ndim), span }))
+        Some(TE::strong(Expr {
+            kind: ExprKind::Alloc(alloc),
+            ty: with_rank(dtype, ndim),
+            span,
+        }))
     }
 
     /// A shape argument: an int (1-D) or a tuple of ints, as a `Tuple` expression.
@@ -383,8 +589,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let span = x.e.span;
         match x.ty() {
             Type::Tuple(_) => Some(x.e),
-            Type::Scalar(d) if d.is_int() => Some(Expr { kind: ExprKind::Tuple(vec![cast(x.e, DType::I64)]), ty: Type::Tuple(1), span }),
-            t => self.fail(span, format!("a shape must be an integer or a tuple of integers, not {t}")),
+            Type::Scalar(d) if d.is_int() => Some(Expr {
+                kind: ExprKind::Tuple(vec![cast(x.e, DType::I64)]),
+                ty: Type::Tuple(1),
+                span,
+            }),
+            t => self.fail(
+                span,
+                format!("a shape must be an integer or a tuple of integers, not {t}"),
+            ),
         }
     }
 
@@ -392,7 +605,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let e = e?;
         match parse_annotation(e) {
             Ok(Type::Scalar(d)) => Some(d),
-            _ => self.fail(e.span, "expected an element type (bool, i32, i64, f32 or f64)"),
+            _ => self.fail(
+                e.span,
+                "expected an element type (bool, i32, i64, f32 or f64)",
+            ),
         }
     }
 
@@ -402,7 +618,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let mut nd = 0;
         for a in &args {
             let Some(d) = a.ty().dtype() else {
-                return self.fail(a.e.span, format!("{}() takes numbers or arrays, not {}", f.name(), a.ty()));
+                return self.fail(
+                    a.e.span,
+                    format!("{}() takes numbers or arrays, not {}", f.name(), a.ty()),
+                );
             };
             nd = nd.max(a.ty().ndim());
             t = Some(match t {
@@ -412,15 +631,39 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
         let (t, weak) = t?;
         let keeps_ints = matches!(f, Abs | Sign | Minimum | Maximum | Clip);
-        let ct = if keeps_ints && !t.is_float() { crate::types::arith(t) } else { float_of(t) };
-        let rt = if matches!(f, IsNan | IsInf | IsFinite) { DType::Bool } else { ct };
+        let ct = if keeps_ints && !t.is_float() {
+            crate::types::arith(t)
+        } else {
+            float_of(t)
+        };
+        let rt = if matches!(f, IsNan | IsInf | IsFinite) {
+            DType::Bool
+        } else {
+            ct
+        };
         let args = args.into_iter().map(|a| cast(a.e, ct)).collect();
-        Some(TE { e: Expr { kind: ExprKind::Math(f, args), ty: with_rank(rt, nd), span }, weak })
+        Some(TE {
+            e: Expr {
+                kind: ExprKind::Math(f, args),
+                ty: with_rank(rt, nd),
+                span,
+            },
+            weak,
+        })
     }
 
-    fn reduce(&mut self, op: ReduceOp, x: TE, axis: Option<&'a ast::Expr>, span: Span) -> Option<TE> {
+    fn reduce(
+        &mut self,
+        op: ReduceOp,
+        x: TE,
+        axis: Option<&'a ast::Expr>,
+        span: Span,
+    ) -> Option<TE> {
         let Type::Array(at) = x.ty() else {
-            return self.fail(x.e.span, format!("{}() needs an array, not {}", op.name(), x.ty()));
+            return self.fail(
+                x.e.span,
+                format!("{}() needs an array, not {}", op.name(), x.ty()),
+            );
         };
         let nd = at.ndim as usize;
         let axis = match axis {
@@ -433,7 +676,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 };
                 let kk = if k < 0 { k + nd as i64 } else { k };
                 if kk < 0 || kk >= nd as i64 {
-                    return self.fail(e.span, format!("axis {k} is out of bounds for array of dimension {nd}"));
+                    return self.fail(
+                        e.span,
+                        format!("axis {k} is out of bounds for array of dimension {nd}"),
+                    );
                 }
                 Some(kk as usize)
             }
@@ -452,7 +698,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         let out_rank = if axis.is_some() { nd - 1 } else { 0 };
         Some(TE::strong(Expr {
-            kind: ExprKind::Reduce { op, arg: Box::new(cast(x.e, acc)), axis },
+            kind: ExprKind::Reduce {
+                op,
+                arg: Box::new(cast(x.e, acc)),
+                axis,
+            },
             ty: with_rank(res, out_rank),
             span,
         }))

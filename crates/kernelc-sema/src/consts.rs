@@ -72,8 +72,9 @@ fn binary(op: BinOp, a: Scalar, b: Scalar) -> Result<Scalar, String> {
             BinOp::Div => return Ok(Scalar::F64(x as f64 / y as f64)),
             BinOp::FloorDiv => ops::floordiv_i64(x, y).ok_or("integer division by zero")?,
             BinOp::Mod => ops::mod_i64(x, y).ok_or("integer modulo by zero")?,
-            BinOp::Pow => ops::ipow_i64(x, y)
-                .ok_or("integers to negative integer powers are not allowed")?,
+            BinOp::Pow => {
+                ops::ipow_i64(x, y).ok_or("integers to negative integer powers are not allowed")?
+            }
             _ => return Err(format!("'{}' is not allowed in a constant", op.symbol())),
         }));
     }

@@ -10,7 +10,11 @@ use kernelc_syntax::ast::{self, ExprKind as A};
 use kernelc_syntax::{Diagnostic, Span};
 
 fn konst(s: Scalar, span: Span) -> Expr {
-    Expr { kind: ExprKind::Const(s), ty: Type::Scalar(s.dtype()), span }
+    Expr {
+        kind: ExprKind::Const(s),
+        ty: Type::Scalar(s.dtype()),
+        span,
+    }
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -20,12 +24,25 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let span = e.span;
         match &e.kind {
             A::Int(v) => match i64::try_from(*v) {
-                Ok(v) => Some(TE { e: konst(Scalar::I64(v), span), weak: true }),
+                Ok(v) => Some(TE {
+                    e: konst(Scalar::I64(v), span),
+                    weak: true,
+                }),
                 Err(_) => self.fail(span, "integer literal is too large for i64"),
             },
-            A::Float(v) => Some(TE { e: konst(Scalar::F64(*v), span), weak: true }),
-            A::Bool(b) => Some(TE { e: konst(Scalar::Bool(*b), span), weak: true }),
-            A::Str(s) => Some(TE::strong(Expr { kind: ExprKind::Str(s.clone()), ty: Type::Str, span })),
+            A::Float(v) => Some(TE {
+                e: konst(Scalar::F64(*v), span),
+                weak: true,
+            }),
+            A::Bool(b) => Some(TE {
+                e: konst(Scalar::Bool(*b), span),
+                weak: true,
+            }),
+            A::Str(s) => Some(TE::strong(Expr {
+                kind: ExprKind::Str(s.clone()),
+                ty: Type::Str,
+                span,
+            })),
             A::Name(n) => self.name(n, span),
             A::Unary(op, x) => {
                 let x = self.expr(x)?;
@@ -60,7 +77,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let conv = |x: TE| crate::lower::convert(x.e, ty);
                 Some(TE {
                     e: Expr {
-                        kind: ExprKind::IfExp { cond: Box::new(c), then: Box::new(conv(t)), orelse: Box::new(conv(o)) },
+                        kind: ExprKind::IfExp {
+                            cond: Box::new(c),
+                            then: Box::new(conv(t)),
+                            orelse: Box::new(conv(o)),
+                        },
                         ty,
                         span,
                     },
@@ -76,7 +97,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 }
                 let (index, region) = self.index_items(&b, items, span)?;
                 let d = b.ty().dtype()?;
-                Some(TE::strong(Expr { kind: ExprKind::Index(Box::new(b.e), index), ty: with_rank(d, region), span }))
+                Some(TE::strong(Expr {
+                    kind: ExprKind::Index(Box::new(b.e), index),
+                    ty: with_rank(d, region),
+                    span,
+                }))
             }
             A::Tuple(items) => {
                 let mut out = Vec::new();
@@ -89,7 +114,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 if out.len() > 32 {
                     return self.fail(span, "tuple is too long");
                 }
-                Some(TE::strong(Expr { ty: Type::Tuple(out.len() as u8), kind: ExprKind::Tuple(out), span }))
+                Some(TE::strong(Expr {
+                    ty: Type::Tuple(out.len() as u8),
+                    kind: ExprKind::Tuple(out),
+                    span,
+                }))
             }
             A::Error => None,
         }
@@ -100,10 +129,16 @@ impl<'c, 'a> FnLower<'c, 'a> {
             return self.read_local(id, span);
         }
         if let Some(&v) = self.cx.consts.get(n) {
-            return Some(TE { e: konst(v, span), weak: true });
+            return Some(TE {
+                e: konst(v, span),
+                weak: true,
+            });
         }
         if let Some(v) = builtin_constant(n).filter(|_| n != "e") {
-            return Some(TE { e: konst(v, span), weak: true });
+            return Some(TE {
+                e: konst(v, span),
+                weak: true,
+            });
         }
         if self.cx.funcs.contains_key(n) || crate::builtins::is_builtin(n) {
             return self.fail(span, format!("'{n}' is a function: call it with (...)"));
@@ -122,7 +157,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     fn logical_operand(&mut self, x: TE) -> Option<Expr> {
         if x.ty().is_array() {
-            return self.fail(x.e.span, "'and'/'or'/'not' work on single values; for arrays use & | ~ (element-wise)");
+            return self.fail(
+                x.e.span,
+                "'and'/'or'/'not' work on single values; for arrays use & | ~ (element-wise)",
+            );
         }
         self.truth(x)
     }
@@ -130,11 +168,21 @@ impl<'c, 'a> FnLower<'c, 'a> {
     fn unary(&mut self, op: ast::UnaryOp, x: TE, span: Span) -> Option<TE> {
         let d = match x.ty().dtype() {
             Some(d) => d,
-            None => return self.fail(span, format!("bad operand type for unary {}: {}", op.symbol(), x.ty())),
+            None => {
+                return self.fail(
+                    span,
+                    format!("bad operand type for unary {}: {}", op.symbol(), x.ty()),
+                )
+            }
         };
         let weak = x.weak;
         let (op, e) = match op {
-            ast::UnaryOp::Pos => return Some(TE { e: cast(x.e, arith(d)), weak }),
+            ast::UnaryOp::Pos => {
+                return Some(TE {
+                    e: cast(x.e, arith(d)),
+                    weak,
+                })
+            }
             ast::UnaryOp::Neg => {
                 let e = cast(x.e, arith(d));
                 if let ExprKind::Const(s) = e.kind {
@@ -145,7 +193,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                         Scalar::F32(v) => Scalar::F32(-v),
                         b => b,
                     };
-                    return Some(TE { e: konst(v, span), weak });
+                    return Some(TE {
+                        e: konst(v, span),
+                        weak,
+                    });
                 }
                 (UnOp::Neg, e)
             }
@@ -155,18 +206,36 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             ast::UnaryOp::Invert => {
                 if d.is_float() {
-                    return self.fail(span, format!("'~' needs integers or booleans, not {}", x.ty()));
+                    return self.fail(
+                        span,
+                        format!("'~' needs integers or booleans, not {}", x.ty()),
+                    );
                 }
                 (UnOp::Invert, x.e)
             }
         };
         let ty = e.ty;
-        Some(TE { e: Expr { kind: ExprKind::Unary(op, Box::new(e)), ty, span }, weak })
+        Some(TE {
+            e: Expr {
+                kind: ExprKind::Unary(op, Box::new(e)),
+                ty,
+                span,
+            },
+            weak,
+        })
     }
 
     /// The element type an arithmetic/bitwise operator computes in (comparisons: the
     /// operand type).
-    pub(crate) fn binary_type(&mut self, op: ast::BinOp, a: DType, aw: bool, b: DType, bw: bool, span: Span) -> Option<DType> {
+    pub(crate) fn binary_type(
+        &mut self,
+        op: ast::BinOp,
+        a: DType,
+        aw: bool,
+        b: DType,
+        bw: bool,
+        span: Span,
+    ) -> Option<DType> {
         use ast::BinOp::*;
         let t = promote(a, aw, b, bw);
         Some(match op {
@@ -180,7 +249,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             BitAnd | BitOr | BitXor => {
                 if t.is_float() {
-                    return self.fail(span, format!("'{}' needs integers or booleans, not {t}", op.symbol()));
+                    return self.fail(
+                        span,
+                        format!("'{}' needs integers or booleans, not {t}", op.symbol()),
+                    );
                 }
                 t
             }
@@ -195,7 +267,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     pub(crate) fn binary(&mut self, op: ast::BinOp, a: TE, b: TE, span: Span) -> Option<TE> {
         let (Some(ad), Some(bd)) = (a.ty().dtype(), b.ty().dtype()) else {
-            return self.fail(span, format!("unsupported operand types for {}: {} and {}", op.symbol(), a.ty(), b.ty()));
+            return self.fail(
+                span,
+                format!(
+                    "unsupported operand types for {}: {} and {}",
+                    op.symbol(),
+                    a.ty(),
+                    b.ty()
+                ),
+            );
         };
         let ndim = self.broadcast_rank(&a, &b, span)?;
         let weak = a.weak && b.weak;
@@ -215,7 +295,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
         let ty = with_rank(t, ndim);
         let e = Expr {
-            kind: ExprKind::Binary(crate::lower::binop(op), Box::new(cast(a.e, t)), Box::new(cast(b.e, t))),
+            kind: ExprKind::Binary(
+                crate::lower::binop(op),
+                Box::new(cast(a.e, t)),
+                Box::new(cast(b.e, t)),
+            ),
             ty,
             span,
         };
@@ -224,20 +308,35 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     /// `x ** n` for small integer literals n (repeated multiplication) and `x ** 0.5`
     /// (sqrt), as NumPy does.
-    fn special_power(&mut self, a: &TE, b: &TE, t: DType, ndim: usize, weak: bool, span: Span) -> Option<TE> {
+    fn special_power(
+        &mut self,
+        a: &TE,
+        b: &TE,
+        t: DType,
+        ndim: usize,
+        weak: bool,
+        span: Span,
+    ) -> Option<TE> {
         if !t.is_float() || !b.weak {
             return None;
         }
-        let ExprKind::Const(c) = b.e.kind else { return None };
+        let ExprKind::Const(c) = b.e.kind else {
+            return None;
+        };
         let base = cast(a.e.clone(), t);
         let ty = with_rank(t, ndim);
         let kind = match c {
             Scalar::I64(n @ 0..=4) => ExprKind::PowInt(Box::new(base), n as u32),
             Scalar::F64(h) if h == 0.5 => ExprKind::Math(MathFn::Sqrt, vec![base]),
-            Scalar::F64(n) if (0.0..=4.0).contains(&n) && n.fract() == 0.0 => ExprKind::PowInt(Box::new(base), n as u32),
+            Scalar::F64(n) if (0.0..=4.0).contains(&n) && n.fract() == 0.0 => {
+                ExprKind::PowInt(Box::new(base), n as u32)
+            }
             _ => return None,
         };
-        Some(TE { e: Expr { kind, ty, span }, weak })
+        Some(TE {
+            e: Expr { kind, ty, span },
+            weak,
+        })
     }
 
     /// The rank of an element-wise result (compile error when ranks cannot broadcast: they
@@ -246,7 +345,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
         Some(a.ty().ndim().max(b.ty().ndim()))
     }
 
-    fn compare(&mut self, first: &'a ast::Expr, rest: &'a [(ast::CmpOp, ast::Expr)], span: Span) -> Option<TE> {
+    fn compare(
+        &mut self,
+        first: &'a ast::Expr,
+        rest: &'a [(ast::CmpOp, ast::Expr)],
+        span: Span,
+    ) -> Option<TE> {
         let mut operands = vec![self.expr(first)];
         for (_, e) in rest {
             operands.push(self.expr(e));
@@ -262,7 +366,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let mut prev_span = first.span;
         for ((op, right_ast), right) in rest.iter().zip(it) {
             let (Some(ad), Some(bd)) = (left.ty().dtype(), right.ty().dtype()) else {
-                return self.fail(span, format!("cannot compare {} and {}", left.ty(), right.ty()));
+                return self.fail(
+                    span,
+                    format!("cannot compare {} and {}", left.ty(), right.ty()),
+                );
             };
             let ndim = left.ty().ndim().max(right.ty().ndim());
             let t = promote(ad, left.weak, bd, right.weak);
@@ -275,7 +382,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let r_next = right;
             let cmp_span = prev_span.to(right_ast.span);
             parts.push(Expr {
-                kind: ExprKind::Binary(cmp(*op), Box::new(cast(left.e, t)), Box::new(cast(r_use, t))),
+                kind: ExprKind::Binary(
+                    cmp(*op),
+                    Box::new(cast(left.e, t)),
+                    Box::new(cast(r_use, t)),
+                ),
                 ty: with_rank(DType::Bool, ndim),
                 span: cmp_span,
             });
@@ -285,7 +396,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let mut acc = parts.remove(0);
         for p in parts {
             let s = acc.span.to(p.span);
-            acc = Expr { kind: ExprKind::Logical(LogicalOp::And, Box::new(acc), Box::new(p)), ty: Type::Scalar(DType::Bool), span: s };
+            acc = Expr {
+                kind: ExprKind::Logical(LogicalOp::And, Box::new(acc), Box::new(p)),
+                ty: Type::Scalar(DType::Bool),
+                span: s,
+            };
         }
         acc.span = span;
         Some(TE::strong(acc))
@@ -295,21 +410,49 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if let A::Name(m) = &base.kind {
             if is_module(m) && !self.names.contains_key(m) {
                 if let Some(v) = builtin_constant(&attr.name) {
-                    return Some(TE { e: konst(v, span), weak: true });
+                    return Some(TE {
+                        e: konst(v, span),
+                        weak: true,
+                    });
                 }
-                return self.fail(span, format!("'{m}.{}' is not a value kernelc knows", attr.name));
+                return self.fail(
+                    span,
+                    format!("'{m}.{}' is not a value kernelc knows", attr.name),
+                );
             }
         }
         let b = self.expr(base)?;
         let Type::Array(at) = b.ty() else {
-            return self.fail(attr.span, format!("a {} has no attribute '{}'", b.ty(), attr.name));
+            return self.fail(
+                attr.span,
+                format!(
+                    "a value of type {} has no attribute '{}'",
+                    b.ty(),
+                    attr.name
+                ),
+            );
         };
         let i64t = Type::Scalar(DType::I64);
         let e = match attr.name.as_str() {
-            "shape" => Expr { kind: ExprKind::Shape(Box::new(b.e)), ty: Type::Tuple(at.ndim), span },
-            "size" => Expr { kind: ExprKind::Size(Box::new(b.e)), ty: i64t, span },
+            "shape" => Expr {
+                kind: ExprKind::Shape(Box::new(b.e)),
+                ty: Type::Tuple(at.ndim),
+                span,
+            },
+            "size" => Expr {
+                kind: ExprKind::Size(Box::new(b.e)),
+                ty: i64t,
+                span,
+            },
             "ndim" => konst(Scalar::I64(at.ndim as i64), span),
-            other => return self.fail(attr.span, format!("arrays have no attribute '{other}' (kernelc knows shape, size and ndim)")),
+            other => {
+                return self.fail(
+                    attr.span,
+                    format!(
+                        "arrays have no attribute '{other}' (kernelc knows shape, size and ndim)"
+                    ),
+                )
+            }
         };
         Some(TE::strong(e))
     }
@@ -319,18 +462,30 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let k = match items {
             [ast::IndexItem::Expr(e)] => match self.expr(e).map(|x| x.e.kind) {
                 Some(ExprKind::Const(Scalar::I64(k))) => k,
-                _ => return self.fail(e.span, "a shape can only be indexed with a constant (a.shape[0])"),
+                _ => {
+                    return self.fail(
+                        e.span,
+                        "a shape can only be indexed with a constant (a.shape[0])",
+                    )
+                }
             },
             _ => return self.fail(span, "a shape can only be indexed with one constant"),
         };
         let kk = if k < 0 { k + n as i64 } else { k };
         if kk < 0 || kk >= n as i64 {
-            return self.fail(span, format!("tuple index {k} is out of range for a shape of {n} dimension(s)"));
+            return self.fail(
+                span,
+                format!("tuple index {k} is out of range for a shape of {n} dimension(s)"),
+            );
         }
         let kk = kk as usize;
         let i64t = Type::Scalar(DType::I64);
         let e = match t.e.kind {
-            ExprKind::Shape(arr) => Expr { kind: ExprKind::Dim(arr, kk), ty: i64t, span },
+            ExprKind::Shape(arr) => Expr {
+                kind: ExprKind::Dim(arr, kk),
+                ty: i64t,
+                span,
+            },
             ExprKind::Tuple(mut items) => items.swap_remove(kk),
             _ => return self.fail(span, "only a.shape or a literal tuple can be indexed"),
         };
@@ -339,15 +494,26 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     /// Lowers the items of `array[items]`: returns the index and the rank of the result
     /// (0 for one element).
-    pub(crate) fn index_items(&mut self, array: &TE, items: &'a [ast::IndexItem], span: Span) -> Option<(Vec<Index>, usize)> {
+    pub(crate) fn index_items(
+        &mut self,
+        array: &TE,
+        items: &'a [ast::IndexItem],
+        span: Span,
+    ) -> Option<(Vec<Index>, usize)> {
         let Type::Array(at) = array.ty() else {
-            return self.fail(array.e.span, format!("a {} cannot be indexed", array.ty()));
+            return self.fail(
+                array.e.span,
+                format!("a value of type {} cannot be indexed", array.ty()),
+            );
         };
         let nd = at.ndim as usize;
         if items.len() > nd {
             return self.fail(
                 span,
-                format!("too many indices for array: array is {nd}-dimensional, but {} were indexed", items.len()),
+                format!(
+                    "too many indices for array: array is {nd}-dimensional, but {} were indexed",
+                    items.len()
+                ),
             );
         }
         let mut out = Vec::new();
@@ -359,32 +525,43 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     ints += 1;
                     match self.expr(e) {
                         Some(te) => match te.ty() {
-                            Type::Scalar(d) if d.is_int() => out.push(Index::Int(cast(te.e, DType::I64))),
+                            Type::Scalar(d) if d.is_int() => {
+                                out.push(Index::Int(cast(te.e, DType::I64)))
+                            }
                             Type::Array(_) => {
                                 ok = false;
                                 self.error(Diagnostic::error(e.span, "indexing with an array (fancy indexing) is not supported: use where(...) or a loop"));
                             }
                             t => {
                                 ok = false;
-                                self.error(Diagnostic::error(e.span, format!("array indices must be integers, not {t}")));
+                                self.error(Diagnostic::error(
+                                    e.span,
+                                    format!("array indices must be integers, not {t}"),
+                                ));
                             }
                         },
                         None => ok = false,
                     }
                 }
                 ast::IndexItem::Slice { lo, hi, step, span } => {
-                    let part = |x: &'a Option<ast::Expr>, this: &mut Self| -> Option<Option<Expr>> {
-                        match x {
-                            None => Some(None),
-                            Some(x) => {
-                                let te = this.expr(x)?;
-                                Some(Some(this.int_operand(te, "slice bounds")?))
+                    let part =
+                        |x: &'a Option<ast::Expr>, this: &mut Self| -> Option<Option<Expr>> {
+                            match x {
+                                None => Some(None),
+                                Some(x) => {
+                                    let te = this.expr(x)?;
+                                    Some(Some(this.int_operand(te, "slice bounds")?))
+                                }
                             }
-                        }
-                    };
+                        };
                     let (l, h, s) = (part(lo, self), part(hi, self), part(step, self));
                     match (l, h, s) {
-                        (Some(start), Some(stop), Some(step)) => out.push(Index::Slice { start, stop, step, span: *span }),
+                        (Some(start), Some(stop), Some(step)) => out.push(Index::Slice {
+                            start,
+                            stop,
+                            step,
+                            span: *span,
+                        }),
                         _ => ok = false,
                     }
                 }
@@ -412,7 +589,10 @@ fn cmp(op: ast::CmpOp) -> BinOp {
 fn has_side_effects(e: &Expr) -> bool {
     let mut found = false;
     crate::pretty::walk_expr(e, &mut |x| {
-        if matches!(x.kind, ExprKind::Call(..) | ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Print(_)) {
+        if matches!(
+            x.kind,
+            ExprKind::Call(..) | ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Print(_)
+        ) {
             found = true;
         }
     });
@@ -425,7 +605,8 @@ pub(crate) fn unknown_name(n: &str) -> String {
 
 /// Reports names that resolve to nothing in a function that was not instantiated.
 pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagnostic>) {
-    let mut locals: std::collections::HashSet<String> = def.params.iter().map(|p| p.name.name.clone()).collect();
+    let mut locals: std::collections::HashSet<String> =
+        def.params.iter().map(|p| p.name.name.clone()).collect();
     crate::lower::collect_assigned(&def.body, &mut |n, _| {
         locals.insert(n.to_string());
     });
@@ -467,9 +648,10 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
                 for it in items {
                     match it {
                         ast::IndexItem::Expr(x) => walk(x, f),
-                        ast::IndexItem::Slice { lo, hi, step, .. } => {
-                            [lo, hi, step].into_iter().flatten().for_each(|x| walk(x, f))
-                        }
+                        ast::IndexItem::Slice { lo, hi, step, .. } => [lo, hi, step]
+                            .into_iter()
+                            .flatten()
+                            .for_each(|x| walk(x, f)),
                     }
                 }
             }
@@ -480,7 +662,8 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
     fn stmts<'e>(ss: &'e [ast::Stmt], f: &mut dyn FnMut(&'e ast::Expr)) {
         for s in ss {
             match &s.kind {
-                ast::StmtKind::Assign { target, value, .. } | ast::StmtKind::AugAssign { target, value, .. } => {
+                ast::StmtKind::Assign { target, value, .. }
+                | ast::StmtKind::AugAssign { target, value, .. } => {
                     walk(target, f);
                     walk(value, f)
                 }

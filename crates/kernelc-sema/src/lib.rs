@@ -15,7 +15,7 @@ pub mod tir;
 pub mod types;
 
 use kernelc_syntax::{ast, Diagnostic};
-pub use lower::{compile, compile_expression, check, ExprProgram};
+pub use lower::{check, compile, compile_expression, ExprProgram};
 pub use tir::{Program, Type};
 
 /// Names of a module's functions, in order of definition.

@@ -34,8 +34,15 @@ impl TE {
 /// What a memoised instantiation knows.
 enum Inst {
     /// Being lowered right now (a recursive call reached it).
-    InProgress { id: FuncId, ret: Option<Type> },
-    Done { id: FuncId, ret: Type, ok: bool },
+    InProgress {
+        id: FuncId,
+        ret: Option<Type>,
+    },
+    Done {
+        id: FuncId,
+        ret: Type,
+        ok: bool,
+    },
 }
 
 /// Whole-program state: the module, constants, instantiated functions.
@@ -85,7 +92,12 @@ impl<'a> Ctx<'a> {
 
     /// Instantiates `name` for argument types `args` (memoised) and returns its id and
     /// return type. `None` when it failed (its errors are in `self.diags`).
-    pub fn instantiate(&mut self, name: &str, args: &[Type], call: Span) -> Result<(FuncId, Type), Diagnostic> {
+    pub fn instantiate(
+        &mut self,
+        name: &str,
+        args: &[Type],
+        call: Span,
+    ) -> Result<(FuncId, Type), Diagnostic> {
         let key = (name.to_string(), args.to_vec());
         match self.insts.get(&key) {
             Some(Inst::Done { id, ret, ok }) => {
@@ -112,7 +124,8 @@ impl<'a> Ctx<'a> {
         let id = self.out.len();
         self.out.push(None);
         let ret_ann = def.ret.as_ref().and_then(|r| parse_annotation(r).ok());
-        self.insts.insert(key.clone(), Inst::InProgress { id, ret: ret_ann });
+        self.insts
+            .insert(key.clone(), Inst::InProgress { id, ret: ret_ann });
         let result = instantiate_def(self, def, args);
         let (ret, ok) = match result {
             Ok(func) => {
@@ -138,7 +151,10 @@ impl<'a> Ctx<'a> {
 /// like `float64`, and `[::1]` for contiguous axes).
 pub(crate) fn parse_annotation(e: &ast::Expr) -> Result<Type, Diagnostic> {
     let bad = || {
-        Diagnostic::error(e.span, "this is not a type: write a type such as f64, i32, bool or f64[:, :]")
+        Diagnostic::error(
+            e.span,
+            "this is not a type: write a type such as f64, i32, bool or f64[:, :]",
+        )
     };
     let dtype_of = |e: &ast::Expr| -> Option<DType> {
         match &e.kind {
@@ -155,9 +171,14 @@ pub(crate) fn parse_annotation(e: &ast::Expr) -> Result<Type, Diagnostic> {
     if let ast::ExprKind::Subscript(base, items) = &e.kind {
         let d = dtype_of(base).ok_or_else(bad)?;
         let all_slices = items.iter().all(|i| match i {
-            ast::IndexItem::Slice { lo: None, hi: None, step, .. } => {
-                step.as_ref().is_none_or(|s| matches!(s.kind, ast::ExprKind::Int(1)))
-            }
+            ast::IndexItem::Slice {
+                lo: None,
+                hi: None,
+                step,
+                ..
+            } => step
+                .as_ref()
+                .is_none_or(|s| matches!(s.kind, ast::ExprKind::Int(1))),
             _ => false,
         });
         if all_slices && !items.is_empty() && items.len() <= 32 {
@@ -167,7 +188,11 @@ pub(crate) fn parse_annotation(e: &ast::Expr) -> Result<Type, Diagnostic> {
     Err(bad())
 }
 
-fn instantiate_def<'a>(cx: &mut Ctx<'a>, def: &'a ast::FuncDef, args: &[Type]) -> CompileResult<Func> {
+fn instantiate_def<'a>(
+    cx: &mut Ctx<'a>,
+    def: &'a ast::FuncDef,
+    args: &[Type],
+) -> CompileResult<Func> {
     let mut f = FnLower::new(cx, def, args)?;
     // Inference passes: run the lowering until the local types settle.
     for _ in 0..16 {
@@ -242,11 +267,18 @@ pub(crate) struct FnLower<'c, 'a> {
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
-    fn new(cx: &'c mut Ctx<'a>, def: &'a ast::FuncDef, args: &[Type]) -> CompileResult<FnLower<'c, 'a>> {
+    fn new(
+        cx: &'c mut Ctx<'a>,
+        def: &'a ast::FuncDef,
+        args: &[Type],
+    ) -> CompileResult<FnLower<'c, 'a>> {
         let mut diags = Vec::new();
         if args.len() != def.params.len() {
             // Checked by the caller; defensive.
-            return Err(vec![Diagnostic::error(def.name.span, "wrong number of arguments")]);
+            return Err(vec![Diagnostic::error(
+                def.name.span,
+                "wrong number of arguments",
+            )]);
         }
         let mut f = FnLower {
             cx,
@@ -264,7 +296,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         for (p, &t) in def.params.iter().zip(args) {
             if f.names.contains_key(&p.name.name) {
-                diags.push(Diagnostic::error(p.name.span, format!("duplicate parameter '{}'", p.name.name)));
+                diags.push(Diagnostic::error(
+                    p.name.span,
+                    format!("duplicate parameter '{}'", p.name.name),
+                ));
             }
             let id = f.locals.len();
             f.names.insert(p.name.name.clone(), id);
@@ -364,7 +399,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
             };
             let e = match (at, want) {
                 (Type::Str, _) | (Type::None, _) => {
-                    return self.fail(a.e.span, format!("argument {} of {name}() has no value a kernel can take", i + 1))
+                    return self.fail(
+                        a.e.span,
+                        format!(
+                            "argument {} of {name}() has no value a kernel can take",
+                            i + 1
+                        ),
+                    )
                 }
                 (x, y) if x == y => a.e,
                 (Type::Scalar(x), Type::Scalar(y)) if a.weak || widens_to(x, y) => cast(a.e, y),
@@ -379,7 +420,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
             exprs.push(e);
         }
         match self.cx.instantiate(name, &sig, span) {
-            Ok((id, ret)) => Some(TE::strong(Expr { kind: ExprKind::Call(id, exprs), ty: ret, span })),
+            Ok((id, ret)) => Some(TE::strong(Expr {
+                kind: ExprKind::Call(id, exprs),
+                ty: ret,
+                span,
+            })),
             Err(d) => {
                 // An empty message means the callee's own errors were already reported.
                 if !d.message.is_empty() {
@@ -398,7 +443,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             return self.fail(value.e.span, "strings can only be printed");
         }
         if matches!(vt, Type::None) {
-            return self.fail(value.e.span, "this expression has no value (the function returns nothing)");
+            return self.fail(
+                value.e.span,
+                "this expression has no value (the function returns nothing)",
+            );
         }
         let info = &self.locals[id];
         let cur = info.ty;
@@ -413,7 +461,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     let _ = v;
                     Some(Type::Scalar(c))
                 }
-                Type::Scalar(v) if value.weak => Some(Type::Scalar(if widens_to(v, c) || v.is_int() == c.is_int() || c.is_float() { c } else { join(c, v) })),
+                Type::Scalar(v) if value.weak => Some(Type::Scalar(
+                    if widens_to(v, c) || v.is_int() == c.is_int() || c.is_float() {
+                        c
+                    } else {
+                        join(c, v)
+                    },
+                )),
                 Type::Scalar(v) => Some(Type::Scalar(join(c, v))),
                 _ => None,
             },
@@ -425,7 +479,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             self.error(
                 Diagnostic::error(
                     span,
-                    format!("variable '{name}' is assigned a {vt} here, but it holds a {cur} elsewhere: a variable keeps one type"),
+                    format!("variable '{name}' gets type {vt} here but type {cur} elsewhere: a variable keeps one type"),
                 )
                 .with_label(first, format!("'{name}' gets type {cur} here")),
             );
@@ -507,8 +561,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
             S::Break | S::Continue => {
                 match self.loops.last() {
                     None => {
-                        let w = if matches!(s.kind, S::Break) { "break" } else { "continue" };
-                        return self.error(Diagnostic::error(span, format!("'{w}' outside a loop")));
+                        let w = if matches!(s.kind, S::Break) {
+                            "break"
+                        } else {
+                            "continue"
+                        };
+                        return self
+                            .error(Diagnostic::error(span, format!("'{w}' outside a loop")));
                     }
                     Some(true) if matches!(s.kind, S::Break) => {
                         return self.error(Diagnostic::error(span, "'break' is not allowed directly inside a prange loop: its iterations run in parallel"));
@@ -537,7 +596,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
     /// `x: f64 = ...` fixes the type of `x`.
     fn declare(&mut self, target: &ast::Expr, ann: &ast::Expr) {
         let ast::ExprKind::Name(name) = &target.kind else {
-            return self.error(Diagnostic::error(target.span, "only a plain variable can have a type annotation"));
+            return self.error(Diagnostic::error(
+                target.span,
+                "only a plain variable can have a type annotation",
+            ));
         };
         let t = match parse_annotation(ann) {
             Ok(t) => t,
@@ -548,8 +610,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if info.fixed && info.ty != Some(t) {
             let first = info.ty_span;
             return self.error(
-                Diagnostic::error(ann.span, format!("'{name}' is declared again with another type"))
-                    .with_label(first, "first declared here"),
+                Diagnostic::error(
+                    ann.span,
+                    format!("'{name}' is declared again with another type"),
+                )
+                .with_label(first, "first declared here"),
             );
         }
         if info.ty != Some(t) {
@@ -560,7 +625,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
         info.ty_span = ann.span;
     }
 
-    fn assign(&mut self, target: &'a ast::Expr, value: &'a ast::Expr, span: Span) -> Option<StmtKind> {
+    fn assign(
+        &mut self,
+        target: &'a ast::Expr,
+        value: &'a ast::Expr,
+        span: Span,
+    ) -> Option<StmtKind> {
         match &target.kind {
             ast::ExprKind::Name(name) => {
                 let id = self.names[name.as_str()];
@@ -592,7 +662,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             Type::Scalar(_) => Some(cast(v.e, dtype)),
             Type::Array(a) if region == 0 => self.fail(
                 v.e.span,
-                format!("cannot store an array ({}) into a single element", Type::Array(a)),
+                format!(
+                    "cannot store an array ({}) into a single element",
+                    Type::Array(a)
+                ),
             ),
             Type::Array(a) if a.ndim as usize > region => self.fail(
                 span,
@@ -606,7 +679,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
-    fn aug_assign(&mut self, target: &'a ast::Expr, op: ast::BinOp, value: &'a ast::Expr, span: Span) -> Option<StmtKind> {
+    fn aug_assign(
+        &mut self,
+        target: &'a ast::Expr,
+        op: ast::BinOp,
+        value: &'a ast::Expr,
+        span: Span,
+    ) -> Option<StmtKind> {
         match &target.kind {
             ast::ExprKind::Name(name) => {
                 let id = self.names[name.as_str()];
@@ -647,9 +726,17 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 }
                 let value = self.elementwise_operand(v, ty)?;
                 if value.ty.ndim() > region {
-                    return self.fail(span, "the right side has more dimensions than the updated region");
+                    return self.fail(
+                        span,
+                        "the right side has more dimensions than the updated region",
+                    );
                 }
-                Some(StmtKind::Store { array: array.e, index, aug: Some(AugOp { op: binop(op), ty }), value })
+                Some(StmtKind::Store {
+                    array: array.e,
+                    index,
+                    aug: Some(AugOp { op: binop(op), ty }),
+                    value,
+                })
             }
             _ => self.fail(target.span, "cannot update this expression in place"),
         }
@@ -657,18 +744,29 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     /// The type an `op=` on array elements of type `dtype` computes in.
     fn aug_type(&mut self, dtype: DType, op: ast::BinOp, v: &TE, span: Span) -> Option<DType> {
-        let vd = v.ty().dtype().or_else(|| self.fail(v.e.span, "this value cannot be combined with array elements"))?;
+        let vd = v.ty().dtype().or_else(|| {
+            self.fail(
+                v.e.span,
+                "this value cannot be combined with array elements",
+            )
+        })?;
         self.binary_type(op, dtype, false, vd, v.weak, span)
     }
 
     /// NumPy refuses in-place updates of a region whose result kind does not fit the
     /// array (`a += 1.5` on an int array); a single element converts (`a[i] += 1.5`).
-    fn check_in_place(&mut self, dtype: DType, ty: DType, op: ast::BinOp, span: Span) -> Option<()> {
+    fn check_in_place(
+        &mut self,
+        dtype: DType,
+        ty: DType,
+        op: ast::BinOp,
+        span: Span,
+    ) -> Option<()> {
         if ty.is_float() && !dtype.is_float() || (ty != DType::Bool && dtype == DType::Bool) {
             return self.fail(
                 span,
                 format!(
-                    "cannot update a {dtype} array in place with '{}=': the result is {ty}; write a = a {} ... to make a new array",
+                    "cannot update an array of {dtype} in place with '{}=': the result is {ty}; write a = a {} ... to make a new array",
                     op.symbol(),
                     op.symbol()
                 ),
@@ -681,7 +779,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
     fn elementwise_operand(&mut self, v: TE, ty: DType) -> Option<Expr> {
         match v.ty() {
             Type::Scalar(_) | Type::Array(_) => Some(cast(v.e, ty)),
-            _ => self.fail(v.e.span, "this value cannot be combined with array elements"),
+            _ => self.fail(
+                v.e.span,
+                "this value cannot be combined with array elements",
+            ),
         }
     }
 
@@ -695,20 +796,32 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     Some(StmtKind::Return(None))
                 }
                 Some((Type::None, _)) => Some(StmtKind::Return(None)),
-                Some((t, _)) => self.fail(span, format!("this function returns a {t} elsewhere, so 'return' needs a value")),
+                Some((t, _)) => self.fail(
+                    span,
+                    format!("this function returns {t} elsewhere, so 'return' needs a value"),
+                ),
             };
         };
         let v = self.expr(value)?;
         let vt = v.ty();
         if matches!(vt, Type::Str | Type::None) {
-            return self.fail(value.span, "a function can return numbers and arrays, not this");
+            return self.fail(
+                value.span,
+                "a function can return numbers and arrays, not this",
+            );
         }
         let new = match self.ret {
             None => Some(vt),
             Some((t, _)) if t == vt => Some(t),
             Some((Type::Scalar(c), fixed)) => match vt {
                 Type::Scalar(_) if fixed => Some(Type::Scalar(c)),
-                Type::Scalar(d) if v.weak => Some(Type::Scalar(if widens_to(d, c) || c.is_float() { c } else { join(c, d) })),
+                Type::Scalar(d) if v.weak => {
+                    Some(Type::Scalar(if widens_to(d, c) || c.is_float() {
+                        c
+                    } else {
+                        join(c, d)
+                    }))
+                }
                 Type::Scalar(d) => Some(Type::Scalar(join(c, d))),
                 _ => None,
             },
@@ -718,8 +831,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let (t, _) = self.ret.expect("set");
             let prev = self.ret_span;
             self.error(
-                Diagnostic::error(value.span, format!("this returns a {vt}, but the function returns a {t} elsewhere"))
-                    .with_label(prev, format!("returns {t} here")),
+                Diagnostic::error(
+                    value.span,
+                    format!("this returns {vt}, but the function returns {t} elsewhere"),
+                )
+                .with_label(prev, format!("returns {t} here")),
             );
             return None;
         };
@@ -739,7 +855,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let span = self.def.name.span;
                 self.error(Diagnostic::error(
                     span,
-                    format!("'{}' returns a {t} on some paths but can reach its end without a return", self.def.name.name),
+                    format!(
+                        "'{}' returns {t} on some paths but can reach its end without a return",
+                        self.def.name.name
+                    ),
                 ));
             }
         }
@@ -755,18 +874,29 @@ impl<'c, 'a> FnLower<'c, 'a> {
         match te.ty() {
             Type::Scalar(DType::Bool) => Some(te.e),
             Type::Scalar(_) => Some(cast(te.e, DType::Bool)),
-            Type::Array(_) => self.fail(te.e.span, "the truth value of an array is ambiguous: use any(...) or all(...)"),
+            Type::Array(_) => self.fail(
+                te.e.span,
+                "the truth value of an array is ambiguous: use any(...) or all(...)",
+            ),
             _ => self.fail(te.e.span, "this has no truth value"),
         }
     }
 
-    fn for_loop(&mut self, target: &'a ast::Ident, iter: &'a ast::Expr, body: &'a [ast::Stmt], span: Span) -> Option<StmtKind> {
+    fn for_loop(
+        &mut self,
+        target: &'a ast::Ident,
+        iter: &'a ast::Expr,
+        body: &'a [ast::Stmt],
+        span: Span,
+    ) -> Option<StmtKind> {
         let var = self.names[target.name.as_str()];
         // range / prange
         if let ast::ExprKind::Call { func, args, kwargs } = &iter.kind {
             let fname = match &func.kind {
                 ast::ExprKind::Name(n) if !self.names.contains_key(n) => Some(n.as_str()),
-                ast::ExprKind::Attribute(m, a) if matches!(&m.kind, ast::ExprKind::Name(m) if m == "numba" || m == "nb" || is_module(m)) => Some(a.name.as_str()),
+                ast::ExprKind::Attribute(m, a) if matches!(&m.kind, ast::ExprKind::Name(m) if m == "numba" || m == "nb" || is_module(m)) => {
+                    Some(a.name.as_str())
+                }
                 _ => None,
             };
             if let Some(fname @ ("range" | "prange")) = fname {
@@ -774,16 +904,36 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     return self.fail(k.name.span, format!("{fname}() takes no keyword arguments"));
                 }
                 if args.is_empty() || args.len() > 3 {
-                    return self.fail(iter.span, format!("{fname}() takes 1 to 3 arguments, got {}", args.len()));
+                    return self.fail(
+                        iter.span,
+                        format!("{fname}() takes 1 to 3 arguments, got {}", args.len()),
+                    );
                 }
                 let mut bounds = Vec::new();
                 for a in args {
                     let te = self.expr(a);
-                    bounds.push(te.and_then(|te| self.int_operand(te, &format!("{fname}() arguments"))));
+                    bounds.push(
+                        te.and_then(|te| self.int_operand(te, &format!("{fname}() arguments"))),
+                    );
                 }
-                let one = |span| Expr { kind: ExprKind::Const(Scalar::I64(1)), ty: Type::Scalar(DType::I64), span };
-                let zero = |span| Expr { kind: ExprKind::Const(Scalar::I64(0)), ty: Type::Scalar(DType::I64), span };
-                let var_te = TE { e: Expr { kind: ExprKind::Const(Scalar::I64(0)), ty: Type::Scalar(DType::I64), span: target.span }, weak: false };
+                let one = |span| Expr {
+                    kind: ExprKind::Const(Scalar::I64(1)),
+                    ty: Type::Scalar(DType::I64),
+                    span,
+                };
+                let zero = |span| Expr {
+                    kind: ExprKind::Const(Scalar::I64(0)),
+                    ty: Type::Scalar(DType::I64),
+                    span,
+                };
+                let var_te = TE {
+                    e: Expr {
+                        kind: ExprKind::Const(Scalar::I64(0)),
+                        ty: Type::Scalar(DType::I64),
+                        span: target.span,
+                    },
+                    weak: false,
+                };
                 let var_ok = self.assign_local(var, var_te, target.span);
                 let parallel = fname == "prange";
                 self.loops.push(parallel);
@@ -798,23 +948,57 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 var_ok?;
                 if self.locals[var].ty != Some(Type::Scalar(DType::I64)) {
                     let t = self.locals[var].ty.expect("assigned");
-                    return self.fail(target.span, format!("loop variable '{}' is an integer here but a {t} elsewhere", target.name));
+                    return self.fail(
+                        target.span,
+                        format!(
+                            "loop variable '{}' is an integer here but has type {t} elsewhere",
+                            target.name
+                        ),
+                    );
                 }
-                let parallel = if parallel { Some(self.check_prange(var, body, span)?) } else { None };
-                return Some(StmtKind::For { var, start: start?, stop: stop?, step: step?, body: lowered, parallel });
+                let parallel = if parallel {
+                    Some(self.check_prange(var, body, span)?)
+                } else {
+                    None
+                };
+                return Some(StmtKind::For {
+                    var,
+                    start: start?,
+                    stop: stop?,
+                    step: step?,
+                    body: lowered,
+                    parallel,
+                });
             }
         }
         // for v in array: a hidden index over the first axis.
         let arr = self.expr(iter)?;
         let Type::Array(at) = arr.ty() else {
-            return self.fail(iter.span, format!("cannot loop over a {}: loop over range(...), prange(...) or an array", arr.ty()));
+            return self.fail(
+                iter.span,
+                format!(
+                    "cannot loop over a value of type {}: loop over range(...), prange(...) or an array",
+                    arr.ty()
+                ),
+            );
         };
         let it = self.temp(arr.ty(), iter.span);
         let idx = self.temp(Type::Scalar(DType::I64), iter.span);
-        let local = |id, ty, span| Expr { kind: ExprKind::Local(id), ty, span };
+        let local = |id, ty, span| Expr {
+            kind: ExprKind::Local(id),
+            ty,
+            span,
+        };
         let elem_ty = crate::types::with_rank(at.dtype, at.ndim as usize - 1);
         let elem = Expr {
-            kind: ExprKind::Index(Box::new(local(it, arr.ty(), iter.span)), vec![Index::Int(local(idx, Type::Scalar(DType::I64), target.span))]),
+            kind: ExprKind::Index(
+                Box::new(local(it, arr.ty(), iter.span)),
+                vec![Index::Int(local(
+                    idx,
+                    Type::Scalar(DType::I64),
+                    target.span,
+                ))],
+            ),
             ty: elem_ty,
             span: iter.span,
         };
@@ -823,13 +1007,54 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let mut lowered = self.lower_block(body);
         self.loops.pop();
         let bind = bind?;
-        lowered.insert(0, Stmt { kind: StmtKind::Assign { local: var, value: bind }, span: target.span });
-        let stop = Expr { kind: ExprKind::Dim(Box::new(local(it, arr.ty(), iter.span)), 0), ty: Type::Scalar(DType::I64), span: iter.span };
-        let c = |v, span| Expr { kind: ExprKind::Const(Scalar::I64(v)), ty: Type::Scalar(DType::I64), span };
+        lowered.insert(
+            0,
+            Stmt {
+                kind: StmtKind::Assign {
+                    local: var,
+                    value: bind,
+                },
+                span: target.span,
+            },
+        );
+        let stop = Expr {
+            kind: ExprKind::Dim(Box::new(local(it, arr.ty(), iter.span)), 0),
+            ty: Type::Scalar(DType::I64),
+            span: iter.span,
+        };
+        let c = |v, span| Expr {
+            kind: ExprKind::Const(Scalar::I64(v)),
+            ty: Type::Scalar(DType::I64),
+            span,
+        };
         // `$it = array` then the indexed loop; emitted as a two-statement block via If(true).
-        let init = Stmt { kind: StmtKind::Assign { local: it, value: arr.e }, span: iter.span };
-        let lp = Stmt { kind: StmtKind::For { var: idx, start: c(0, iter.span), stop, step: c(1, iter.span), body: lowered, parallel: None }, span };
-        Some(StmtKind::If { cond: Expr { kind: ExprKind::Const(Scalar::Bool(true)), ty: Type::Scalar(DType::Bool), span }, then: vec![init, lp], orelse: Vec::new() })
+        let init = Stmt {
+            kind: StmtKind::Assign {
+                local: it,
+                value: arr.e,
+            },
+            span: iter.span,
+        };
+        let lp = Stmt {
+            kind: StmtKind::For {
+                var: idx,
+                start: c(0, iter.span),
+                stop,
+                step: c(1, iter.span),
+                body: lowered,
+                parallel: None,
+            },
+            span,
+        };
+        Some(StmtKind::If {
+            cond: Expr {
+                kind: ExprKind::Const(Scalar::Bool(true)),
+                ty: Type::Scalar(DType::Bool),
+                span,
+            },
+            then: vec![init, lp],
+            orelse: Vec::new(),
+        })
     }
 
     /// An integer scalar operand converted to i64 (range bounds, indices, shapes).
@@ -843,11 +1068,18 @@ impl<'c, 'a> FnLower<'c, 'a> {
     /// Reads a local (error if it has no type yet in the final pass).
     pub fn read_local(&mut self, id: LocalId, span: Span) -> Option<TE> {
         match self.locals[id].ty {
-            Some(ty) => Some(TE::strong(Expr { kind: ExprKind::Local(id), ty, span })),
+            Some(ty) => Some(TE::strong(Expr {
+                kind: ExprKind::Local(id),
+                ty,
+                span,
+            })),
             None if self.failed.contains(&id) => None,
             None => {
                 let name = self.locals[id].name.clone();
-                self.fail(span, format!("variable '{name}' is used but never gets a value"))
+                self.fail(
+                    span,
+                    format!("variable '{name}' is used but never gets a value"),
+                )
             }
         }
     }
@@ -869,16 +1101,27 @@ pub(crate) fn cast(e: Expr, d: DType) -> Expr {
         Type::Scalar(x) if x == d => return e,
         Type::Array(a) if a.dtype == d => return e,
         Type::Scalar(_) => Type::Scalar(d),
-        Type::Array(a) => Type::Array(ArrayType { dtype: d, ndim: a.ndim }),
+        Type::Array(a) => Type::Array(ArrayType {
+            dtype: d,
+            ndim: a.ndim,
+        }),
         _ => return e,
     };
     if let ExprKind::Const(s) = e.kind {
         if let Some(c) = const_cast(s, d) {
-            return Expr { kind: ExprKind::Const(c), ty, span: e.span };
+            return Expr {
+                kind: ExprKind::Const(c),
+                ty,
+                span: e.span,
+            };
         }
     }
     let span = e.span;
-    Expr { kind: ExprKind::Cast(Box::new(e)), ty, span }
+    Expr {
+        kind: ExprKind::Cast(Box::new(e)),
+        ty,
+        span,
+    }
 }
 
 /// Compile-time conversion of a literal, when exact and free of runtime errors.
@@ -964,13 +1207,20 @@ pub fn compile(module: &ast::Module, entry: &str, args: &[Type]) -> CompileResul
     let mut diags = Vec::new();
     let mut cx = Ctx::new(module, &mut diags);
     let Some(def) = cx.funcs.get(entry).copied() else {
-        diags.push(Diagnostic::error(Span::default(), format!("there is no function named '{entry}'")));
+        diags.push(Diagnostic::error(
+            Span::default(),
+            format!("there is no function named '{entry}'"),
+        ));
         return Err(diags);
     };
     if def.params.len() != args.len() {
         diags.push(Diagnostic::error(
             def.name.span,
-            format!("'{entry}' takes {} arguments but is called with {}", def.params.len(), args.len()),
+            format!(
+                "'{entry}' takes {} arguments but is called with {}",
+                def.params.len(),
+                args.len()
+            ),
         ));
         return Err(diags);
     }
@@ -980,8 +1230,16 @@ pub fn compile(module: &ast::Module, entry: &str, args: &[Type]) -> CompileResul
         match &p.ann {
             Some(ann) => match parse_annotation(ann) {
                 Ok(t) => {
-                    if t != a && !matches!((a, t), (Type::Scalar(x), Type::Scalar(y)) if widens_to(x, y)) {
-                        diags.push(Diagnostic::error(p.span, format!("parameter '{}' is declared {t} but the argument is {a}", p.name.name)));
+                    if t != a
+                        && !matches!((a, t), (Type::Scalar(x), Type::Scalar(y)) if widens_to(x, y))
+                    {
+                        diags.push(Diagnostic::error(
+                            p.span,
+                            format!(
+                                "parameter '{}' is declared {t} but the argument is {a}",
+                                p.name.name
+                            ),
+                        ));
                     }
                     sig.push(t)
                 }
@@ -1015,7 +1273,12 @@ pub fn check(module: &ast::Module) -> Vec<Diagnostic> {
         let sig: Result<Vec<Type>, _> = def
             .params
             .iter()
-            .map(|p| p.ann.as_ref().ok_or(()).and_then(|a| parse_annotation(a).map_err(|d| diags.push(d))))
+            .map(|p| {
+                p.ann
+                    .as_ref()
+                    .ok_or(())
+                    .and_then(|a| parse_annotation(a).map_err(|d| diags.push(d)))
+            })
             .collect();
         if let Ok(sig) = sig {
             let _ = cx.instantiate(&def.name.name, &sig, def.name.span);
@@ -1039,7 +1302,8 @@ fn resolve_unreached(module: &ast::Module, cx: &Ctx, diags: &mut Vec<Diagnostic>
     let failed: HashSet<&str> = cx.insts.keys().map(|(n, _)| n.as_str()).collect();
     for item in &module.items {
         let ast::Item::Func(def) = item else { continue };
-        if instantiated.contains(def.name.name.as_str()) || failed.contains(def.name.name.as_str()) {
+        if instantiated.contains(def.name.name.as_str()) || failed.contains(def.name.name.as_str())
+        {
             continue;
         }
         crate::expr::resolve_names(def, cx, diags);
@@ -1105,17 +1369,35 @@ pub struct ExprProgram {
 /// the body of a function `expr(<names>)` that returns it.
 pub fn compile_expression(expr: &ast::Expr, args: &[(String, Type)]) -> CompileResult<ExprProgram> {
     let span = expr.span;
-    let ident = |n: &str| ast::Ident { name: n.to_string(), span };
+    let ident = |n: &str| ast::Ident {
+        name: n.to_string(),
+        span,
+    };
     let def = ast::FuncDef {
         name: ident("expr"),
-        params: args.iter().map(|(n, _)| ast::Param { name: ident(n), ann: None, span }).collect(),
+        params: args
+            .iter()
+            .map(|(n, _)| ast::Param {
+                name: ident(n),
+                ann: None,
+                span,
+            })
+            .collect(),
         ret: None,
-        body: vec![ast::Stmt { kind: S::Return(Some(expr.clone())), span }],
+        body: vec![ast::Stmt {
+            kind: S::Return(Some(expr.clone())),
+            span,
+        }],
         decorators: Vec::new(),
         span,
     };
-    let module = ast::Module { items: vec![ast::Item::Func(def)] };
+    let module = ast::Module {
+        items: vec![ast::Item::Func(def)],
+    };
     let types: Vec<Type> = args.iter().map(|(_, t)| *t).collect();
     let program = compile(&module, "expr", &types)?;
-    Ok(ExprProgram { program, params: args.iter().map(|(n, _)| n.clone()).collect() })
+    Ok(ExprProgram {
+        program,
+        params: args.iter().map(|(n, _)| n.clone()).collect(),
+    })
 }

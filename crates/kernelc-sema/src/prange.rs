@@ -10,7 +10,12 @@ use std::collections::{HashMap, HashSet};
 
 impl<'c, 'a> FnLower<'c, 'a> {
     /// Classifies the variables a prange body writes. `var` is the loop variable.
-    pub(crate) fn check_prange(&mut self, var: LocalId, body: &'a [ast::Stmt], _span: Span) -> Option<Parallel> {
+    pub(crate) fn check_prange(
+        &mut self,
+        var: LocalId,
+        body: &'a [ast::Stmt],
+        _span: Span,
+    ) -> Option<Parallel> {
         // Names used outside this loop body (or parameters) are outer variables.
         let mut outside = HashSet::new();
         for p in &self.def.params {
@@ -31,7 +36,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 private.insert(id);
                 return;
             }
-            if matches!(self.locals[id].ty, Some(Type::Array(_))) && matches!(s.kind, S::AugAssign { .. }) {
+            if matches!(self.locals[id].ty, Some(Type::Array(_)))
+                && matches!(s.kind, S::AugAssign { .. })
+            {
                 return; // in-place update of array elements: the user's responsibility
             }
             match reduction_of(s, name) {
@@ -68,7 +75,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         for (name, (_, span)) in &reductions {
             let id = self.names[name.as_str()];
             if let Some(t @ (Type::Array(_) | Type::Tuple(_))) = self.locals[id].ty {
-                errors.push(Diagnostic::error(*span, format!("'{name}' ({t}) cannot be a prange reduction: only scalars can")));
+                errors.push(Diagnostic::error(
+                    *span,
+                    format!("'{name}' ({t}) cannot be a prange reduction: only scalars can"),
+                ));
             }
         }
         if !errors.is_empty() {
@@ -77,29 +87,46 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             return None;
         }
-        let mut reductions: Vec<Reduction> =
-            reductions.into_iter().map(|(n, (op, _))| Reduction { local: self.names[n.as_str()], op }).collect();
+        let mut reductions: Vec<Reduction> = reductions
+            .into_iter()
+            .map(|(n, (op, _))| Reduction {
+                local: self.names[n.as_str()],
+                op,
+            })
+            .collect();
         reductions.sort_by_key(|r| r.local);
         let mut private: Vec<LocalId> = private.into_iter().collect();
         private.sort();
-        Some(Parallel { reductions, private })
+        Some(Parallel {
+            reductions,
+            private,
+        })
     }
 }
 
 /// The reduction a statement performs on `name`, if it has a reduction's shape.
 fn reduction_of(s: &ast::Stmt, name: &str) -> Option<RedOp> {
     match &s.kind {
-        S::AugAssign { op: BinOp::Add | BinOp::Sub, .. } => Some(RedOp::Add),
+        S::AugAssign {
+            op: BinOp::Add | BinOp::Sub,
+            ..
+        } => Some(RedOp::Add),
         S::AugAssign { op: BinOp::Mul, .. } => Some(RedOp::Mul),
-        S::Assign { value, ann: None, .. } => {
-            let A::Call { func, args, kwargs } = &value.kind else { return None };
+        S::Assign {
+            value, ann: None, ..
+        } => {
+            let A::Call { func, args, kwargs } = &value.kind else {
+                return None;
+            };
             let fname = match &func.kind {
                 A::Name(n) => n.as_str(),
-                A::Attribute(m, a) if matches!(&m.kind, A::Name(m) if crate::consts::is_module(m)) => match a.name.as_str() {
-                    "minimum" => "min",
-                    "maximum" => "max",
-                    other => other,
-                },
+                A::Attribute(m, a) if matches!(&m.kind, A::Name(m) if crate::consts::is_module(m)) => {
+                    match a.name.as_str() {
+                        "minimum" => "min",
+                        "maximum" => "max",
+                        other => other,
+                    }
+                }
                 _ => return None,
             };
             let op = match fname {
@@ -108,7 +135,8 @@ fn reduction_of(s: &ast::Stmt, name: &str) -> Option<RedOp> {
                 _ => return None,
             };
             let is_self = |e: &ast::Expr| matches!(&e.kind, A::Name(n) if n == name);
-            (kwargs.is_empty() && args.len() == 2 && (is_self(&args[0]) != is_self(&args[1]))).then_some(op)
+            (kwargs.is_empty() && args.len() == 2 && (is_self(&args[0]) != is_self(&args[1])))
+                .then_some(op)
         }
         _ => None,
     }
@@ -139,7 +167,12 @@ fn visit_writes<'a>(body: &'a [ast::Stmt], f: &mut impl FnMut(&'a ast::Stmt, &st
 
 /// Calls `f` for every read of `name` in the body other than the reduction updates
 /// themselves (whose other operand is still checked).
-fn visit_reads(body: &[ast::Stmt], updates: &[(&ast::Stmt, String)], name: &str, f: &mut impl FnMut(Span)) {
+fn visit_reads(
+    body: &[ast::Stmt],
+    updates: &[(&ast::Stmt, String)],
+    name: &str,
+    f: &mut impl FnMut(Span),
+) {
     let on_expr = |e: &ast::Expr, f: &mut dyn FnMut(Span)| {
         walk_names(e, &mut |n, span| {
             if n == name {
@@ -148,7 +181,9 @@ fn visit_reads(body: &[ast::Stmt], updates: &[(&ast::Stmt, String)], name: &str,
         })
     };
     for s in body {
-        let is_update = updates.iter().any(|(u, n)| std::ptr::eq(*u, s) && n == name);
+        let is_update = updates
+            .iter()
+            .any(|(u, n)| std::ptr::eq(*u, s) && n == name);
         match &s.kind {
             S::AugAssign { target, value, .. } => {
                 if !is_update {
@@ -196,9 +231,11 @@ fn names_outside(stmts: &[ast::Stmt], skip: &[ast::Stmt], out: &mut HashSet<Stri
     if std::ptr::eq(stmts, skip) {
         return;
     }
-    let mut add = |e: &ast::Expr| walk_names(e, &mut |n, _| {
-        out.insert(n.to_string());
-    });
+    let mut add = |e: &ast::Expr| {
+        walk_names(e, &mut |n, _| {
+            out.insert(n.to_string());
+        })
+    };
     let mut nested: Vec<&[ast::Stmt]> = Vec::new();
     for s in stmts {
         match &s.kind {
@@ -217,7 +254,10 @@ fn names_outside(stmts: &[ast::Stmt], skip: &[ast::Stmt], out: &mut HashSet<Stri
             }
             S::For { target, iter, body } => {
                 if !std::ptr::eq(body.as_slice(), skip) {
-                    add(&ast::Expr { kind: A::Name(target.name.clone()), span: target.span });
+                    add(&ast::Expr {
+                        kind: A::Name(target.name.clone()),
+                        span: target.span,
+                    });
                 }
                 add(iter);
                 nested.push(body);
@@ -260,7 +300,10 @@ fn walk_names(e: &ast::Expr, f: &mut dyn FnMut(&str, Span)) {
             for it in items {
                 match it {
                     ast::IndexItem::Expr(x) => walk_names(x, f),
-                    ast::IndexItem::Slice { lo, hi, step, .. } => [lo, hi, step].into_iter().flatten().for_each(|x| walk_names(x, f)),
+                    ast::IndexItem::Slice { lo, hi, step, .. } => [lo, hi, step]
+                        .into_iter()
+                        .flatten()
+                        .for_each(|x| walk_names(x, f)),
                 }
             }
         }

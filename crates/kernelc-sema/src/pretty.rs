@@ -14,10 +14,24 @@ pub fn print_program(p: &Program) -> String {
 }
 
 fn print_func(out: &mut String, id: FuncId, f: &Func) {
-    let params: Vec<String> = f.params.iter().map(|&l| format!("{}: {}", f.locals[l].name, f.locals[l].ty)).collect();
-    let _ = writeln!(out, "fn #{id} {}({}) -> {}:", f.name, params.join(", "), f.ret);
-    let locals: Vec<String> =
-        f.locals.iter().skip(f.params.len()).map(|l| format!("{}: {}", l.name, l.ty)).collect();
+    let params: Vec<String> = f
+        .params
+        .iter()
+        .map(|&l| format!("{}: {}", f.locals[l].name, f.locals[l].ty))
+        .collect();
+    let _ = writeln!(
+        out,
+        "fn #{id} {}({}) -> {}:",
+        f.name,
+        params.join(", "),
+        f.ret
+    );
+    let locals: Vec<String> = f
+        .locals
+        .iter()
+        .skip(f.params.len())
+        .map(|l| format!("{}: {}", l.name, l.ty))
+        .collect();
     if !locals.is_empty() {
         let _ = writeln!(out, "    locals {}", locals.join(", "));
     }
@@ -40,12 +54,23 @@ fn stmt(out: &mut String, f: &Func, s: &Stmt, depth: usize) {
         StmtKind::Assign { local, value } => {
             let _ = writeln!(out, "{pad}{} = {}", name(*local), expr(f, value));
         }
-        StmtKind::Store { array, index, aug, value } => {
+        StmtKind::Store {
+            array,
+            index,
+            aug,
+            value,
+        } => {
             let op = match aug {
                 Some(a) => format!("{}=({})", a.op.symbol(), a.ty),
                 None => "=".into(),
             };
-            let _ = writeln!(out, "{pad}{}[{}] {op} {}", expr(f, array), indices(f, index), expr(f, value));
+            let _ = writeln!(
+                out,
+                "{pad}{}[{}] {op} {}",
+                expr(f, array),
+                indices(f, index),
+                expr(f, value)
+            );
         }
         StmtKind::If { cond, then, orelse } => {
             let _ = writeln!(out, "{pad}if {}:", expr(f, cond));
@@ -59,13 +84,40 @@ fn stmt(out: &mut String, f: &Func, s: &Stmt, depth: usize) {
             let _ = writeln!(out, "{pad}while {}:", expr(f, cond));
             block(out, f, body, depth + 1);
         }
-        StmtKind::For { var, start, stop, step, body, parallel } => {
-            let kw = if parallel.is_some() { "prange" } else { "range" };
-            let _ = write!(out, "{pad}for {} in {kw}({}, {}, {})", name(*var), expr(f, start), expr(f, stop), expr(f, step));
+        StmtKind::For {
+            var,
+            start,
+            stop,
+            step,
+            body,
+            parallel,
+        } => {
+            let kw = if parallel.is_some() {
+                "prange"
+            } else {
+                "range"
+            };
+            let _ = write!(
+                out,
+                "{pad}for {} in {kw}({}, {}, {})",
+                name(*var),
+                expr(f, start),
+                expr(f, stop),
+                expr(f, step)
+            );
             if let Some(p) = parallel {
-                let reds: Vec<String> = p.reductions.iter().map(|r| format!("{} {:?}", name(r.local), r.op)).collect();
+                let reds: Vec<String> = p
+                    .reductions
+                    .iter()
+                    .map(|r| format!("{} {:?}", name(r.local), r.op))
+                    .collect();
                 let privs: Vec<String> = p.private.iter().map(|&l| name(l)).collect();
-                let _ = write!(out, " reductions[{}] private[{}]", reds.join(", "), privs.join(", "));
+                let _ = write!(
+                    out,
+                    " reductions[{}] private[{}]",
+                    reds.join(", "),
+                    privs.join(", ")
+                );
             }
             let _ = writeln!(out, ":");
             block(out, f, body, depth + 1);
@@ -93,7 +145,9 @@ fn indices(f: &Func, index: &[Index]) -> String {
         .iter()
         .map(|i| match i {
             Index::Int(e) => expr(f, e),
-            Index::Slice { start, stop, step, .. } => {
+            Index::Slice {
+                start, stop, step, ..
+            } => {
                 let o = |e: &Option<Expr>| e.as_ref().map(|e| expr(f, e)).unwrap_or_default();
                 match step {
                     Some(_) => format!("{}:{}:{}", o(start), o(stop), o(step)),
@@ -123,14 +177,31 @@ pub fn expr(f: &Func, e: &Expr) -> String {
         ExprKind::Str(s) => format!("{s:?}"),
         ExprKind::Local(l) => f.locals[*l].name.clone(),
         ExprKind::Unary(op, x) => format!("({op:?} {})", expr(f, x)),
-        ExprKind::Binary(op, a, b) => format!("({} {} {} : {ty})", expr(f, a), op.symbol(), expr(f, b)),
+        ExprKind::Binary(op, a, b) => {
+            format!("({} {} {} : {ty})", expr(f, a), op.symbol(), expr(f, b))
+        }
         ExprKind::PowInt(x, n) => format!("({} ** {n} : {ty})", expr(f, x)),
-        ExprKind::Logical(op, a, b) => format!("({} {} {})", expr(f, a), if *op == LogicalOp::And { "and" } else { "or" }, expr(f, b)),
-        ExprKind::IfExp { cond, then, orelse } => format!("({} if {} else {})", expr(f, then), expr(f, cond), expr(f, orelse)),
+        ExprKind::Logical(op, a, b) => format!(
+            "({} {} {})",
+            expr(f, a),
+            if *op == LogicalOp::And { "and" } else { "or" },
+            expr(f, b)
+        ),
+        ExprKind::IfExp { cond, then, orelse } => format!(
+            "({} if {} else {})",
+            expr(f, then),
+            expr(f, cond),
+            expr(f, orelse)
+        ),
         ExprKind::Cast(x) => format!("{ty}({})", expr(f, x)),
         ExprKind::Call(id, args) => format!("call #{id}({})", list(f, args)),
         ExprKind::Math(m, args) => format!("{}({} : {ty})", m.name(), list(f, args)),
-        ExprKind::Where(c, a, b) => format!("where({}, {}, {} : {ty})", expr(f, c), expr(f, a), expr(f, b)),
+        ExprKind::Where(c, a, b) => format!(
+            "where({}, {}, {} : {ty})",
+            expr(f, c),
+            expr(f, a),
+            expr(f, b)
+        ),
         ExprKind::Reduce { op, arg, axis } => match axis {
             Some(k) => format!("{}({}, axis={k} : {ty})", op.name(), expr(f, arg)),
             None => format!("{}({} : {ty})", op.name(), expr(f, arg)),
@@ -144,9 +215,21 @@ pub fn expr(f: &Func, e: &Expr) -> String {
         ExprKind::Alloc(a) => match a {
             Alloc::Zeros { shape } => format!("zeros({} : {ty})", expr(f, shape)),
             Alloc::Ones { shape } => format!("ones({} : {ty})", expr(f, shape)),
-            Alloc::Full { shape, value } => format!("full({}, {} : {ty})", expr(f, shape), expr(f, value)),
-            Alloc::Arange { start, stop, step } => format!("arange({}, {}, {} : {ty})", expr(f, start), expr(f, stop), expr(f, step)),
-            Alloc::Linspace { start, stop, num } => format!("linspace({}, {}, {} : {ty})", expr(f, start), expr(f, stop), expr(f, num)),
+            Alloc::Full { shape, value } => {
+                format!("full({}, {} : {ty})", expr(f, shape), expr(f, value))
+            }
+            Alloc::Arange { start, stop, step } => format!(
+                "arange({}, {}, {} : {ty})",
+                expr(f, start),
+                expr(f, stop),
+                expr(f, step)
+            ),
+            Alloc::Linspace { start, stop, num } => format!(
+                "linspace({}, {}, {} : {ty})",
+                expr(f, start),
+                expr(f, stop),
+                expr(f, num)
+            ),
         },
         ExprKind::Random { dist, shape } => {
             let d = match dist {
@@ -172,7 +255,12 @@ fn list(f: &Func, xs: &[Expr]) -> String {
 pub fn walk_stmt(s: &Stmt, f: &mut impl FnMut(&Expr)) {
     match &s.kind {
         StmtKind::Assign { value, .. } => walk_expr(value, f),
-        StmtKind::Store { array, index, value, .. } => {
+        StmtKind::Store {
+            array,
+            index,
+            value,
+            ..
+        } => {
             walk_expr(array, f);
             walk_index(index, f);
             walk_expr(value, f);
@@ -185,7 +273,13 @@ pub fn walk_stmt(s: &Stmt, f: &mut impl FnMut(&Expr)) {
             walk_expr(cond, f);
             body.iter().for_each(|s| walk_stmt(s, f));
         }
-        StmtKind::For { start, stop, step, body, .. } => {
+        StmtKind::For {
+            start,
+            stop,
+            step,
+            body,
+            ..
+        } => {
             walk_expr(start, f);
             walk_expr(stop, f);
             walk_expr(step, f);
@@ -200,7 +294,12 @@ fn walk_index(index: &[Index], f: &mut impl FnMut(&Expr)) {
     for i in index {
         match i {
             Index::Int(e) => walk_expr(e, f),
-            Index::Slice { start, stop, step, .. } => [start, stop, step].into_iter().flatten().for_each(|e| walk_expr(e, f)),
+            Index::Slice {
+                start, stop, step, ..
+            } => [start, stop, step]
+                .into_iter()
+                .flatten()
+                .for_each(|e| walk_expr(e, f)),
         }
     }
 }
@@ -210,21 +309,32 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
     let mut v: Vec<&Expr> = Vec::new();
     match &e.kind {
         ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
-        ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) | ExprKind::Cast(x) | ExprKind::Dim(x, _) | ExprKind::Size(x) | ExprKind::Shape(x) | ExprKind::Seed(x) => v.push(x),
+        ExprKind::Unary(_, x)
+        | ExprKind::PowInt(x, _)
+        | ExprKind::Cast(x)
+        | ExprKind::Dim(x, _)
+        | ExprKind::Size(x)
+        | ExprKind::Shape(x)
+        | ExprKind::Seed(x) => v.push(x),
         ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
             v.push(a);
             v.push(b)
         }
         ExprKind::IfExp { cond, then, orelse } => v.extend([&**cond, &**then, &**orelse]),
         ExprKind::Where(a, b, c) => v.extend([&**a, &**b, &**c]),
-        ExprKind::Call(_, xs) | ExprKind::Math(_, xs) | ExprKind::Tuple(xs) | ExprKind::Print(xs) => v.extend(xs.iter()),
+        ExprKind::Call(_, xs)
+        | ExprKind::Math(_, xs)
+        | ExprKind::Tuple(xs)
+        | ExprKind::Print(xs) => v.extend(xs.iter()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
         ExprKind::Index(a, idx) => {
             v.push(a);
             for i in idx {
                 match i {
                     Index::Int(x) => v.push(x),
-                    Index::Slice { start, stop, step, .. } => v.extend([start, stop, step].into_iter().flatten()),
+                    Index::Slice {
+                        start, stop, step, ..
+                    } => v.extend([start, stop, step].into_iter().flatten()),
                 }
             }
         }
@@ -260,7 +370,13 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
         f(e);
         match &mut e.kind {
             ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
-            ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) | ExprKind::Cast(x) | ExprKind::Dim(x, _) | ExprKind::Size(x) | ExprKind::Shape(x) | ExprKind::Seed(x) => ex(x, f),
+            ExprKind::Unary(_, x)
+            | ExprKind::PowInt(x, _)
+            | ExprKind::Cast(x)
+            | ExprKind::Dim(x, _)
+            | ExprKind::Size(x)
+            | ExprKind::Shape(x)
+            | ExprKind::Seed(x) => ex(x, f),
             ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
                 ex(a, f);
                 ex(b, f)
@@ -275,7 +391,10 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
                 ex(b, f);
                 ex(c, f)
             }
-            ExprKind::Call(_, xs) | ExprKind::Math(_, xs) | ExprKind::Tuple(xs) | ExprKind::Print(xs) => xs.iter_mut().for_each(|x| ex(x, f)),
+            ExprKind::Call(_, xs)
+            | ExprKind::Math(_, xs)
+            | ExprKind::Tuple(xs)
+            | ExprKind::Print(xs) => xs.iter_mut().for_each(|x| ex(x, f)),
             ExprKind::Reduce { arg, .. } => ex(arg, f),
             ExprKind::Index(a, idx) => {
                 ex(a, f);
@@ -313,7 +432,9 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
         for i in idx {
             match i {
                 Index::Int(x) => ex(x, f),
-                Index::Slice { start, stop, step, .. } => {
+                Index::Slice {
+                    start, stop, step, ..
+                } => {
                     for x in [start, stop, step].into_iter().flatten() {
                         ex(x, f)
                     }
@@ -323,20 +444,33 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
     }
     match &mut s.kind {
         StmtKind::Assign { value, .. } => ex(value, f),
-        StmtKind::Store { array, index, value, .. } => {
+        StmtKind::Store {
+            array,
+            index,
+            value,
+            ..
+        } => {
             ex(array, f);
             idx_mut(index, f);
             ex(value, f)
         }
         StmtKind::If { cond, then, orelse } => {
             ex(cond, f);
-            then.iter_mut().chain(orelse.iter_mut()).for_each(|s| walk_stmt_mut(s, f));
+            then.iter_mut()
+                .chain(orelse.iter_mut())
+                .for_each(|s| walk_stmt_mut(s, f));
         }
         StmtKind::While { cond, body } => {
             ex(cond, f);
             body.iter_mut().for_each(|s| walk_stmt_mut(s, f));
         }
-        StmtKind::For { start, stop, step, body, .. } => {
+        StmtKind::For {
+            start,
+            stop,
+            step,
+            body,
+            ..
+        } => {
             ex(start, f);
             ex(stop, f);
             ex(step, f);

@@ -130,7 +130,10 @@ pub struct Stmt {
 #[derive(Clone, Debug)]
 pub enum StmtKind {
     /// `local = value`. Arrays bind by reference (no copy).
-    Assign { local: LocalId, value: Expr },
+    Assign {
+        local: LocalId,
+        value: Expr,
+    },
     /// Writes into an array: `array[index] = value` (`op: None`) or `array[index] op= value`.
     ///
     /// `index` may be empty (the whole array: `a += b` on an array local, or `out[:] = ..`

@@ -215,7 +215,7 @@ def main():
     print(sum(zeros(3), axis=1))
 "#,
         expect![[r#"
-            4:5: variable 'a' is assigned a f64 here, but it holds a f64[:] elsewhere: a variable keeps one type
+            4:5: variable 'a' gets type f64 here but type f64[:] elsewhere: a variable keeps one type
                 3:5: 'a' gets type f64[:] here
             6:9: strings can only be printed
             7:15: name 'undefined' is not defined

@@ -48,7 +48,13 @@ impl CompileError {
 impl fmt::Display for CompileError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         for d in &self.diagnostics {
-            f.write_str(&render(&self.source, d.span, &d.message, &d.labels, &d.notes))?;
+            f.write_str(&render(
+                &self.source,
+                d.span,
+                &d.message,
+                &d.labels,
+                &d.notes,
+            ))?;
         }
         let n = self.diagnostics.len();
         write!(f, "{n} error{} found", if n == 1 { "" } else { "s" })
@@ -80,8 +86,17 @@ impl RuntimeErrorAt {
 
 impl fmt::Display for RuntimeErrorAt {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let span = Span { start: self.error.start, end: self.error.end };
-        f.write_str(&render(&self.source, span, &format!("runtime error: {}", self.error.message), &[], &[]))
+        let span = Span {
+            start: self.error.start,
+            end: self.error.end,
+        };
+        f.write_str(&render(
+            &self.source,
+            span,
+            &format!("runtime error: {}", self.error.message),
+            &[],
+            &[],
+        ))
     }
 }
 
@@ -112,7 +127,13 @@ impl From<CompileError> for Error {
 }
 
 /// Renders one message as `error: ...` with `file:line:col`, the source line and carets.
-fn render(src: &Source, span: Span, message: &str, labels: &[kernelc_syntax::Label], notes: &[String]) -> String {
+fn render(
+    src: &Source,
+    span: Span,
+    message: &str,
+    labels: &[kernelc_syntax::Label],
+    notes: &[String],
+) -> String {
     let text = &src.text;
     let clamp = |s: Span| {
         let start = (s.start as usize).min(text.len());

@@ -44,7 +44,12 @@ pub fn check(src: &Source) -> Result<(), CompileError> {
 }
 
 /// Compiles the function `entry` of a parsed module for argument types `args`.
-pub fn compile(src: &Source, module: &ast::Module, entry: &str, args: &[Type]) -> Result<Program, CompileError> {
+pub fn compile(
+    src: &Source,
+    module: &ast::Module,
+    entry: &str,
+    args: &[Type],
+) -> Result<Program, CompileError> {
     kernelc_sema::compile(module, entry, args).map_err(|d| CompileError::new(src, d))
 }
 

@@ -1,0 +1,13 @@
+def main():
+    x = 0.0
+    print(x)
+    x = 1.5
+    print(x)
+    n = 0
+    for i in range(4):
+        n += i
+    print(n)
+    acc = 1.0
+    for i in range(3):
+        acc = acc * 0.5
+    print(acc)
