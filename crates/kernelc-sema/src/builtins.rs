@@ -235,11 +235,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     format!("cannot convert a value of type {} to {d}", x.ty()),
                 );
             }
-            let weak = x.weak;
-            return Some(TE {
-                e: cast(x.e, d),
-                weak: weak && false,
-            });
+            // An explicit cast reports its errors at the call (`int(x)`).
+            let mut e = cast(x.e, d);
+            e.span = span;
+            return Some(TE::strong(e));
         }
         if name == "astype" {
             let Some(this) = this else {
