@@ -9,6 +9,7 @@
 use crate::alloc::{self, Distribution};
 use crate::elementwise::{self, Operand};
 use crate::exec::{error_at, Frame, Interpreter};
+use crate::fused::{self, Node, Op};
 use crate::index::{self, Selection};
 use crate::reduce::{self, Reduced};
 use crate::scalar::{
@@ -16,7 +17,7 @@ use crate::scalar::{
 };
 use crate::value::Value;
 use kernelc_runtime::{Array, DType, RuntimeError, Scalar};
-use kernelc_sema::tir::{Alloc, Dist, Expr, ExprKind, LogicalOp, Type};
+use kernelc_sema::tir::{Alloc, Dist, Expr, ExprKind, LogicalOp};
 use kernelc_syntax::Span;
 use std::rc::Rc;
 
@@ -56,9 +57,18 @@ fn dtype_of(e: &Expr) -> Result<DType, RuntimeError> {
 impl<'p> Interpreter<'p> {
     /// Evaluates an expression.
     pub(crate) fn eval(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Value, RuntimeError> {
+        if is_fusable(e) && children_fusable(e) {
+            let node = self.build_node(f, e)?;
+            return fused::eval_new(node)
+                .map(Value::Array)
+                .map_err(|(m, span)| error_at(m, span));
+        }
         match &e.kind {
             ExprKind::Const(s) => Ok(Value::Scalar(*s)),
             ExprKind::Local(id) => f.get(*id, e.span).cloned(),
+            ExprKind::Binary(..) | ExprKind::PowInt(..) if !e.ty.is_array() => {
+                self.eval_scalar(f, e).map(Value::Scalar)
+            }
             ExprKind::Binary(op, l, r) => {
                 let a = self.eval(f, l)?;
                 let b = self.eval(f, r)?;
@@ -208,23 +218,99 @@ impl<'p> Interpreter<'p> {
         }
     }
 
+    /// Builds the fused tree of an array-typed element-wise expression, evaluating its
+    /// leaves (array operands and scalar subexpressions) left to right.
+    pub(crate) fn build_node(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Node, RuntimeError> {
+        if !is_fusable(e) {
+            return match self.eval(f, e)? {
+                Value::Scalar(s) => Ok(Node::new(Op::Scalar(s), s.dtype(), vec![], e.span)),
+                Value::Array(a) => {
+                    let dt = a.dtype();
+                    Ok(Node::new(Op::Array(a), dt, vec![], e.span))
+                }
+                _ => Err(internal("element-wise operand is not a number", e.span)),
+            };
+        }
+        let dt = dtype_of(e)?;
+        let (op, kids): (Op, Vec<&'p Expr>) = match &e.kind {
+            ExprKind::Binary(op, l, r) => (Op::Binary(*op), vec![l, r]),
+            ExprKind::Unary(op, x) => (Op::Unary(*op), vec![x]),
+            ExprKind::PowInt(x, n) => (Op::PowInt(*n), vec![x]),
+            ExprKind::Cast(x) => (Op::Cast, vec![x]),
+            ExprKind::Math(m, args) => (Op::Math(*m), args.iter().collect()),
+            ExprKind::Where(c, a, b) => (Op::Where, vec![c, a, b]),
+            _ => return Err(internal("not an element-wise expression", e.span)),
+        };
+        let mut children = Vec::with_capacity(kids.len());
+        for k in kids {
+            children.push(self.build_node(f, k)?);
+        }
+        Ok(Node::new(op, dt, children, e.span))
+    }
+
+    /// Evaluates a scalar-typed expression. The hot kinds of scalar loops (constants,
+    /// locals, arithmetic, element reads `a[i, j]` of a local) are handled here without
+    /// going through [`Value`]; the rest falls back to [`Interpreter::eval`].
+    pub(crate) fn eval_scalar(
+        &mut self,
+        f: &mut Frame<'p>,
+        e: &'p Expr,
+    ) -> Result<Scalar, RuntimeError> {
+        match &e.kind {
+            ExprKind::Const(s) => Ok(*s),
+            ExprKind::Local(id) => match f.get(*id, e.span)? {
+                Value::Scalar(s) => Ok(*s),
+                _ => Err(internal("expected a scalar", e.span)),
+            },
+            ExprKind::Binary(op, l, r) if !e.ty.is_array() => {
+                let a = self.eval_scalar(f, l)?;
+                let b = self.eval_scalar(f, r)?;
+                binary_scalar(*op, a, b).at(e.span)
+            }
+            ExprKind::PowInt(x, n) if !e.ty.is_array() => {
+                Ok(pow_int_scalar(self.eval_scalar(f, x)?, *n))
+            }
+            ExprKind::Index(base, index) if !e.ty.is_array() && index.len() <= 4 => {
+                if let ExprKind::Local(id) = base.kind {
+                    let mut idx = [0i64; 4];
+                    let mut all_int = true;
+                    for (k, it) in index.iter().enumerate() {
+                        match it {
+                            kernelc_sema::tir::Index::Int(x) => idx[k] = self.eval_i64(f, x)?,
+                            _ => all_int = false,
+                        }
+                    }
+                    if all_int {
+                        return element(f.get(id, base.span)?, &idx[..index.len()], index, e.span);
+                    }
+                }
+                self.eval_scalar_slow(f, e)
+            }
+            _ => self.eval_scalar_slow(f, e),
+        }
+    }
+
+    fn eval_scalar_slow(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Scalar, RuntimeError> {
+        match self.eval(f, e)? {
+            Value::Scalar(s) => Ok(s),
+            _ => Err(internal("expected a scalar", e.span)),
+        }
+    }
+
     /// Evaluates a bool scalar.
     pub(crate) fn eval_bool(
         &mut self,
         f: &mut Frame<'p>,
         e: &'p Expr,
     ) -> Result<bool, RuntimeError> {
-        match self.eval(f, e)? {
-            Value::Scalar(s) => Ok(s.truthy()),
-            _ => Err(internal("condition is not a scalar", e.span)),
-        }
+        Ok(self.eval_scalar(f, e)?.truthy())
     }
 
     /// Evaluates an integer scalar (indices, bounds, shapes are i64 by sema's invariant).
     pub(crate) fn eval_i64(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<i64, RuntimeError> {
-        match self.eval(f, e)? {
-            Value::Scalar(Scalar::I64(v)) => Ok(v),
-            Value::Scalar(s @ (Scalar::I32(_) | Scalar::Bool(_))) => Ok(s.as_i64()),
+        match self.eval_scalar(f, e)? {
+            Scalar::I64(v) => Ok(v),
+            s @ (Scalar::I32(_) | Scalar::Bool(_)) => Ok(s.as_i64()),
             _ => Err(internal("expected an integer", e.span)),
         }
     }
@@ -327,13 +413,6 @@ impl<'p> Interpreter<'p> {
         arr.at(e.span).map(Value::Array)
     }
 
-    fn eval_scalar(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Scalar, RuntimeError> {
-        match self.eval(f, e)? {
-            Value::Scalar(s) => Ok(s),
-            _ => Err(internal("expected a scalar", e.span)),
-        }
-    }
-
     #[inline(never)]
     fn eval_random(
         &mut self,
@@ -386,6 +465,56 @@ impl<'p> Interpreter<'p> {
     }
 }
 
+/// An array-typed element-wise expression (a node of a fusable tree).
+pub(crate) fn is_fusable(e: &Expr) -> bool {
+    e.ty.is_array()
+        && matches!(
+            e.kind,
+            ExprKind::Binary(..)
+                | ExprKind::Unary(..)
+                | ExprKind::PowInt(..)
+                | ExprKind::Cast(..)
+                | ExprKind::Math(..)
+                | ExprKind::Where(..)
+        )
+}
+
+/// True when some operand of `e` is itself fusable (so fusing saves a temporary).
+fn children_fusable(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Binary(_, l, r) => is_fusable(l) || is_fusable(r),
+        ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) | ExprKind::Cast(x) => is_fusable(x),
+        ExprKind::Math(_, args) => args.iter().any(is_fusable),
+        ExprKind::Where(c, a, b) => is_fusable(c) || is_fusable(a) || is_fusable(b),
+        _ => false,
+    }
+}
+
+/// Reads element `idx` (one integer per axis, checked) of an array value.
+fn element(
+    v: &Value,
+    idx: &[i64],
+    index: &[kernelc_sema::tir::Index],
+    span: Span,
+) -> Result<Scalar, RuntimeError> {
+    let Value::Array(a) = v else {
+        return Err(internal("indexing a non-array", span));
+    };
+    if a.ndim() != idx.len() {
+        return Err(internal("element index of the wrong rank", span));
+    }
+    let mut off = a.offset();
+    for (k, (&i, it)) in idx.iter().zip(index).enumerate() {
+        let sp = match it {
+            kernelc_sema::tir::Index::Int(x) => x.span,
+            kernelc_sema::tir::Index::Slice { span, .. } => *span,
+        };
+        let j = index::normalize(i, k, a.shape()[k], sp)?;
+        off += j as isize * a.strides()[k];
+    }
+    Ok(a.read_at(off))
+}
+
 fn all_scalars(vals: &[Value]) -> Option<Vec<Scalar>> {
     vals.iter().map(Value::as_scalar).collect()
 }
@@ -397,7 +526,3 @@ fn scalar_array(s: Scalar) -> Array {
     a
 }
 
-#[allow(dead_code)]
-fn is_array_type(t: Type) -> bool {
-    t.is_array()
-}

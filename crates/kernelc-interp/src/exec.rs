@@ -7,6 +7,7 @@
 //! are the ones every thread count must give.
 
 use crate::elementwise::{self, Operand};
+use crate::fused;
 use crate::index::{self, Item, Selection};
 use crate::scalar::{binary_scalar, cast_scalar, with_dtype, Num};
 use crate::value::Value;
@@ -214,7 +215,11 @@ impl<'p> Interpreter<'p> {
     fn exec_stmt(&mut self, f: &mut Frame<'p>, s: &'p Stmt) -> Result<Flow, RuntimeError> {
         match &s.kind {
             StmtKind::Assign { local, value } => {
-                let v = self.eval(f, value)?;
+                let v = if let Type::Scalar(_) = value.ty {
+                    Value::Scalar(self.eval_scalar(f, value)?)
+                } else {
+                    self.eval(f, value)?
+                };
                 f.set(*local, v);
             }
             StmtKind::Store {
@@ -393,8 +398,14 @@ impl<'p> Interpreter<'p> {
     ) -> Result<(), RuntimeError> {
         // Python's order: the right side first for `=`, the target first for `op=`.
         let mut val = None;
+        let mut fused_val = None;
         if aug.is_none() {
-            val = Some(self.eval(f, value)?);
+            if crate::eval::is_fusable(value) {
+                // Evaluated straight into the target below (no temporary) when safe.
+                fused_val = Some(self.build_node(f, value)?);
+            } else {
+                val = Some(self.eval(f, value)?);
+            }
         }
         let owned;
         let local = match array.kind {
@@ -436,9 +447,16 @@ impl<'p> Interpreter<'p> {
                 .map_err(|m| error_at(m, span))?;
                 target.write_at(off, new);
             }
-            Selection::View(view) => {
-                store_region(&view, aug, &val).map_err(|m| error_at(m, span))?
-            }
+            Selection::View(view) => match fused_val {
+                Some(mut node) => {
+                    let done = fused::eval_into(&mut node, &view).map_err(|(m, s)| error_at(m, s))?;
+                    if !done {
+                        let r = fused::eval_new(node).map_err(|(m, s)| error_at(m, s))?;
+                        store_region(&view, None, &Value::Array(r)).map_err(|m| error_at(m, span))?;
+                    }
+                }
+                None => store_region(&view, aug, &val).map_err(|m| error_at(m, span))?,
+            },
         }
         Ok(())
     }

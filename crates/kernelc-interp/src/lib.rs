@@ -10,6 +10,7 @@
 //! * [`exec`] — the [`Interpreter`]: calls, frames, statements (stores, loops, `prange`).
 //! * `eval` — expressions.
 //! * [`elementwise`] — broadcasting element-wise kernels and region copies.
+//! * [`fused`] — block-wise fused evaluation of element-wise trees (numexpr style).
 //! * [`reduce`] — reductions and `dot`.
 //! * [`index`] — index and slice resolution, views.
 //! * [`alloc`] — constructors and random arrays.
@@ -21,6 +22,7 @@ pub mod alloc;
 pub mod elementwise;
 mod eval;
 pub mod exec;
+pub mod fused;
 pub mod index;
 pub mod reduce;
 mod scalar;

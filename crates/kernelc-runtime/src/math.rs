@@ -383,7 +383,7 @@ pub fn log1p_f64(x: f64) -> f64 {
 /// 2^-70 relative error: `hi = f - hfsq`, `lo` collects the exact errors of that
 /// subtraction and of `hfsq = 0.5*f*f` (fma) plus `t`.
 #[inline(always)]
-fn log_kernel_dd(m: f64) -> (f64, f64) {
+pub fn log_kernel_dd(m: f64) -> (f64, f64) {
     let (f, hfsq, t) = log_kernel(m);
     let hf = 0.5 * f;
     let hfsq_err = hf.mul_add(f, -hfsq);
@@ -679,12 +679,12 @@ pub fn arctan2_f64(y: f64, x: f64) -> f64 {
     z.copysign(y)
 }
 
-/// Shared part of asin/acos: for `a = |x|` returns `(z, s, c, p)` where
+/// Shared part of asin/acos: for `a = |x|` returns `(small, z, s, c, p)` where `small = a <= 0.5`,
 /// `z = a <= 0.5 ? x^2 : (1-a)/2`, `s = sqrt(z)`, `c = fma(-s, s, z)/(2s)` (the error of
 /// `s`, 0 when `z == 0`), `p = t*z*P(z)` with `t = a <= 0.5 ? x : s` so that
 /// `asin(t) = t + p` ([`ASIN_P`]).
 #[inline(always)]
-fn asin_parts(x: f64) -> (bool, f64, f64, f64, f64) {
+pub fn asin_parts(x: f64) -> (bool, f64, f64, f64, f64) {
     let a = x.abs();
     let small = a <= 0.5;
     let z = if small { x * x } else { (1.0 - a) * 0.5 };
@@ -738,7 +738,7 @@ pub fn arccos_f64(x: f64) -> f64 {
 /// `e^a / 2` for `a` in `[-746, 711]` (clamped): [`exp_reduce`] and `scale_pow2(p, k-1)`;
 /// finite up to the cosh/sinh overflow threshold.
 #[inline(always)]
-fn half_exp(a: f64) -> f64 {
+pub fn half_exp(a: f64) -> f64 {
     let ac = if a > 711.0 { 711.0 } else { a };
     let ac = if ac < -746.0 { -746.0 } else { ac };
     let (k, r) = exp_reduce(ac);
@@ -870,7 +870,7 @@ pub fn hypot_f64(x: f64, y: f64) -> f64 {
 /// exact fma product, then `exp` of the double-double with the result clamped to
 /// `[-746, 710]`.
 #[inline(always)]
-fn pow_core(ax: f64, y: f64) -> f64 {
+pub fn pow_core(ax: f64, y: f64) -> f64 {
     let (k, m) = log_split(ax);
     let f = m - 1.0;
     let (dh, dl) = fast_two_sum(2.0, f);
@@ -1058,7 +1058,7 @@ fn ilogb(x: f64) -> i32 {
 /// `fmod` for `|x| < 2^52 |y|` (finite, `y != 0`): `q = trunc(x/y)`, `r = fma(-q, y, x)`
 /// (exact), plus `|y|` with the sign of `x` when `x/y` rounded up to the next integer.
 #[inline(always)]
-fn fmod_fast(x: f64, y: f64) -> f64 {
+pub fn fmod_fast(x: f64, y: f64) -> f64 {
     let q = (x / y).trunc();
     let r = (-q).mul_add(y, x);
     let ay = y.abs();
@@ -1075,7 +1075,7 @@ fn fmod_fast(x: f64, y: f64) -> f64 {
 /// `|y| * 2^e` (an exact multiple of `y`, quotient below 2^53) with [`fmod_fast`].
 #[cold]
 #[inline(never)]
-fn fmod_slow(x: f64, y: f64) -> f64 {
+pub fn fmod_slow(x: f64, y: f64) -> f64 {
     let ay = y.abs();
     let mut ax = x.abs();
     loop {

@@ -327,7 +327,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let ty = with_rank(t, ndim);
         let kind = match c {
             Scalar::I64(n @ 0..=4) => ExprKind::PowInt(Box::new(base), n as u32),
-            Scalar::F64(h) if h == 0.5 => ExprKind::Math(MathFn::Sqrt, vec![base]),
+            Scalar::F64(0.5) => ExprKind::Math(MathFn::Sqrt, vec![base]),
             Scalar::F64(n) if (0.0..=4.0).contains(&n) && n.fract() == 0.0 => {
                 ExprKind::PowInt(Box::new(base), n as u32)
             }
