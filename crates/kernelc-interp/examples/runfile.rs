@@ -18,7 +18,11 @@ fn main() {
     let t = std::time::Instant::now();
     let r = kernelc_interp::Interpreter::new(&p, &mut out).call(p.entry, vec![]);
     if let Err(e) = r {
-        eprintln!("error: {} at {:?}", e.message, &src[e.start as usize..e.end as usize]);
+        eprintln!(
+            "error: {} at {:?}",
+            e.message,
+            &src[e.start as usize..e.end as usize]
+        );
     }
     eprintln!("time {:?}", t.elapsed());
 }

@@ -33,6 +33,14 @@ pub fn new_array(dtype: DType, shape: &[usize]) -> Fallible<Array> {
     if bytes > MAX_BYTES || kernelc_runtime::array::checked_size(shape).is_none() {
         return Err(too_big(shape, dtype));
     }
+    // A failed allocation would abort the process: for big arrays, first check that the
+    // memory can be had (with overcommit this only reserves address space).
+    if bytes >= 1 << 26 && Vec::<u8>::new().try_reserve_exact(bytes as usize).is_err() {
+        return Err(format!(
+            "array is too big: cannot allocate {bytes} bytes for shape {} of {dtype}",
+            msg::shape(shape)
+        ));
+    }
     Ok(Array::zeros(dtype, shape))
 }
 
@@ -129,6 +137,8 @@ pub fn linspace(dtype: DType, start: f64, stop: f64, num: i64) -> Fallible<Array
     if (n as u128) * 8 > MAX_BYTES {
         return Err(too_big(&[n], DType::F64));
     }
+    y.try_reserve_exact(n)
+        .map_err(|_| too_big(&[n], DType::F64))?;
     y.resize(n, 0.0f64);
     let delta = stop - start;
     let div = num - 1;
@@ -309,6 +319,8 @@ mod tests {
     #[test]
     fn absurd_sizes_are_errors() {
         assert!(new_array(DType::F64, &[1 << 30, 1 << 30]).is_err());
+        // Below the size limit but far more than this machine has: still an error value.
+        assert!(new_array(DType::F64, &[1 << 36]).is_err());
         assert!(new_array(DType::F64, &[usize::MAX, 2]).is_err());
         assert_eq!(new_array(DType::F64, &[usize::MAX, 0]).unwrap().size(), 0);
         assert_eq!(shape_from_tuple(&[-1]), Err(msg::NEGATIVE_DIM.to_string()));

@@ -220,7 +220,11 @@ impl<'p> Interpreter<'p> {
 
     /// Builds the fused tree of an array-typed element-wise expression, evaluating its
     /// leaves (array operands and scalar subexpressions) left to right.
-    pub(crate) fn build_node(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Node, RuntimeError> {
+    pub(crate) fn build_node(
+        &mut self,
+        f: &mut Frame<'p>,
+        e: &'p Expr,
+    ) -> Result<Node, RuntimeError> {
         if !is_fusable(e) {
             return match self.eval(f, e)? {
                 Value::Scalar(s) => Ok(Node::new(Op::Scalar(s), s.dtype(), vec![], e.span)),
@@ -343,16 +347,14 @@ impl<'p> Interpreter<'p> {
         index: &'p [kernelc_sema::tir::Index],
         span: Span,
     ) -> Result<Value, RuntimeError> {
-        let owned;
         let local = match base.kind {
             ExprKind::Local(id) => Some(id),
             _ => None,
         };
-        if local.is_none() {
-            owned = self.eval(f, base)?;
-        } else {
-            owned = Value::None;
-        }
+        let owned = match local {
+            None => self.eval(f, base)?,
+            Some(_) => Value::None,
+        };
         let items = self.eval_items(f, index)?;
         let v = match local {
             Some(id) => f.get(id, base.span)?,
@@ -525,4 +527,3 @@ fn scalar_array(s: Scalar) -> Array {
     a.write_at(a.offset(), s);
     a
 }
-

@@ -407,16 +407,14 @@ impl<'p> Interpreter<'p> {
                 val = Some(self.eval(f, value)?);
             }
         }
-        let owned;
         let local = match array.kind {
             ExprKind::Local(id) => Some(id),
             _ => None,
         };
-        if local.is_none() {
-            owned = self.eval(f, array)?;
-        } else {
-            owned = Value::None;
-        }
+        let owned = match local {
+            None => self.eval(f, array)?,
+            Some(_) => Value::None,
+        };
         let items = self.eval_items(f, index)?;
         if aug.is_some() {
             val = Some(self.eval(f, value)?);
@@ -449,10 +447,12 @@ impl<'p> Interpreter<'p> {
             }
             Selection::View(view) => match fused_val {
                 Some(mut node) => {
-                    let done = fused::eval_into(&mut node, &view).map_err(|(m, s)| error_at(m, s))?;
+                    let done =
+                        fused::eval_into(&mut node, &view).map_err(|(m, s)| error_at(m, s))?;
                     if !done {
                         let r = fused::eval_new(node).map_err(|(m, s)| error_at(m, s))?;
-                        store_region(&view, None, &Value::Array(r)).map_err(|m| error_at(m, span))?;
+                        store_region(&view, None, &Value::Array(r))
+                            .map_err(|m| error_at(m, span))?;
                     }
                 }
                 None => store_region(&view, aug, &val).map_err(|m| error_at(m, span))?,
@@ -496,7 +496,9 @@ impl<'p> Interpreter<'p> {
     }
 }
 
-/// Evaluated index items, inline for the common short case.
+/// Evaluated index items, inline for the common short case (kept on the stack: the
+/// inline variant is the point).
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Items {
     Inline { buf: [Item; 4], len: usize },
     Heap(Vec<Item>),

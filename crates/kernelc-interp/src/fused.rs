@@ -308,7 +308,13 @@ fn zip1<A: Copy, R>(a: &[A], o: &mut [R], len: usize, mut f: impl FnMut(A) -> R)
 }
 
 #[inline(always)]
-fn zip2<A: Copy, B: Copy, R>(a: &[A], b: &[B], o: &mut [R], len: usize, mut f: impl FnMut(A, B) -> R) {
+fn zip2<A: Copy, B: Copy, R>(
+    a: &[A],
+    b: &[B],
+    o: &mut [R],
+    len: usize,
+    mut f: impl FnMut(A, B) -> R,
+) {
     for ((o, &x), &y) in o[..len].iter_mut().zip(&a[..len]).zip(&b[..len]) {
         *o = f(x, y);
     }
@@ -328,7 +334,13 @@ fn checked2<T: Num>(
     Ok(())
 }
 
-fn binary_block<T: BufElem>(op: BinOp, a: &[T], b: &[T], out: &mut Buf, len: usize) -> Fallible<()> {
+fn binary_block<T: BufElem>(
+    op: BinOp,
+    a: &[T],
+    b: &[T],
+    out: &mut Buf,
+    len: usize,
+) -> Fallible<()> {
     use BinOp::*;
     if !T::supports(op) {
         return Err(unsupported(op.symbol(), T::DTYPE));
@@ -376,7 +388,13 @@ fn math_block(f: MathFn, args: &[Node], out: &mut Buf, len: usize) -> Fallible<(
     }
     macro_rules! bin {
         ($g:expr) => {
-            zip2(T::get(&args[0].buf)?, T::get(&args[1].buf)?, T::get_mut(out)?, len, $g)
+            zip2(
+                T::get(&args[0].buf)?,
+                T::get(&args[1].buf)?,
+                T::get_mut(out)?,
+                len,
+                $g,
+            )
         };
     }
     macro_rules! pred {
@@ -552,7 +570,11 @@ mod tests {
         Node::new(Op::Scalar(s), s.dtype(), vec![], Span::default())
     }
     fn bin(op: BinOp, a: Node, b: Node) -> Node {
-        let dt = if op.is_comparison() { DType::Bool } else { a.dtype };
+        let dt = if op.is_comparison() {
+            DType::Bool
+        } else {
+            a.dtype
+        };
         Node::new(Op::Binary(op), dt, vec![a, b], Span::new(1, 2))
     }
 
@@ -560,9 +582,16 @@ mod tests {
     fn fused_matches_unfused_bits() {
         // 2*a + 3*b**2 over a strided, broadcast 2-D case and a long contiguous one.
         for (n, m) in [(3usize, 2500usize), (1, 5000)] {
-            let a = Array::from_vec((0..n * m).map(|i| (i as f64).sin()).collect::<Vec<_>>(), &[n, m]);
-            let b_full =
-                Array::from_vec((0..2 * m).map(|i| (i as f64) * 0.37 - 9.0).collect::<Vec<_>>(), &[2 * m]);
+            let a = Array::from_vec(
+                (0..n * m).map(|i| (i as f64).sin()).collect::<Vec<_>>(),
+                &[n, m],
+            );
+            let b_full = Array::from_vec(
+                (0..2 * m)
+                    .map(|i| (i as f64) * 0.37 - 9.0)
+                    .collect::<Vec<_>>(),
+                &[2 * m],
+            );
             let b = b_full.slice_axis(0, 2 * m - 1, -2, m); // b_full[::-2]
             let tree = bin(
                 BinOp::Add,
@@ -574,10 +603,25 @@ mod tests {
                 ),
             );
             let fused = eval_new(tree).unwrap();
-            let two_a = elementwise::binary(BinOp::Mul, Operand::Scalar(Scalar::F64(2.0)), Operand::Array(&a)).unwrap();
+            let two_a = elementwise::binary(
+                BinOp::Mul,
+                Operand::Scalar(Scalar::F64(2.0)),
+                Operand::Array(&a),
+            )
+            .unwrap();
             let b2 = elementwise::pow_int(&b, 2).unwrap();
-            let three_b2 = elementwise::binary(BinOp::Mul, Operand::Scalar(Scalar::F64(3.0)), Operand::Array(&b2)).unwrap();
-            let unfused = elementwise::binary(BinOp::Add, Operand::Array(&two_a), Operand::Array(&three_b2)).unwrap();
+            let three_b2 = elementwise::binary(
+                BinOp::Mul,
+                Operand::Scalar(Scalar::F64(3.0)),
+                Operand::Array(&b2),
+            )
+            .unwrap();
+            let unfused = elementwise::binary(
+                BinOp::Add,
+                Operand::Array(&two_a),
+                Operand::Array(&three_b2),
+            )
+            .unwrap();
             assert_eq!(fused.shape(), unfused.shape());
             let (x, y) = (fused.to_vec::<f64>(), unfused.to_vec::<f64>());
             assert!(x.iter().zip(&y).all(|(p, q)| p.to_bits() == q.to_bits()));
@@ -588,19 +632,41 @@ mod tests {
     fn fused_errors_and_stores() {
         let a = Array::from_vec(vec![4i64, 5, 6], &[3]);
         let z = Array::from_vec(vec![1i64, 0, 1], &[3]);
-        let t = bin(BinOp::Add, bin(BinOp::FloorDiv, leaf(&a), leaf(&z)), konst(Scalar::I64(1)));
+        let t = bin(
+            BinOp::Add,
+            bin(BinOp::FloorDiv, leaf(&a), leaf(&z)),
+            konst(Scalar::I64(1)),
+        );
         let (m, span) = eval_new(t).unwrap_err();
         assert_eq!((m.as_str(), span), (msg::INT_DIV_ZERO, Span::new(1, 2)));
         // out[:, ::2] = a + 1 (broadcast row into a strided view)
         let out = Array::zeros(DType::I64, &[2, 6]);
         let view = out.slice_axis(1, 0, 2, 3);
-        let mut t = bin(BinOp::Add, bin(BinOp::Mul, leaf(&a), konst(Scalar::I64(1))), konst(Scalar::I64(1)));
+        let mut t = bin(
+            BinOp::Add,
+            bin(BinOp::Mul, leaf(&a), konst(Scalar::I64(1))),
+            konst(Scalar::I64(1)),
+        );
         assert!(eval_into(&mut t, &view).unwrap());
-        assert_eq!(out.to_vec::<i64>(), vec![5, 0, 6, 0, 7, 0, 5, 0, 6, 0, 7, 0]);
+        assert_eq!(
+            out.to_vec::<i64>(),
+            vec![5, 0, 6, 0, 7, 0, 5, 0, 6, 0, 7, 0]
+        );
         // Overlapping leaves are refused (the caller falls back to evaluate-then-copy).
-        let mut t = bin(BinOp::Add, bin(BinOp::Mul, leaf(&out), konst(Scalar::I64(1))), konst(Scalar::I64(1)));
+        let mut t = bin(
+            BinOp::Add,
+            bin(BinOp::Mul, leaf(&out), konst(Scalar::I64(1))),
+            konst(Scalar::I64(1)),
+        );
         assert!(!eval_into(&mut t, &out).unwrap());
-        let c = bin(BinOp::Lt, bin(BinOp::Add, leaf(&a), leaf(&a)), konst(Scalar::I64(11)));
-        assert_eq!(eval_new(c).unwrap().to_vec::<bool>(), vec![true, true, false]);
+        let c = bin(
+            BinOp::Lt,
+            bin(BinOp::Add, leaf(&a), leaf(&a)),
+            konst(Scalar::I64(11)),
+        );
+        assert_eq!(
+            eval_new(c).unwrap().to_vec::<bool>(),
+            vec![true, true, false]
+        );
     }
 }

@@ -620,46 +620,8 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
             || matches!(n, "range" | "prange" | "numba" | "nb")
             || DType::from_name(n).is_some()
     };
-    fn walk<'e>(e: &'e ast::Expr, f: &mut dyn FnMut(&'e ast::Expr)) {
-        f(e);
-        match &e.kind {
-            A::Unary(_, x) => walk(x, f),
-            A::Binary(_, a, b) | A::Logical(_, a, b) => {
-                walk(a, f);
-                walk(b, f)
-            }
-            A::Compare(a, rest) => {
-                walk(a, f);
-                rest.iter().for_each(|(_, x)| walk(x, f))
-            }
-            A::IfExp { cond, then, orelse } => {
-                walk(cond, f);
-                walk(then, f);
-                walk(orelse, f)
-            }
-            A::Call { func, args, kwargs } => {
-                walk(func, f);
-                args.iter().for_each(|x| walk(x, f));
-                kwargs.iter().for_each(|k| walk(&k.value, f))
-            }
-            A::Attribute(b, _) => walk(b, f),
-            A::Subscript(b, items) => {
-                walk(b, f);
-                for it in items {
-                    match it {
-                        ast::IndexItem::Expr(x) => walk(x, f),
-                        ast::IndexItem::Slice { lo, hi, step, .. } => [lo, hi, step]
-                            .into_iter()
-                            .flatten()
-                            .for_each(|x| walk(x, f)),
-                    }
-                }
-            }
-            A::Tuple(xs) => xs.iter().for_each(|x| walk(x, f)),
-            _ => {}
-        }
-    }
-    fn stmts<'e>(ss: &'e [ast::Stmt], f: &mut dyn FnMut(&'e ast::Expr)) {
+    fn stmts(ss: &[ast::Stmt], f: &mut dyn FnMut(&str, Span)) {
+        let walk = crate::prange::walk_names;
         for s in ss {
             match &s.kind {
                 ast::StmtKind::Assign { target, value, .. }
@@ -685,11 +647,9 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
             }
         }
     }
-    stmts(&def.body, &mut |e| {
-        if let A::Name(n) = &e.kind {
-            if !known(n) {
-                diags.push(Diagnostic::error(e.span, unknown_name(n)));
-            }
+    stmts(&def.body, &mut |n, span| {
+        if !known(n) {
+            diags.push(Diagnostic::error(span, unknown_name(n)));
         }
     });
 }

@@ -8,7 +8,7 @@
 
 use crate::consts::{eval_const, is_module};
 use crate::tir::*;
-use crate::types::{join, widens_to};
+use crate::types::widens_to;
 use crate::CompileResult;
 use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast::{self, StmtKind as S};
@@ -450,29 +450,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
         let info = &self.locals[id];
         let cur = info.ty;
-        let merged = match cur {
-            None => Some(match vt {
-                Type::Scalar(d) if value.weak => Type::Scalar(d),
-                t => t,
-            }),
-            Some(c) if c == vt => Some(c),
-            Some(Type::Scalar(c)) => match vt {
-                Type::Scalar(v) if info.fixed => {
-                    let _ = v;
-                    Some(Type::Scalar(c))
-                }
-                Type::Scalar(v) if value.weak => Some(Type::Scalar(
-                    if widens_to(v, c) || v.is_int() == c.is_int() || c.is_float() {
-                        c
-                    } else {
-                        join(c, v)
-                    },
-                )),
-                Type::Scalar(v) => Some(Type::Scalar(join(c, v))),
-                _ => None,
-            },
-            Some(_) => None,
-        };
+        let merged = crate::types::unify(cur, vt, value.weak, info.fixed);
         let Some(merged) = merged else {
             let (name, first) = (info.name.clone(), info.ty_span);
             let cur = cur.expect("checked");
@@ -810,23 +788,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 "a function can return numbers and arrays, not this",
             );
         }
-        let new = match self.ret {
-            None => Some(vt),
-            Some((t, _)) if t == vt => Some(t),
-            Some((Type::Scalar(c), fixed)) => match vt {
-                Type::Scalar(_) if fixed => Some(Type::Scalar(c)),
-                Type::Scalar(d) if v.weak => {
-                    Some(Type::Scalar(if widens_to(d, c) || c.is_float() {
-                        c
-                    } else {
-                        join(c, d)
-                    }))
-                }
-                Type::Scalar(d) => Some(Type::Scalar(join(c, d))),
-                _ => None,
-            },
-            Some(_) => None,
-        };
+        let new = crate::types::unify(
+            self.ret.map(|r| r.0),
+            vt,
+            v.weak,
+            self.ret.is_some_and(|r| r.1),
+        );
         let Some(new) = new else {
             let (t, _) = self.ret.expect("set");
             let prev = self.ret_span;

@@ -272,7 +272,7 @@ fn names_outside(stmts: &[ast::Stmt], skip: &[ast::Stmt], out: &mut HashSet<Stri
 }
 
 /// Calls `f` for every `Name` in an expression.
-fn walk_names(e: &ast::Expr, f: &mut dyn FnMut(&str, Span)) {
+pub(crate) fn walk_names(e: &ast::Expr, f: &mut dyn FnMut(&str, Span)) {
     match &e.kind {
         A::Name(n) => f(n, e.span),
         A::Unary(_, x) => walk_names(x, f),

@@ -55,6 +55,25 @@ pub fn widens_to(from: DType, to: DType) -> bool {
     join(from, to) == to
 }
 
+/// The type of a variable (or of a function's return value) that had type `cur` and is
+/// also given a value of type `new`; `None` when no one type can hold both. `fixed`: the
+/// type was declared (values convert to it). `weak`: the new value is a weak literal
+/// expression, which adopts the variable's type unless it is a float going into an int.
+pub fn unify(cur: Option<Type>, new: Type, weak: bool, fixed: bool) -> Option<Type> {
+    match (cur, new) {
+        (None, t) => Some(t),
+        (Some(c), t) if c == t => Some(c),
+        (Some(Type::Scalar(c)), Type::Scalar(v)) => Some(Type::Scalar(
+            if fixed || (weak && (widens_to(v, c) || c.is_float() || v.is_int())) {
+                c
+            } else {
+                join(c, v)
+            },
+        )),
+        _ => None,
+    }
+}
+
 /// The element type arithmetic on `d` computes in: booleans count as i64 (`True + True`
 /// is 2, as in Python).
 pub fn arith(d: DType) -> DType {

@@ -272,3 +272,14 @@ def main():
         "#]],
     );
 }
+
+#[test]
+fn check_resolves_names_in_functions_no_call_reaches() {
+    let src = "def helper(a):\n    return a + undefined\n\ndef main():\n    x: f32 = 1\n    print(x * 2.0)\n";
+    let (module, diags) = kernelc_syntax::parse_module(src);
+    assert!(diags.is_empty());
+    expect![[r#"
+        2:16: name 'undefined' is not defined
+    "#]]
+    .assert_eq(&render(src, &kernelc_sema::check(&module)));
+}
