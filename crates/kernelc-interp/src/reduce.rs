@@ -209,12 +209,30 @@ fn float_reduce<T: Float + SumFloat>(
     a: &Array,
     axis: Option<usize>,
 ) -> Fallible<Reduced> {
+    // NumPy sums pairwise along the last axis (and over a whole array), but along an outer
+    // axis it adds the slices one after another; follow it so the bits agree.
+    let pairwise = axis.is_none_or(|k| k + 1 == a.ndim());
+    let sum = move |l: Line<T>| {
+        if pairwise {
+            sum_float(l)
+        } else {
+            fold(l, T::default(), <T as Num>::add)
+        }
+    };
+    let sum_sq = move |l: Line<T>| {
+        if pairwise {
+            sum_sq_float(l)
+        } else {
+            fold(l, T::default(), |acc, x| Num::add(acc, x.mul(x)))
+        }
+    };
     match op {
-        ReduceOp::Sum => reduce_lines(a, axis, |l: Line<T>| Ok(sum_float(l))),
+        ReduceOp::Sum => reduce_lines(a, axis, |l: Line<T>| Ok(sum(l))),
         ReduceOp::Mean => reduce_lines(a, axis, |l: Line<T>| {
-            Ok(sum_float(l).div(T::from_i64(l.n as i64)))
+            let n = l.n;
+            Ok(sum(l).div(T::from_i64(n as i64)))
         }),
-        ReduceOp::Norm => reduce_lines(a, axis, |l: Line<T>| Ok(sum_sq_float(l).sqrt())),
+        ReduceOp::Norm => reduce_lines(a, axis, |l: Line<T>| Ok(sum_sq(l).sqrt())),
         _ => generic_reduce::<T>(op, a, axis),
     }
 }

@@ -11,3 +11,6 @@ def main():
     for i in range(3):
         acc = acc * 0.5
     print(acc)
+    q = 5.0
+    q /= 2
+    print(q)
