@@ -159,8 +159,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
             return self.fail(
                 span,
                 format!(
-                    "{name}() takes {want} argument{} but {n} were given",
-                    if hi == 1 { "" } else { "s" }
+                    "{name}() takes {want} argument{} but {n} {}",
+                    if hi == 1 { "" } else { "s" },
+                    if n == 1 { "was given" } else { "were given" }
                 ),
             );
         }

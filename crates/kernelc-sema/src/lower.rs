@@ -378,10 +378,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
             return self.fail(
                 span,
                 format!(
-                    "{name}() takes {} argument{} but {} were given",
+                    "{name}() takes {} argument{} but {} {}",
                     def.params.len(),
                     if def.params.len() == 1 { "" } else { "s" },
-                    args.len()
+                    args.len(),
+                    if args.len() == 1 {
+                        "was given"
+                    } else {
+                        "were given"
+                    }
                 ),
             );
         }
