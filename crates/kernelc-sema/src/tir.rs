@@ -309,8 +309,9 @@ pub enum Alloc {
     Ones { shape: Box<Expr> },
     /// `full(shape, value)`; `value` has the element type.
     Full { shape: Box<Expr>, value: Box<Expr> },
-    /// `arange(start, stop, step)`: `ceil((stop - start) / step)` elements
-    /// `start + i*step`, all of the element type (for floats computed in f64 then cast).
+    /// `arange(start, stop, step)`: `ceil((stop - start) / step)` elements filled as NumPy
+    /// does: `a0 = start`, `a1 = start + step` (computed in f64 or i64, then converted),
+    /// and `a0 + i*(a1 - a0)` in the element type for `i >= 2`.
     Arange {
         start: Box<Expr>,
         stop: Box<Expr>,
