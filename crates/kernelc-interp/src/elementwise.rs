@@ -273,7 +273,7 @@ impl<'a, T: Element> Prepared<'a, T> {
 
 /// Calls `f(outer_index, row_number)` for each row of `shape` (every index of all axes but
 /// the last, in C order).
-fn for_each_row(shape: &[usize], mut f: impl FnMut(&[usize], usize)) {
+pub(crate) fn for_each_row(shape: &[usize], mut f: impl FnMut(&[usize], usize)) {
     if shape.contains(&0) {
         return;
     }
@@ -581,17 +581,7 @@ pub fn copy(a: &Array) -> Fallible<Array> {
 
 /// A math function with at least one array argument (arguments share one element type).
 pub fn math(f: MathFn, args: &[Operand]) -> Fallible<Array> {
-    let bad = || {
-        format!(
-            "internal error: bad arguments to {}: {:?}",
-            f.name(),
-            args.iter().map(|a| a.dtype()).collect::<Vec<_>>()
-        )
-    };
-    if args.len() != f.arity() || args.iter().any(|a| a.dtype() != args[0].dtype()) {
-        return Err(bad());
-    }
-    let dt = args[0].dtype();
+    let dt = crate::scalar::math_arg_type(f, args.iter().map(|a| a.dtype()))?;
     macro_rules! un {
         ($g:expr) => {
             map1(args[0].typed::<T>()?, $g)
@@ -618,7 +608,7 @@ pub fn math(f: MathFn, args: &[Operand]) -> Fallible<Array> {
         };
     }
     with_float_dtype!(dt, T => math_float_match!(f, T, un, bin, pred, clip), _ => {
-        with_dtype!(dt, T => math_int_match!(f, T, un, bin, clip, _ => Err(bad())))
+        with_dtype!(dt, T => math_int_match!(f, T, un, bin, clip, _ => Err(format!("internal error: {} is not defined for {dt}", f.name()))))
     })
 }
 

@@ -12,7 +12,7 @@
 //! failing element (integer `//` by zero, ...) stops the evaluation with the node's span.
 
 use crate::alloc::new_array;
-use crate::elementwise::{broadcast_shapes, buffer, buffer_mut, overlaps};
+use crate::elementwise::{broadcast_shapes, buffer, buffer_mut, for_each_row, overlaps};
 use crate::scalar::{
     cast, cast_error, math_float_match, math_int_match, pow_int, unop_symbol, unsupported,
     with_dtype, with_float_dtype, Fallible, Num,
@@ -496,29 +496,6 @@ fn run(root: &mut Node, shape: &[usize], sink: Sink) -> Result<(), (String, Span
         });
     }
     result
-}
-
-/// Calls `f(outer_index, row_number)` for every row of `shape` in C order.
-fn for_each_row(shape: &[usize], mut f: impl FnMut(&[usize], usize)) {
-    let outer = &shape[..shape.len().saturating_sub(1)];
-    let mut idx = vec![0usize; outer.len()];
-    let mut r = 0;
-    loop {
-        f(&idx, r);
-        r += 1;
-        let mut k = outer.len();
-        loop {
-            if k == 0 {
-                return;
-            }
-            k -= 1;
-            idx[k] += 1;
-            if idx[k] < outer[k] {
-                break;
-            }
-            idx[k] = 0;
-        }
-    }
 }
 
 /// Evaluates a tree into a new C-contiguous array.

@@ -720,19 +720,22 @@ pub(crate) fn pow_int_scalar(x: Scalar, n: u32) -> Scalar {
     with_dtype!(x.dtype(), T => pow_int(T::from_scalar(x), n).to_scalar())
 }
 
+/// The element type shared by a math function's arguments (sema guarantees one type and
+/// the right count; anything else is an internal error).
+pub(crate) fn math_arg_type(f: MathFn, dtypes: impl Iterator<Item = DType>) -> Fallible<DType> {
+    let all: Vec<DType> = dtypes.collect();
+    match all.first() {
+        Some(&d) if all.len() == f.arity() && all.iter().all(|&x| x == d) => Ok(d),
+        _ => Err(format!(
+            "internal error: bad arguments to {}: {all:?}",
+            f.name()
+        )),
+    }
+}
+
 /// A math function on scalars of one type.
 pub(crate) fn math_scalar(f: MathFn, args: &[Scalar]) -> Fallible<Scalar> {
-    let bad = || {
-        format!(
-            "internal error: bad arguments to {}: {:?}",
-            f.name(),
-            args.iter().map(|a| a.dtype()).collect::<Vec<_>>()
-        )
-    };
-    if args.len() != f.arity() || args.iter().any(|a| a.dtype() != args[0].dtype()) {
-        return Err(bad());
-    }
-    let dt = args[0].dtype();
+    let dt = math_arg_type(f, args.iter().map(|a| a.dtype()))?;
     macro_rules! un {
         ($g:expr) => {
             Ok($g(T::from_scalar(args[0])).to_scalar())
@@ -759,7 +762,7 @@ pub(crate) fn math_scalar(f: MathFn, args: &[Scalar]) -> Fallible<Scalar> {
         };
     }
     with_float_dtype!(dt, T => math_float_match!(f, T, un, bin, pred, clip), _ => {
-        with_dtype!(dt, T => math_int_match!(f, T, un, bin, clip, _ => Err(bad())))
+        with_dtype!(dt, T => math_int_match!(f, T, un, bin, clip, _ => Err(format!("internal error: {} is not defined for {dt}", f.name()))))
     })
 }
 
