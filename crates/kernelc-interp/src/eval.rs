@@ -81,6 +81,19 @@ impl<'p> Interpreter<'p> {
                         .map(Value::Array),
                 }
             }
+            ExprKind::Chain(operands, ops) => {
+                let mut left = self.eval_scalar(f, &operands[0])?;
+                for (right, &(op, t)) in operands[1..].iter().zip(ops) {
+                    let r = self.eval_scalar(f, right)?;
+                    let a = cast_scalar(left, t).at(e.span)?;
+                    let b = cast_scalar(r, t).at(e.span)?;
+                    if !binary_scalar(op, a, b).at(e.span)?.truthy() {
+                        return Ok(Value::Scalar(Scalar::Bool(false)));
+                    }
+                    left = r;
+                }
+                Ok(Value::Scalar(Scalar::Bool(true)))
+            }
             ExprKind::Index(base, index) => self.eval_index(f, base, index, e.span),
             ExprKind::Unary(op, x) => match self.eval(f, x)? {
                 Value::Scalar(s) => unary_scalar(*op, s).at(e.span).map(Value::Scalar),

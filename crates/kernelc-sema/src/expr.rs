@@ -360,50 +360,32 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if rest.len() > 1 && operands.iter().any(|o| o.ty().is_array()) {
             return self.fail(span, "chained comparisons (a < b < c) work on single values; for arrays combine them with &");
         }
-        let mut parts: Vec<Expr> = Vec::new();
-        let mut it = operands.into_iter();
-        let mut left = it.next()?;
-        let mut prev_span = first.span;
-        for ((op, right_ast), right) in rest.iter().zip(it) {
-            let (Some(ad), Some(bd)) = (left.ty().dtype(), right.ty().dtype()) else {
-                return self.fail(
-                    span,
-                    format!("cannot compare {} and {}", left.ty(), right.ty()),
-                );
+        // Each comparison promotes its own pair of operands.
+        let mut ops = Vec::new();
+        for (k, (op, _)) in rest.iter().enumerate() {
+            let (l, r) = (&operands[k], &operands[k + 1]);
+            let (Some(ad), Some(bd)) = (l.ty().dtype(), r.ty().dtype()) else {
+                return self.fail(span, format!("cannot compare {} and {}", l.ty(), r.ty()));
             };
-            let ndim = left.ty().ndim().max(right.ty().ndim());
-            let t = promote(ad, left.weak, bd, right.weak);
-            // In a chain the middle operand appears in two comparisons; it is evaluated
-            // twice, so it must be free of effects.
-            if parts.len() + 1 < rest.len() && has_side_effects(&right.e) {
-                return self.fail(right.e.span, "the middle operand of a chained comparison must not call functions; compare in two steps");
-            }
-            let r_use = right.e.clone();
-            let r_next = right;
-            let cmp_span = prev_span.to(right_ast.span);
-            parts.push(Expr {
-                kind: ExprKind::Binary(
-                    cmp(*op),
-                    Box::new(cast(left.e, t)),
-                    Box::new(cast(r_use, t)),
-                ),
+            ops.push((cmp(*op), promote(ad, l.weak, bd, r.weak)));
+        }
+        if let [(op, t)] = ops[..] {
+            let mut it = operands.into_iter();
+            let (l, r) = (it.next()?, it.next()?);
+            let ndim = l.ty().ndim().max(r.ty().ndim());
+            let e = Expr {
+                kind: ExprKind::Binary(op, Box::new(cast(l.e, t)), Box::new(cast(r.e, t))),
                 ty: with_rank(DType::Bool, ndim),
-                span: cmp_span,
-            });
-            left = r_next;
-            prev_span = right_ast.span;
-        }
-        let mut acc = parts.remove(0);
-        for p in parts {
-            let s = acc.span.to(p.span);
-            acc = Expr {
-                kind: ExprKind::Logical(LogicalOp::And, Box::new(acc), Box::new(p)),
-                ty: Type::Scalar(DType::Bool),
-                span: s,
+                span,
             };
+            return Some(TE::strong(e));
         }
-        acc.span = span;
-        Some(TE::strong(acc))
+        let e = Expr {
+            kind: ExprKind::Chain(operands.into_iter().map(|o| o.e).collect(), ops),
+            ty: Type::Scalar(DType::Bool),
+            span,
+        };
+        Some(TE::strong(e))
     }
 
     fn attribute(&mut self, base: &'a ast::Expr, attr: &'a ast::Ident, span: Span) -> Option<TE> {
@@ -583,20 +565,6 @@ fn cmp(op: ast::CmpOp) -> BinOp {
         ast::CmpOp::Eq => BinOp::Eq,
         ast::CmpOp::Ne => BinOp::Ne,
     }
-}
-
-/// True when evaluating `e` could have an effect (calls, random draws).
-fn has_side_effects(e: &Expr) -> bool {
-    let mut found = false;
-    crate::pretty::walk_expr(e, &mut |x| {
-        if matches!(
-            x.kind,
-            ExprKind::Call(..) | ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Print(_)
-        ) {
-            found = true;
-        }
-    });
-    found
 }
 
 pub(crate) fn unknown_name(n: &str) -> String {

@@ -181,6 +181,13 @@ pub fn expr(f: &Func, e: &Expr) -> String {
             format!("({} {} {} : {ty})", expr(f, a), op.symbol(), expr(f, b))
         }
         ExprKind::PowInt(x, n) => format!("({} ** {n} : {ty})", expr(f, x)),
+        ExprKind::Chain(xs, ops) => {
+            let mut t = expr(f, &xs[0]);
+            for (x, (op, d)) in xs[1..].iter().zip(ops) {
+                t += &format!(" {}({d}) {}", op.symbol(), expr(f, x));
+            }
+            format!("(chain {t})")
+        }
         ExprKind::Logical(op, a, b) => format!(
             "({} {} {})",
             expr(f, a),
@@ -325,7 +332,8 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::Call(_, xs)
         | ExprKind::Math(_, xs)
         | ExprKind::Tuple(xs)
-        | ExprKind::Print(xs) => v.extend(xs.iter()),
+        | ExprKind::Print(xs)
+        | ExprKind::Chain(xs, _) => v.extend(xs.iter()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
         ExprKind::Index(a, idx) => {
             v.push(a);
@@ -394,7 +402,8 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
             ExprKind::Call(_, xs)
             | ExprKind::Math(_, xs)
             | ExprKind::Tuple(xs)
-            | ExprKind::Print(xs) => xs.iter_mut().for_each(|x| ex(x, f)),
+            | ExprKind::Print(xs)
+            | ExprKind::Chain(xs, _) => xs.iter_mut().for_each(|x| ex(x, f)),
             ExprKind::Reduce { arg, .. } => ex(arg, f),
             ExprKind::Index(a, idx) => {
                 ex(a, f);

@@ -246,6 +246,11 @@ pub enum ExprKind {
     /// `x ** n` for a float `x` and an integer literal `n` in 0..=4: repeated
     /// multiplication: `1`, `x`, `x*x`, `(x*x)*x`, `(x*x)*(x*x)`.
     PowInt(Box<Expr>, u32),
+    /// A chained comparison of scalars, `a < b <= c` (two or more operators), as Python:
+    /// operands are evaluated left to right, each at most once, and evaluation stops at the
+    /// first false comparison. `ops[k]` compares operands `k` and `k + 1` after converting
+    /// both to its type. The result is bool.
+    Chain(Vec<Expr>, Vec<(BinOp, DType)>),
     /// `and`/`or` on bool scalars, short-circuit.
     Logical(LogicalOp, Box<Expr>, Box<Expr>),
     /// `then if cond else orelse` with a bool scalar `cond`; only one side is evaluated.

@@ -283,3 +283,16 @@ fn check_resolves_names_in_functions_no_call_reaches() {
     "#]]
     .assert_eq(&render(src, &kernelc_sema::check(&module)));
 }
+
+#[test]
+fn chained_comparisons_promote_each_pair() {
+    check(
+        "def main():\n    x = i32(3)\n    print(1 < x <= 3.5 < 4)\n",
+        expect![[r#"
+            fn #0 main() -> None:
+                locals x: i32
+                x = 3i32
+                print((chain 1 <(i32) x <=(f64) 3.5 <(f64) 4))
+        "#]],
+    );
+}
