@@ -53,13 +53,39 @@ pub fn compile(
     kernelc_sema::compile(module, entry, args).map_err(|d| CompileError::new(src, d))
 }
 
+/// Which executor runs a program.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Executor {
+    /// The reference interpreter.
+    Interp,
+    /// Native code compiled with Cranelift.
+    Jit,
+}
+
 /// Parses, compiles and runs `entry()` (no arguments) with the reference interpreter,
 /// writing what the program prints to `out`.
 pub fn run_source(name: &str, text: &str, entry: &str, out: &mut dyn Write) -> Result<(), Error> {
+    run_source_with(name, text, entry, Executor::Interp, out)
+}
+
+/// Parses, compiles and runs `entry()` (no arguments) with the chosen executor.
+pub fn run_source_with(name: &str, text: &str, entry: &str, executor: Executor, out: &mut dyn Write) -> Result<(), Error> {
     let src = Source::new(name, text);
     let module = parse(&src)?;
     let program = compile(&src, &module, entry, &[])?;
-    run_program(&src, &program, out)
+    match executor {
+        Executor::Interp => run_program(&src, &program, out),
+        Executor::Jit => run_program_jit(&src, program, out),
+    }
+}
+
+/// Compiles a program to native code and runs its entry function (no arguments).
+pub fn run_program_jit(src: &Source, program: Program, out: &mut dyn Write) -> Result<(), Error> {
+    let _ = (program, out);
+    Err(Error::Runtime(RuntimeErrorAt::new(
+        src,
+        kernelc_runtime::RuntimeError::new("the JIT executor is not built yet", 0, 0),
+    )))
 }
 
 /// Runs a compiled program's entry function (no arguments) with the interpreter.
