@@ -3,7 +3,7 @@
 //! Exit codes: 0 success, 1 compile or runtime error (message on stderr), 2 usage error.
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kernelc::{CompileError, Error, Source};
+use kernelc::{CompileError, Error, Executor, Listing, Source};
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -27,7 +27,7 @@ enum Command {
         /// The function to call (it must take no arguments).
         #[arg(long, default_value = "main")]
         entry: String,
-        /// Use the reference interpreter (the only executor in this version).
+        /// Use the reference interpreter instead of native code.
         #[arg(long)]
         interp: bool,
         /// Threads for parallel loops (results never depend on it).
@@ -52,6 +52,10 @@ enum Stage {
     Ast,
     /// The typed IR of the entry function and everything it calls.
     Typed,
+    /// Cranelift IR of every compiled function.
+    Clif,
+    /// Machine code of every compiled function.
+    Asm,
 }
 
 fn main() -> ExitCode {
@@ -60,12 +64,17 @@ fn main() -> ExitCode {
         Command::Run {
             file,
             entry,
-            interp: _,
+            interp,
             threads: _,
         } => with_source(&file, |src| {
             let module = kernelc::parse(src)?;
             let program = kernelc::compile(src, &module, &entry, &[])?;
-            run_on_big_stack(src, program)
+            let executor = if interp {
+                Executor::Interp
+            } else {
+                Executor::Jit
+            };
+            run_on_big_stack(src, program, executor)
         }),
         Command::Check { file } => with_source(&file, |src| {
             kernelc::check(src)?;
@@ -81,6 +90,17 @@ fn main() -> ExitCode {
                     &entry,
                     &[],
                 )?),
+                Stage::Clif | Stage::Asm => {
+                    let program = kernelc::compile(src, &module, &entry, &[])?;
+                    let listing = if matches!(stage, Stage::Clif) {
+                        Listing::Clif
+                    } else {
+                        Listing::Asm
+                    };
+                    kernelc::compile_native(src, program, listing)?
+                        .listing
+                        .join("\n")
+                }
             };
             print!("{text}");
             Ok(())
@@ -109,14 +129,21 @@ fn with_source(path: &PathBuf, f: impl FnOnce(&Source) -> Result<(), Error>) -> 
 }
 
 /// Runs the interpreter on a thread with a large stack (deep recursion in kernels).
-fn run_on_big_stack(src: &Source, program: kernelc::Program) -> Result<(), Error> {
+fn run_on_big_stack(
+    src: &Source,
+    program: kernelc::Program,
+    executor: Executor,
+) -> Result<(), Error> {
     let src2 = src.clone();
     let handle = std::thread::Builder::new()
         .stack_size(512 << 20)
         .spawn(move || {
             let stdout = std::io::stdout();
             let mut out = std::io::BufWriter::new(stdout.lock());
-            let r = kernelc::run_program(&src2, &program, &mut out);
+            let r = match executor {
+                Executor::Interp => kernelc::run_program(&src2, &program, &mut out),
+                Executor::Jit => kernelc::run_program_jit(&src2, program, &mut out),
+            };
             let _ = out.flush();
             r
         });

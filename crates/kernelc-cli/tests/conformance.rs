@@ -28,7 +28,7 @@ use std::time::{Duration, Instant};
 
 /// The executors every program is run with (extra flags after `run <file>`). The first one
 /// is used to write expectations with `UPDATE_EXPECT=1`.
-const EXECUTORS: &[&[&str]] = &[&["--interp"]];
+const EXECUTORS: &[&[&str]] = &[&["--interp"], &[]];
 
 /// The suite must not shrink unnoticed.
 const MIN_PROGRAMS: usize = 60;

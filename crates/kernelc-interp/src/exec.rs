@@ -125,6 +125,56 @@ impl<'p> Interpreter<'p> {
         self.rng = rng;
     }
 
+    /// The current call depth (the JIT hands its own depth over when it delegates).
+    pub fn depth(&self) -> usize {
+        self.depth
+    }
+
+    /// Sets the call depth (see [`Interpreter::depth`]).
+    pub fn set_depth(&mut self, depth: usize) {
+        self.depth = depth;
+    }
+
+    /// Evaluates one expression of function `func` with the given local values: the JIT
+    /// delegates the operations it does not compile to native code (whole-array
+    /// expressions, printing, ...) here, so both executors share one definition of them.
+    pub fn eval_in(
+        &mut self,
+        func: FuncId,
+        expr: &'p Expr,
+        locals: Vec<Option<Value>>,
+    ) -> Result<Value, RuntimeError> {
+        let mut frame = self.frame_with(func, locals, expr.span)?;
+        self.eval(&mut frame, expr)
+    }
+
+    /// Executes one statement of function `func` with the given local values (see
+    /// [`Interpreter::eval_in`]). Only statements that change no local are delegated.
+    pub fn exec_in(
+        &mut self,
+        func: FuncId,
+        stmt: &'p Stmt,
+        locals: Vec<Option<Value>>,
+    ) -> Result<(), RuntimeError> {
+        let mut frame = self.frame_with(func, locals, stmt.span)?;
+        self.exec_stmt(&mut frame, stmt).map(|_| ())
+    }
+
+    fn frame_with(
+        &self,
+        func: FuncId,
+        mut locals: Vec<Option<Value>>,
+        span: Span,
+    ) -> Result<Frame<'p>, RuntimeError> {
+        let f = self
+            .program
+            .funcs
+            .get(func)
+            .ok_or_else(|| error_at(format!("internal error: no function #{func}"), span))?;
+        locals.resize(f.locals.len(), None);
+        Ok(Frame { func: f, locals })
+    }
+
     /// Calls function `func` of the program with `args` (one per parameter, of the
     /// parameter's type). Returns the function's value (`Value::None` when it returns
     /// nothing).

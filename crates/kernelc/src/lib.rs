@@ -15,6 +15,7 @@
 mod diagnostics;
 
 pub use diagnostics::{CompileError, Error, RuntimeErrorAt, Source};
+pub use kernelc_codegen::{JitProgram, Listing};
 pub use kernelc_runtime::{Array, DType, Scalar};
 pub use kernelc_sema::tir::{Program, Type};
 
@@ -69,7 +70,13 @@ pub fn run_source(name: &str, text: &str, entry: &str, out: &mut dyn Write) -> R
 }
 
 /// Parses, compiles and runs `entry()` (no arguments) with the chosen executor.
-pub fn run_source_with(name: &str, text: &str, entry: &str, executor: Executor, out: &mut dyn Write) -> Result<(), Error> {
+pub fn run_source_with(
+    name: &str,
+    text: &str,
+    entry: &str,
+    executor: Executor,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
     let src = Source::new(name, text);
     let module = parse(&src)?;
     let program = compile(&src, &module, entry, &[])?;
@@ -81,11 +88,25 @@ pub fn run_source_with(name: &str, text: &str, entry: &str, executor: Executor, 
 
 /// Compiles a program to native code and runs its entry function (no arguments).
 pub fn run_program_jit(src: &Source, program: Program, out: &mut dyn Write) -> Result<(), Error> {
-    let _ = (program, out);
-    Err(Error::Runtime(RuntimeErrorAt::new(
-        src,
-        kernelc_runtime::RuntimeError::new("the JIT executor is not built yet", 0, 0),
-    )))
+    let jit = compile_native(src, program, Listing::None)?;
+    let mut rng = kernelc_runtime::rng::Rng::default();
+    jit.call(jit.program().entry, &[], out, &mut rng)
+        .map(|_| ())
+        .map_err(|e| Error::Runtime(RuntimeErrorAt::new(src, e)))
+}
+
+/// Compiles a typed program to native code (keeping a CLIF or assembly listing if asked).
+pub fn compile_native(
+    src: &Source,
+    program: Program,
+    listing: Listing,
+) -> Result<JitProgram, Error> {
+    JitProgram::compile(std::sync::Arc::new(program), listing).map_err(|e| {
+        Error::Runtime(RuntimeErrorAt::new(
+            src,
+            kernelc_runtime::RuntimeError::new(e.to_string(), 0, 0),
+        ))
+    })
 }
 
 /// Runs a compiled program's entry function (no arguments) with the interpreter.

@@ -1,0 +1,315 @@
+//! The code generator: typed IR to native code with Cranelift, and the loaded result.
+//!
+//! [`JitProgram::compile`] lowers every function of a [`Program`] (see [`lower`]) into one
+//! JIT module, with `opt_level=speed` and the host's ISA flags, plus one entry trampoline
+//! per function (`extern "C" fn(ctx, args, ...) -> u64`) that [`JitProgram::call`] uses.
+//! Dropping a `JitProgram` frees its machine code.
+
+pub mod abi;
+mod lower;
+pub mod rt;
+
+use abi::{from_bits, to_bits, ArrayHandle, JitCtx};
+use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, UserFuncName};
+use cranelift_codegen::settings::{self, Configurable};
+use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
+use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_module::{Linkage, Module};
+use kernelc_interp::Value;
+use kernelc_runtime::rng::Rng;
+use kernelc_runtime::RuntimeError;
+use kernelc_sema::tir::{FuncId, Program, Type};
+use std::io::Write;
+use std::sync::Arc;
+
+/// What to keep as text while compiling (for `kernelc ir --stage clif|asm`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Listing {
+    #[default]
+    None,
+    /// Cranelift IR after lowering (before optimisation).
+    Clif,
+    /// The machine code, disassembled by Cranelift.
+    Asm,
+}
+
+/// A program compiled to native code.
+pub struct JitProgram {
+    module: Option<JITModule>,
+    program: Arc<Program>,
+    /// Entry trampolines, by function id.
+    entries: Vec<*const u8>,
+    /// The listing requested at compile time, one entry per function.
+    pub listing: Vec<String>,
+}
+
+// SAFETY: the finalized code is immutable and callable from any thread; the module is only
+// touched again when it is freed in `drop`, which needs `&mut self`.
+unsafe impl Send for JitProgram {}
+// SAFETY: see Send.
+unsafe impl Sync for JitProgram {}
+
+impl Drop for JitProgram {
+    fn drop(&mut self) {
+        if let Some(m) = self.module.take() {
+            // SAFETY: no code of this module can run any more: `call` borrows `self`.
+            unsafe { m.free_memory() }
+        }
+    }
+}
+
+/// A compile failure inside the code generator (a bug, not a user error).
+#[derive(Debug)]
+pub struct CodegenError(pub String);
+
+impl std::fmt::Display for CodegenError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "internal compiler error: {}", self.0)
+    }
+}
+
+impl std::error::Error for CodegenError {}
+
+fn cg<E: std::fmt::Display>(e: E) -> CodegenError {
+    CodegenError(e.to_string())
+}
+
+/// The signature of an entry trampoline: `(ctx, args: *const u64) -> u64`.
+type Entry = unsafe extern "C" fn(*mut JitCtx, *const u64) -> u64;
+
+impl JitProgram {
+    /// Compiles every function of `program`.
+    pub fn compile(program: Arc<Program>, listing: Listing) -> Result<JitProgram, CodegenError> {
+        let mut flags = settings::builder();
+        flags.set("opt_level", "speed").map_err(cg)?;
+        flags.set("use_colocated_libcalls", "false").map_err(cg)?;
+        flags.set("is_pic", "false").map_err(cg)?;
+        let isa = cranelift_native::builder()
+            .map_err(cg)?
+            .finish(settings::Flags::new(flags))
+            .map_err(cg)?;
+        let builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
+        let mut module = JITModule::new(builder);
+        let cc = module.isa().default_call_conv();
+
+        let mut ids = Vec::new();
+        for (i, f) in program.funcs.iter().enumerate() {
+            let sig = lower::kernel_signature(f, cc);
+            let id = module
+                .declare_function(&format!("k{i}_{}", f.name), Linkage::Local, &sig)
+                .map_err(cg)?;
+            ids.push(id);
+        }
+        let mut fctx = FunctionBuilderContext::new();
+        let mut ctx = module.make_context();
+        ctx.set_disasm(listing == Listing::Asm);
+        let mut texts = Vec::new();
+        for (i, f) in program.funcs.iter().enumerate() {
+            ctx.func.signature = lower::kernel_signature(f, cc);
+            ctx.func.name = UserFuncName::user(0, i as u32);
+            {
+                let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+                lower::FnLower::new(b, f, i, &ids, &mut module, cc).lower();
+            }
+            if listing == Listing::Clif {
+                texts.push(format!("; {} (#{i})\n{}", f.name, ctx.func.display()));
+            }
+            module
+                .define_function(ids[i], &mut ctx)
+                .map_err(|e| cg(format!("{e:?}")))?;
+            if listing == Listing::Asm {
+                let asm = ctx
+                    .compiled_code()
+                    .and_then(|c| c.vcode.clone())
+                    .unwrap_or_default();
+                texts.push(format!("; {} (#{i})\n{asm}", f.name));
+            }
+            module.clear_context(&mut ctx);
+        }
+        // Entry trampolines: unpack the argument words, call, pack the result.
+        let mut tramp_ids = Vec::new();
+        for (i, f) in program.funcs.iter().enumerate() {
+            let mut sig = Signature::new(cc);
+            sig.params.push(AbiParam::new(types::I64));
+            sig.params.push(AbiParam::new(types::I64));
+            sig.returns.push(AbiParam::new(types::I64));
+            let id = module
+                .declare_function(&format!("entry{i}_{}", f.name), Linkage::Local, &sig)
+                .map_err(cg)?;
+            ctx.func.signature = sig;
+            ctx.func.name = UserFuncName::user(1, i as u32);
+            {
+                let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+                let blk = b.create_block();
+                b.append_block_params_for_function_params(blk);
+                b.switch_to_block(blk);
+                b.seal_block(blk);
+                let (c, args) = (b.block_params(blk)[0], b.block_params(blk)[1]);
+                let mut vals = vec![c];
+                for (k, &p) in f.params.iter().enumerate() {
+                    let t = lower::clif_type(f.locals[p].ty).unwrap_or(types::I64);
+                    let w = b
+                        .ins()
+                        .load(types::I64, MemFlagsData::trusted(), args, (8 * k) as i32);
+                    vals.push(word_to(&mut b, w, t));
+                }
+                let fref = module.declare_func_in_func(ids[i], b.func);
+                let call = b.ins().call(fref, &vals);
+                let r = match b.inst_results(call).first().copied() {
+                    Some(v) => {
+                        let t = b.func.dfg.value_type(v);
+                        word_from(&mut b, v, t)
+                    }
+                    None => b.ins().iconst(types::I64, 0),
+                };
+                b.ins().return_(&[r]);
+                b.finalize(module.isa().frontend_config());
+            }
+            module
+                .define_function(id, &mut ctx)
+                .map_err(|e| cg(format!("{e:?}")))?;
+            module.clear_context(&mut ctx);
+            tramp_ids.push(id);
+        }
+        module.finalize_definitions().map_err(cg)?;
+        let entries = tramp_ids
+            .iter()
+            .map(|&id| module.get_finalized_function(id))
+            .collect();
+        Ok(JitProgram {
+            module: Some(module),
+            program,
+            entries,
+            listing: texts,
+        })
+    }
+
+    /// The typed program this was compiled from.
+    pub fn program(&self) -> &Arc<Program> {
+        &self.program
+    }
+
+    /// Calls function `func` with `args` (of its parameter types). `rng` is the random
+    /// generator state, updated by the call.
+    pub fn call(
+        &self,
+        func: FuncId,
+        args: &[Value],
+        out: &mut dyn Write,
+        rng: &mut Rng,
+    ) -> Result<Value, RuntimeError> {
+        let f = self
+            .program
+            .funcs
+            .get(func)
+            .ok_or_else(|| RuntimeError::new(format!("no function #{func}"), 0, 0))?;
+        if args.len() != f.params.len() {
+            return Err(RuntimeError::new(
+                format!(
+                    "{}() takes {} arguments but {} were given",
+                    f.name,
+                    f.params.len(),
+                    args.len()
+                ),
+                f.span.start,
+                f.span.end,
+            ));
+        }
+        let mut words = Vec::with_capacity(args.len());
+        let mut handles = Vec::new();
+        for (a, &p) in args.iter().zip(&f.params) {
+            let want = f.locals[p].ty;
+            let w = match (a, want) {
+                (Value::Scalar(s), Type::Scalar(d)) if s.dtype() == d => to_bits(*s),
+                (Value::Array(arr), Type::Array(t))
+                    if arr.dtype() == t.dtype && arr.ndim() == t.ndim as usize =>
+                {
+                    let h = ArrayHandle::into_raw(arr.clone());
+                    handles.push(h);
+                    h as u64
+                }
+                _ => {
+                    return Err(RuntimeError::new(
+                        format!("argument of {}() must be {want}, not {}", f.name, a.kind()),
+                        f.span.start,
+                        f.span.end,
+                    ))
+                }
+            };
+            words.push(w);
+        }
+        // SAFETY: `out` outlives the call; the raw pointer is only used during it.
+        let out: *mut (dyn Write + '_) = out;
+        // SAFETY: erasing the lifetime for the context; no helper keeps it after the call.
+        let out: *mut (dyn Write + 'static) = unsafe { std::mem::transmute(out) };
+        let mut ctx = JitCtx {
+            failed: 0,
+            depth: 0,
+            error: None,
+            rng: *rng,
+            rng_stack: Vec::new(),
+            program: Arc::as_ptr(&self.program),
+            out,
+        };
+        // SAFETY: the entry has the trampoline signature; the arguments match the
+        // parameter types checked above; the module lives as long as `self`.
+        let entry: Entry = unsafe { std::mem::transmute(self.entries[func]) };
+        let r = unsafe { entry(&mut ctx, words.as_ptr()) };
+        for h in handles {
+            rt::rt_release(h);
+        }
+        *rng = ctx.rng;
+        if ctx.failed != 0 {
+            if f.ret.is_array() && r != 0 {
+                rt::rt_release(r as *const ArrayHandle);
+            }
+            return Err(ctx.error.unwrap_or_else(|| {
+                RuntimeError::new("internal error: failure without a message", 0, 0)
+            }));
+        }
+        Ok(match f.ret {
+            Type::Scalar(d) => Value::Scalar(from_bits(r, d)),
+            Type::Array(_) => {
+                let h = r as *const ArrayHandle;
+                // SAFETY: the returned handle is owned by us (one reference).
+                let a = unsafe { ArrayHandle::array(h) };
+                rt::rt_release(h);
+                Value::Array(a)
+            }
+            _ => Value::None,
+        })
+    }
+}
+
+fn word_to(
+    b: &mut FunctionBuilder,
+    w: cranelift_codegen::ir::Value,
+    t: types::Type,
+) -> cranelift_codegen::ir::Value {
+    match t {
+        types::F64 => b.ins().bitcast(types::F64, MemFlagsData::new(), w),
+        types::F32 => {
+            let i = b.ins().ireduce(types::I32, w);
+            b.ins().bitcast(types::F32, MemFlagsData::new(), i)
+        }
+        types::I32 | types::I8 => b.ins().ireduce(t, w),
+        _ => w,
+    }
+}
+
+fn word_from(
+    b: &mut FunctionBuilder,
+    v: cranelift_codegen::ir::Value,
+    t: types::Type,
+) -> cranelift_codegen::ir::Value {
+    match t {
+        types::F64 => b.ins().bitcast(types::I64, MemFlagsData::new(), v),
+        types::F32 => {
+            let i = b.ins().bitcast(types::I32, MemFlagsData::new(), v);
+            b.ins().uextend(types::I64, i)
+        }
+        types::I32 => b.ins().sextend(types::I64, v),
+        types::I8 => b.ins().uextend(types::I64, v),
+        _ => v,
+    }
+}

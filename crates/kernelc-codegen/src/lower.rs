@@ -1,0 +1,1470 @@
+//! Lowering of one typed-IR function to Cranelift IR.
+//!
+//! Native code covers scalar code (all five types), control flow, loops tested at the
+//! bottom, `prange` (its fixed chunks run in order, with private reduction copies and
+//! per-chunk random streams), calls between kernels, and element reads and writes with
+//! bounds checks. Whole-array operations, printing and region stores are delegated to the
+//! interpreter through [`crate::rt`], which gives them one definition for both executors.
+//!
+//! Array values are handle pointers with reference counts: a local owns one reference
+//! (released when it is overwritten and at every exit); an expression result is either
+//! owned (a new handle) or borrowed (a local's), see [`Val`].
+
+use crate::abi::{self, pack_span, CTX_DEPTH, CTX_FAILED, OFF_DATA, OFF_SHAPE, OFF_STRIDES};
+use crate::rt::{self, code};
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
+use cranelift_codegen::ir::{
+    types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
+    Value,
+};
+use cranelift_codegen::isa::CallConv;
+use cranelift_frontend::{FunctionBuilder, Variable};
+use cranelift_module::FuncId as ClifFuncId;
+use kernelc_runtime::{DType, Scalar};
+use kernelc_sema::tir::{
+    AugOp, BinOp, Dist, Expr, ExprKind, Func, FuncId, Index, LocalId, LogicalOp, MathFn, Parallel,
+    RedOp, Stmt, StmtKind, Type, UnOp,
+};
+use kernelc_syntax::Span;
+
+/// Maximum call depth (the interpreter's too).
+const MAX_DEPTH: i64 = kernelc_interp::MAX_DEPTH as i64;
+
+/// The Cranelift type of a value of type `t` (arrays are handle pointers; `None` has no
+/// value).
+pub fn clif_type(t: Type) -> Option<types::Type> {
+    match t {
+        Type::Scalar(d) => Some(dtype_clif(d)),
+        Type::Array(_) => Some(types::I64),
+        _ => None,
+    }
+}
+
+pub fn dtype_clif(d: DType) -> types::Type {
+    match d {
+        DType::Bool => types::I8,
+        DType::I32 => types::I32,
+        DType::I64 => types::I64,
+        DType::F32 => types::F32,
+        DType::F64 => types::F64,
+    }
+}
+
+/// The signature of a compiled kernel function: `(ctx, params...) -> ret`.
+pub fn kernel_signature(f: &Func, cc: CallConv) -> Signature {
+    let mut sig = Signature::new(cc);
+    sig.params.push(AbiParam::new(types::I64));
+    for &p in &f.params {
+        sig.params.push(AbiParam::new(
+            clif_type(f.locals[p].ty).unwrap_or(types::I64),
+        ));
+    }
+    if let Some(t) = clif_type(f.ret) {
+        sig.returns.push(AbiParam::new(t));
+    }
+    sig
+}
+
+/// True when native code can run this function (otherwise it runs interpreted).
+pub fn supported(f: &Func) -> bool {
+    f.locals.iter().all(|l| abi::native_type(l.ty)) && abi::native_type(f.ret)
+}
+
+/// A lowered expression: its value (none for `None`-typed ones) and, for arrays, whether
+/// this code owns a reference to it.
+#[derive(Clone, Copy)]
+struct Val {
+    v: Option<Value>,
+    owned: bool,
+}
+
+impl Val {
+    fn scalar(v: Value) -> Val {
+        Val {
+            v: Some(v),
+            owned: false,
+        }
+    }
+    fn value(self) -> Value {
+        self.v.expect("a value")
+    }
+}
+
+/// Lowers one function.
+pub struct FnLower<'a, 'b> {
+    pub b: FunctionBuilder<'b>,
+    pub func: &'a Func,
+    pub func_id: FuncId,
+    /// Compiled functions, by typed-IR id.
+    pub callees: &'a [ClifFuncId],
+    pub module: &'a mut dyn cranelift_module::Module,
+    pub cc: CallConv,
+    ctx: Value,
+    vars: Vec<Variable>,
+    /// Per local: a flag variable that is 1 once the local is assigned (scalars that are
+    /// not parameters; arrays use a null handle instead).
+    set: Vec<Option<Variable>>,
+    /// `(continue, break)` targets of the enclosing loops.
+    loops: Vec<(Block, Block)>,
+    fail: Block,
+    slots: Option<cranelift_codegen::ir::StackSlot>,
+}
+
+impl<'a, 'b> FnLower<'a, 'b> {
+    pub fn new(
+        b: FunctionBuilder<'b>,
+        func: &'a Func,
+        func_id: FuncId,
+        callees: &'a [ClifFuncId],
+        module: &'a mut dyn cranelift_module::Module,
+        cc: CallConv,
+    ) -> FnLower<'a, 'b> {
+        let mut b = b;
+        let entry = b.create_block();
+        b.append_block_params_for_function_params(entry);
+        b.switch_to_block(entry);
+        b.seal_block(entry);
+        let ctx = b.block_params(entry)[0];
+        let fail = b.create_block();
+        FnLower {
+            b,
+            func,
+            func_id,
+            callees,
+            module,
+            cc,
+            ctx,
+            vars: Vec::new(),
+            set: Vec::new(),
+            loops: Vec::new(),
+            fail,
+            slots: None,
+        }
+    }
+
+    /// Emits the whole function.
+    pub fn lower(mut self) {
+        let entry = self.b.current_block().expect("entry");
+        let params: Vec<Value> = self.b.block_params(entry)[1..].to_vec();
+        if !supported(self.func) {
+            return self.lower_interpreted(&params);
+        }
+        // Locals: parameters are assigned; array locals start null, scalars with a flag.
+        for (id, l) in self.func.locals.iter().enumerate() {
+            let ty = clif_type(l.ty).unwrap_or(types::I64);
+            let var = self.b.declare_var(ty);
+            self.vars.push(var);
+            let is_param = self.func.params.contains(&id);
+            let needs_flag = !is_param && matches!(l.ty, Type::Scalar(_));
+            let flag = needs_flag.then(|| {
+                let f = self.b.declare_var(types::I8);
+                let zero = self.b.ins().iconst(types::I8, 0);
+                self.b.def_var(f, zero);
+                f
+            });
+            self.set.push(flag);
+            if !is_param {
+                let zero = self.zero(ty);
+                self.b.def_var(var, zero);
+            }
+        }
+        for (k, &p) in self.func.params.iter().enumerate() {
+            self.b.def_var(self.vars[p], params[k]);
+            if self.func.locals[p].ty.is_array() {
+                self.call_rt(rt::rt_retain as *const u8, &[types::I64], &[], &[params[k]]);
+            }
+        }
+        self.block(&self.func.body);
+        // Falling off the end returns nothing (sema rules it out for value functions).
+        self.emit_return(None);
+        // The error exit: release array locals and return a dummy value.
+        let fail = self.fail;
+        self.b.switch_to_block(fail);
+        self.b.seal_block(fail);
+        self.release_locals();
+        let rets = self.dummy_returns();
+        self.b.ins().return_(&rets);
+        self.b.seal_all_blocks();
+        self.b.finalize(self.module.isa().frontend_config());
+    }
+
+    /// Body of a function native code cannot run: hand the call to the interpreter.
+    fn lower_interpreted(mut self, params: &[Value]) {
+        let n = self.func.locals.len();
+        let slot = self.slot_area();
+        for (k, &p) in self.func.params.iter().enumerate() {
+            let bits = self.to_word(params[k], self.func.locals[p].ty);
+            self.b
+                .ins()
+                .stack_store(types::I64, bits, slot, (p * 8) as i32);
+            let one = self.b.ins().iconst(types::I64, 1);
+            self.b
+                .ins()
+                .stack_store(types::I64, one, slot, ((n + p) * 8) as i32);
+        }
+        let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+        let fid = self.b.ins().iconst(types::I64, self.func_id as i64);
+        let ctx = self.ctx;
+        let r = self.call_rt(
+            rt::rt_call_interp as *const u8,
+            &[types::I64, types::I64, types::I64],
+            &[types::I64],
+            &[ctx, fid, addr],
+        )[0];
+        let ret = self.from_word(r, self.func.ret);
+        let rets: Vec<Value> = ret.into_iter().collect();
+        self.b.ins().return_(&rets);
+        let fail = self.fail;
+        self.b.switch_to_block(fail);
+        let rets = self.dummy_returns();
+        self.b.ins().return_(&rets);
+        self.b.seal_all_blocks();
+        self.b.finalize(self.module.isa().frontend_config());
+    }
+
+    fn dummy_returns(&mut self) -> Vec<Value> {
+        match clif_type(self.func.ret) {
+            Some(t) => vec![self.zero(t)],
+            None => vec![],
+        }
+    }
+
+    fn zero(&mut self, t: types::Type) -> Value {
+        match t {
+            types::F32 => self.b.ins().f32const(0.0),
+            types::F64 => self.b.ins().f64const(0.0),
+            t => self.b.ins().iconst(t, 0),
+        }
+    }
+
+    fn release_locals(&mut self) {
+        for (id, l) in self.func.locals.iter().enumerate() {
+            if l.ty.is_array() {
+                let h = self.b.use_var(self.vars[id]);
+                self.call_rt(rt::rt_release as *const u8, &[types::I64], &[], &[h]);
+            }
+        }
+    }
+
+    /// Releases locals and returns `value` (already owned if an array).
+    fn emit_return(&mut self, value: Option<Value>) {
+        self.release_locals();
+        let rets: Vec<Value> = match (value, clif_type(self.func.ret)) {
+            (Some(v), _) => vec![v],
+            (None, Some(t)) => vec![self.zero(t)],
+            (None, None) => vec![],
+        };
+        self.b.ins().return_(&rets);
+    }
+
+    /// Starts a fresh block after a terminator (code that follows is unreachable).
+    fn after_terminator(&mut self) {
+        let next = self.b.create_block();
+        self.b.switch_to_block(next);
+    }
+
+    // ---- runtime calls -------------------------------------------------------------
+
+    /// Calls a runtime helper at `addr` with the given signature.
+    fn call_rt(
+        &mut self,
+        addr: *const u8,
+        params: &[types::Type],
+        rets: &[types::Type],
+        args: &[Value],
+    ) -> Vec<Value> {
+        let mut sig = Signature::new(self.cc);
+        sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
+        sig.returns.extend(rets.iter().map(|&t| AbiParam::new(t)));
+        let sigref = self.b.import_signature(sig);
+        let callee = self.b.ins().iconst(types::I64, addr as i64);
+        let call = self.b.ins().call_indirect(sigref, callee, args);
+        self.b.inst_results(call).to_vec()
+    }
+
+    /// Leaves through the error exit when a helper reported an error.
+    fn check_failed(&mut self) {
+        let failed = self
+            .b
+            .ins()
+            .load(types::I8, MemFlagsData::trusted(), self.ctx, CTX_FAILED);
+        let cont = self.b.create_block();
+        self.b.ins().brif(failed, self.fail, &[], cont, &[]);
+        self.b.switch_to_block(cont);
+        self.b.seal_block(cont);
+    }
+
+    /// Emits a fixed-message error and jumps to the error exit; code continues in an
+    /// unreachable block.
+    fn raise(&mut self, code: i64, span: Span) {
+        let ctx = self.ctx;
+        let c = self.b.ins().iconst(types::I64, code);
+        let s = self.span(span);
+        self.call_rt(
+            rt::rt_error as *const u8,
+            &[types::I64; 3],
+            &[],
+            &[ctx, c, s],
+        );
+        let fail = self.fail;
+        self.b.ins().jump(fail, &[]);
+        self.after_terminator();
+    }
+
+    /// Branches to an error (raised by `emit`) when `cond` is true.
+    fn error_if(&mut self, cond: Value, emit: impl FnOnce(&mut Self)) {
+        let bad = self.b.create_block();
+        let ok = self.b.create_block();
+        self.b.ins().brif(cond, bad, &[], ok, &[]);
+        self.b.switch_to_block(bad);
+        self.b.seal_block(bad);
+        emit(self);
+        let fail = self.fail;
+        self.b.ins().jump(fail, &[]);
+        self.b.switch_to_block(ok);
+        self.b.seal_block(ok);
+    }
+
+    fn span(&mut self, s: Span) -> Value {
+        self.b.ins().iconst(types::I64, pack_span(s.start, s.end))
+    }
+
+    /// The stack area of `2 * locals` words used to hand locals to the interpreter.
+    fn slot_area(&mut self) -> cranelift_codegen::ir::StackSlot {
+        if let Some(s) = self.slots {
+            return s;
+        }
+        let n = self.func.locals.len().max(1);
+        let s = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (16 * n) as u32,
+            3,
+        ));
+        self.slots = Some(s);
+        s
+    }
+
+    /// A value as a 64-bit word (see `abi::to_bits`).
+    fn to_word(&mut self, v: Value, t: Type) -> Value {
+        match t {
+            Type::Scalar(DType::F64) => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
+            Type::Scalar(DType::F32) => {
+                let i = self.b.ins().bitcast(types::I32, MemFlagsData::new(), v);
+                self.b.ins().uextend(types::I64, i)
+            }
+            Type::Scalar(DType::I32) => self.b.ins().sextend(types::I64, v),
+            Type::Scalar(DType::Bool) => self.b.ins().uextend(types::I64, v),
+            _ => v,
+        }
+    }
+
+    /// A word back to a value of type `t`.
+    fn from_word(&mut self, w: Value, t: Type) -> Option<Value> {
+        Some(match t {
+            Type::Scalar(DType::F64) => self.b.ins().bitcast(types::F64, MemFlagsData::new(), w),
+            Type::Scalar(DType::F32) => {
+                let i = self.b.ins().ireduce(types::I32, w);
+                self.b.ins().bitcast(types::F32, MemFlagsData::new(), i)
+            }
+            Type::Scalar(DType::I32) => self.b.ins().ireduce(types::I32, w),
+            Type::Scalar(DType::Bool) => self.b.ins().ireduce(types::I8, w),
+            Type::Scalar(DType::I64) | Type::Array(_) => w,
+            _ => return None,
+        })
+    }
+
+    /// Writes the locals `used` into the slot area (with their assigned flags) and returns
+    /// its address.
+    fn spill(&mut self, used: &[LocalId]) -> Value {
+        let n = self.func.locals.len();
+        let slot = self.slot_area();
+        for &id in used {
+            let t = self.func.locals[id].ty;
+            let v = self.b.use_var(self.vars[id]);
+            let w = self.to_word(v, t);
+            self.b
+                .ins()
+                .stack_store(types::I64, w, slot, (id * 8) as i32);
+            let flag = match self.set[id] {
+                Some(f) => {
+                    let f = self.b.use_var(f);
+                    self.b.ins().uextend(types::I64, f)
+                }
+                None => self.b.ins().iconst(types::I64, 1),
+            };
+            self.b
+                .ins()
+                .stack_store(types::I64, flag, slot, ((n + id) * 8) as i32);
+        }
+        self.b.ins().stack_addr(types::I64, slot, 0)
+    }
+
+    /// Evaluates an expression with the interpreter.
+    fn delegate(&mut self, e: &Expr) -> Val {
+        let used = rt::used_locals_expr(e);
+        let addr = self.spill(&used);
+        let ctx = self.ctx;
+        let fid = self.b.ins().iconst(types::I64, self.func_id as i64);
+        let ep = self.b.ins().iconst(types::I64, e as *const Expr as i64);
+        let w = self.call_rt(
+            rt::rt_eval as *const u8,
+            &[types::I64; 4],
+            &[types::I64],
+            &[ctx, fid, ep, addr],
+        )[0];
+        self.check_failed();
+        Val {
+            v: self.from_word(w, e.ty),
+            owned: e.ty.is_array(),
+        }
+    }
+
+    /// Releases an owned array temporary.
+    fn drop_val(&mut self, v: Val) {
+        if v.owned {
+            if let Some(h) = v.v {
+                self.call_rt(rt::rt_release as *const u8, &[types::I64], &[], &[h]);
+            }
+        }
+    }
+
+    /// An owned reference to an array value.
+    fn own(&mut self, v: Val) -> Value {
+        let h = v.value();
+        if !v.owned {
+            self.call_rt(rt::rt_retain as *const u8, &[types::I64], &[], &[h]);
+        }
+        h
+    }
+
+    // ---- statements ----------------------------------------------------------------
+
+    fn block(&mut self, b: &[Stmt]) {
+        for s in b {
+            self.stmt(s);
+        }
+    }
+
+    fn assign(&mut self, id: LocalId, v: Val) {
+        if self.func.locals[id].ty.is_array() {
+            let new = self.own(v);
+            let old = self.b.use_var(self.vars[id]);
+            self.b.def_var(self.vars[id], new);
+            self.call_rt(rt::rt_release as *const u8, &[types::I64], &[], &[old]);
+        } else if let Some(x) = v.v {
+            self.b.def_var(self.vars[id], x);
+        }
+        if let Some(f) = self.set[id] {
+            let one = self.b.ins().iconst(types::I8, 1);
+            self.b.def_var(f, one);
+        }
+    }
+
+    fn stmt(&mut self, s: &Stmt) {
+        match &s.kind {
+            StmtKind::Assign { local, value } => {
+                let v = self.expr(value);
+                self.assign(*local, v);
+            }
+            StmtKind::Store {
+                array,
+                index,
+                aug,
+                value,
+            } => {
+                if self.element_store_native(array, index) {
+                    self.store_element(array, index, *aug, value, s.span);
+                } else {
+                    let used = rt::used_locals_stmt(s);
+                    let addr = self.spill(&used);
+                    let ctx = self.ctx;
+                    let fid = self.b.ins().iconst(types::I64, self.func_id as i64);
+                    let sp = self.b.ins().iconst(types::I64, s as *const Stmt as i64);
+                    self.call_rt(
+                        rt::rt_exec as *const u8,
+                        &[types::I64; 4],
+                        &[],
+                        &[ctx, fid, sp, addr],
+                    );
+                    self.check_failed();
+                }
+            }
+            StmtKind::If { cond, then, orelse } => {
+                let c = self.expr(cond).value();
+                let (tb, eb, join) = (
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                );
+                self.b.ins().brif(c, tb, &[], eb, &[]);
+                self.b.switch_to_block(tb);
+                self.b.seal_block(tb);
+                self.block(then);
+                self.b.ins().jump(join, &[]);
+                self.b.switch_to_block(eb);
+                self.b.seal_block(eb);
+                self.block(orelse);
+                self.b.ins().jump(join, &[]);
+                self.b.switch_to_block(join);
+                self.b.seal_block(join);
+            }
+            StmtKind::While { cond, body } => {
+                // Tested at the bottom: check once, then body; the latch re-tests.
+                let (body_b, latch, exit) = (
+                    self.b.create_block(),
+                    self.b.create_block(),
+                    self.b.create_block(),
+                );
+                let c = self.expr(cond).value();
+                self.b.ins().brif(c, body_b, &[], exit, &[]);
+                self.b.switch_to_block(body_b);
+                self.loops.push((latch, exit));
+                self.block(body);
+                self.loops.pop();
+                self.b.ins().jump(latch, &[]);
+                self.b.switch_to_block(latch);
+                self.b.seal_block(latch);
+                let c = self.expr(cond).value();
+                self.b.ins().brif(c, body_b, &[], exit, &[]);
+                self.b.seal_block(body_b);
+                self.b.switch_to_block(exit);
+                self.b.seal_block(exit);
+            }
+            StmtKind::For {
+                var,
+                start,
+                stop,
+                step,
+                body,
+                parallel,
+            } => match parallel {
+                None => self.for_range(*var, start, stop, step, body),
+                Some(p) => self.prange(*var, start, stop, step, body, p),
+            },
+            StmtKind::Break => {
+                let (_, brk) = *self.loops.last().expect("sema checked");
+                self.b.ins().jump(brk, &[]);
+                self.after_terminator();
+            }
+            StmtKind::Continue => {
+                let (cont, _) = *self.loops.last().expect("sema checked");
+                self.b.ins().jump(cont, &[]);
+                self.after_terminator();
+            }
+            StmtKind::Return(value) => {
+                let v = value.as_ref().map(|e| {
+                    let v = self.expr(e);
+                    if e.ty.is_array() {
+                        self.own(v)
+                    } else {
+                        v.value()
+                    }
+                });
+                self.emit_return(v);
+                self.after_terminator();
+            }
+            StmtKind::Expr(e) => {
+                let v = self.expr(e);
+                self.drop_val(v);
+            }
+        }
+    }
+
+    /// `(start, stop, step)` as i64 values, with the step-zero check.
+    fn range_bounds(
+        &mut self,
+        start: &Expr,
+        stop: &Expr,
+        step: &Expr,
+    ) -> (Value, Value, Value, Option<i64>) {
+        let a = self.expr(start).value();
+        let z = self.expr(stop).value();
+        let const_step = match step.kind {
+            ExprKind::Const(Scalar::I64(k)) => Some(k),
+            _ => None,
+        };
+        let st = self.expr(step).value();
+        if const_step.is_none() {
+            let is_zero = self.b.ins().icmp_imm_s(IntCC::Equal, st, 0);
+            let span = step.span;
+            self.error_if(is_zero, |this| {
+                let ctx = this.ctx;
+                let c = this.b.ins().iconst(types::I64, code::RANGE_STEP_ZERO);
+                let s = this.span(span);
+                this.call_rt(
+                    rt::rt_error as *const u8,
+                    &[types::I64; 3],
+                    &[],
+                    &[ctx, c, s],
+                );
+            });
+        } else if const_step == Some(0) {
+            self.raise(code::RANGE_STEP_ZERO, step.span);
+        }
+        (a, z, st, const_step)
+    }
+
+    /// `i < stop` or `i > stop` depending on the step's sign.
+    fn in_range(&mut self, i: Value, stop: Value, step: Value, const_step: Option<i64>) -> Value {
+        match const_step {
+            Some(k) if k > 0 => self.b.ins().icmp(IntCC::SignedLessThan, i, stop),
+            Some(_) => self.b.ins().icmp(IntCC::SignedGreaterThan, i, stop),
+            None => {
+                let up = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, step, 0);
+                let lt = self.b.ins().icmp(IntCC::SignedLessThan, i, stop);
+                let gt = self.b.ins().icmp(IntCC::SignedGreaterThan, i, stop);
+                self.b.ins().select(up, lt, gt)
+            }
+        }
+    }
+
+    fn for_range(&mut self, var: LocalId, start: &Expr, stop: &Expr, step: &Expr, body: &[Stmt]) {
+        let (a, z, st, k) = self.range_bounds(start, stop, step);
+        let iv = self.b.declare_var(types::I64);
+        self.b.def_var(iv, a);
+        let (body_b, latch, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        let c = self.in_range(a, z, st, k);
+        self.b.ins().brif(c, body_b, &[], exit, &[]);
+        self.b.switch_to_block(body_b);
+        let i = self.b.use_var(iv);
+        self.assign(var, Val::scalar(i));
+        self.loops.push((latch, exit));
+        self.block(body);
+        self.loops.pop();
+        self.b.ins().jump(latch, &[]);
+        self.b.switch_to_block(latch);
+        self.b.seal_block(latch);
+        let i = self.b.use_var(iv);
+        let (next, overflow) = self.b.ins().sadd_overflow(i, st);
+        self.b.def_var(iv, next);
+        let c = self.in_range(next, z, st, k);
+        let no_overflow = self.b.ins().icmp_imm_s(IntCC::Equal, overflow, 0);
+        let go = self.b.ins().band(c, no_overflow);
+        self.b.ins().brif(go, body_b, &[], exit, &[]);
+        self.b.seal_block(body_b);
+        self.b.switch_to_block(exit);
+        self.b.seal_block(exit);
+    }
+
+    /// A `prange`: its fixed chunks in order (see `kernelc_runtime::reduce::prange_chunks`).
+    fn prange(
+        &mut self,
+        var: LocalId,
+        start: &Expr,
+        stop: &Expr,
+        step: &Expr,
+        body: &[Stmt],
+        par: &Parallel,
+    ) {
+        let (a, z, st, _) = self.range_bounds(start, stop, step);
+        let ctx = self.ctx;
+        let n = self.call_rt(
+            rt::rt_range_count as *const u8,
+            &[types::I64; 3],
+            &[types::I64],
+            &[a, z, st],
+        )[0];
+        let len = self.call_rt(
+            rt::rt_chunk_len as *const u8,
+            &[types::I64],
+            &[types::I64],
+            &[n],
+        )[0];
+        let base = self.call_rt(
+            rt::rt_prange_begin as *const u8,
+            &[types::I64],
+            &[types::I64],
+            &[ctx],
+        )[0];
+        // The outer values of the reduction variables accumulate the chunks' partials.
+        let mut accs = Vec::new();
+        for r in &par.reductions {
+            let t = clif_type(self.func.locals[r.local].ty).expect("scalar");
+            let acc = self.b.declare_var(t);
+            let cur = self.read_local(r.local, Span::default());
+            self.b.def_var(acc, cur);
+            accs.push(acc);
+        }
+        let kv = self.b.declare_var(types::I64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(kv, zero);
+        let (chunk_head, chunk_body, it_body, it_latch, chunk_end, exit) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.ins().jump(chunk_head, &[]);
+        // chunk_head: k * len < n ?
+        self.b.switch_to_block(chunk_head);
+        let k = self.b.use_var(kv);
+        let first = self.b.ins().imul(k, len);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, first, n);
+        self.b.ins().brif(more, chunk_body, &[], exit, &[]);
+        // chunk_body: set up the chunk
+        self.b.switch_to_block(chunk_body);
+        self.b.seal_block(chunk_body);
+        self.call_rt(
+            rt::rt_prange_chunk as *const u8,
+            &[types::I64; 3],
+            &[],
+            &[ctx, base, k],
+        );
+        for r in &par.reductions {
+            let d = self.func.locals[r.local].ty.dtype().expect("scalar");
+            let bits = rt::identity_bits(r.op, d);
+            let w = self.b.ins().iconst(types::I64, bits as i64);
+            let v = self.from_word(w, Type::Scalar(d)).expect("scalar");
+            self.assign(r.local, Val::scalar(v));
+        }
+        let last0 = self.b.ins().iadd(first, len);
+        let last_lt = self.b.ins().icmp(IntCC::SignedLessThan, last0, n);
+        let last = self.b.ins().select(last_lt, last0, n);
+        let jv = self.b.declare_var(types::I64);
+        self.b.def_var(jv, first);
+        self.b.ins().jump(it_body, &[]);
+        // it_body: one iteration
+        self.b.switch_to_block(it_body);
+        let j = self.b.use_var(jv);
+        let off = self.b.ins().imul(j, st);
+        let i = self.b.ins().iadd(a, off);
+        self.assign(var, Val::scalar(i));
+        self.loops.push((it_latch, chunk_end));
+        self.block(body);
+        self.loops.pop();
+        self.b.ins().jump(it_latch, &[]);
+        self.b.switch_to_block(it_latch);
+        self.b.seal_block(it_latch);
+        let j = self.b.use_var(jv);
+        let j1 = self.b.ins().iadd_imm_s(j, 1);
+        self.b.def_var(jv, j1);
+        let again = self.b.ins().icmp(IntCC::SignedLessThan, j1, last);
+        self.b.ins().brif(again, it_body, &[], chunk_end, &[]);
+        self.b.seal_block(it_body);
+        // chunk_end: combine the partials in chunk order
+        self.b.switch_to_block(chunk_end);
+        self.b.seal_block(chunk_end);
+        for (r, &acc) in par.reductions.iter().zip(&accs) {
+            let d = self.func.locals[r.local].ty.dtype().expect("scalar");
+            let p = self.b.use_var(self.vars[r.local]);
+            let a0 = self.b.use_var(acc);
+            let c = self.combine(r.op, d, a0, p);
+            self.b.def_var(acc, c);
+        }
+        let k = self.b.use_var(kv);
+        let k1 = self.b.ins().iadd_imm_s(k, 1);
+        self.b.def_var(kv, k1);
+        self.b.ins().jump(chunk_head, &[]);
+        self.b.seal_block(chunk_head);
+        // exit
+        self.b.switch_to_block(exit);
+        self.b.seal_block(exit);
+        self.call_rt(rt::rt_prange_end as *const u8, &[types::I64], &[], &[ctx]);
+        for (r, &acc) in par.reductions.iter().zip(&accs) {
+            let v = self.b.use_var(acc);
+            self.assign(r.local, Val::scalar(v));
+        }
+    }
+
+    /// `a op b` for reduction partials (the interpreter's `combine`).
+    fn combine(&mut self, op: RedOp, d: DType, a: Value, b: Value) -> Value {
+        match (op, d.is_float()) {
+            (RedOp::Add, false) => self.b.ins().iadd(a, b),
+            (RedOp::Add, true) => self.b.ins().fadd(a, b),
+            (RedOp::Mul, false) => self.b.ins().imul(a, b),
+            (RedOp::Mul, true) => self.b.ins().fmul(a, b),
+            (RedOp::Min, false) if d == DType::Bool => self.b.ins().band(a, b),
+            (RedOp::Max, false) if d == DType::Bool => self.b.ins().bor(a, b),
+            (RedOp::Min, false) => self.b.ins().smin(a, b),
+            (RedOp::Max, false) => self.b.ins().smax(a, b),
+            (_, true) => {
+                let o = self
+                    .b
+                    .ins()
+                    .iconst(types::I64, if op == RedOp::Min { 0 } else { 1 });
+                let (addr, t) = if d == DType::F32 {
+                    (rt::rt_minmax_f32 as *const u8, types::F32)
+                } else {
+                    (rt::rt_minmax_f64 as *const u8, types::F64)
+                };
+                self.call_rt(addr, &[types::I64, t, t], &[t], &[o, a, b])[0]
+            }
+        }
+    }
+
+    // ---- arrays --------------------------------------------------------------------
+
+    /// True when `array[index]` names one element of a local array (done natively).
+    fn element_store_native(&self, array: &Expr, index: &[Index]) -> bool {
+        matches!(array.kind, ExprKind::Local(_))
+            && index.len() == array.ty.ndim()
+            && index.iter().all(|i| matches!(i, Index::Int(_)))
+    }
+
+    /// Address of element `index` of the array in local `id`, after bounds checks.
+    fn element_addr(&mut self, h: Value, index: &[Value], spans: &[Span], d: DType) -> Value {
+        let mut off = self.b.ins().iconst(types::I64, 0);
+        let ro = MemFlagsData::trusted().with_readonly();
+        for (k, (&ix, &sp)) in index.iter().zip(spans).enumerate() {
+            let size = self
+                .b
+                .ins()
+                .load(types::I64, ro, h, OFF_SHAPE + 8 * k as i32);
+            let stride = self
+                .b
+                .ins()
+                .load(types::I64, ro, h, OFF_STRIDES + 8 * k as i32);
+            let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, ix, 0);
+            let wrapped = self.b.ins().iadd(ix, size);
+            let i = self.b.ins().select(neg, wrapped, ix);
+            let oob = self
+                .b
+                .ins()
+                .icmp(IntCC::UnsignedGreaterThanOrEqual, i, size);
+            self.error_if(oob, |this| {
+                let ctx = this.ctx;
+                let axis = this.b.ins().iconst(types::I64, k as i64);
+                let s = this.span(sp);
+                this.call_rt(
+                    rt::rt_index_error as *const u8,
+                    &[types::I64; 5],
+                    &[],
+                    &[ctx, ix, axis, size, s],
+                );
+            });
+            let part = self.b.ins().imul(i, stride);
+            off = self.b.ins().iadd(off, part);
+        }
+        let data = self.b.ins().load(types::I64, ro, h, OFF_DATA);
+        let bytes = self.b.ins().imul_imm_s(off, d.size() as i64);
+        self.b.ins().iadd(data, bytes)
+    }
+
+    fn index_values(&mut self, index: &[Index]) -> (Vec<Value>, Vec<Span>) {
+        let mut vals = Vec::new();
+        let mut spans = Vec::new();
+        for it in index {
+            if let Index::Int(e) = it {
+                vals.push(self.expr(e).value());
+                spans.push(e.span);
+            }
+        }
+        (vals, spans)
+    }
+
+    fn store_element(
+        &mut self,
+        array: &Expr,
+        index: &[Index],
+        aug: Option<AugOp>,
+        value: &Expr,
+        span: Span,
+    ) {
+        let ExprKind::Local(id) = array.kind else {
+            unreachable!("checked")
+        };
+        let d = array.ty.dtype().expect("array");
+        // Python's order: the value first for `=`, the target first for `op=`.
+        let v = if aug.is_none() {
+            Some(self.expr(value).value())
+        } else {
+            None
+        };
+        let h = self.read_local(id, array.span);
+        let (ix, spans) = self.index_values(index);
+        let v = match v {
+            Some(v) => v,
+            None => self.expr(value).value(),
+        };
+        let addr = self.element_addr(h, &ix, &spans, d);
+        let t = dtype_clif(d);
+        let new = match aug {
+            None => v,
+            Some(AugOp { op, ty }) => {
+                let old = self.b.ins().load(t, MemFlagsData::trusted(), addr, 0);
+                let old = self.cast_value(old, d, ty, span);
+                let r = self.binary_values(op, ty, old, v, span);
+                self.cast_value(r, ty, d, span)
+            }
+        };
+        self.b.ins().store(MemFlagsData::trusted(), new, addr, 0);
+    }
+
+    /// Reads a local, checking that it was assigned.
+    fn read_local(&mut self, id: LocalId, span: Span) -> Value {
+        let v = self.b.use_var(self.vars[id]);
+        let unset = match (self.set[id], self.func.locals[id].ty) {
+            (Some(f), _) => {
+                let f = self.b.use_var(f);
+                Some(self.b.ins().icmp_imm_s(IntCC::Equal, f, 0))
+            }
+            (None, Type::Array(_)) if !self.func.params.contains(&id) => {
+                Some(self.b.ins().icmp_imm_s(IntCC::Equal, v, 0))
+            }
+            _ => None,
+        };
+        if let Some(unset) = unset {
+            let fid = self.func_id;
+            self.error_if(unset, |this| {
+                let ctx = this.ctx;
+                let f = this.b.ins().iconst(types::I64, fid as i64);
+                let l = this.b.ins().iconst(types::I64, id as i64);
+                let s = this.span(span);
+                this.call_rt(
+                    rt::rt_unassigned as *const u8,
+                    &[types::I64; 4],
+                    &[],
+                    &[ctx, f, l, s],
+                );
+            });
+        }
+        v
+    }
+
+    // ---- expressions ---------------------------------------------------------------
+
+    /// True when an expression's own operation is lowered natively (its operands decide
+    /// for themselves).
+    fn native(&self, e: &Expr) -> bool {
+        let scalar = matches!(e.ty, Type::Scalar(_));
+        let local_array = |x: &Expr| matches!(x.kind, ExprKind::Local(_)) && x.ty.is_array();
+        match &e.kind {
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Call(..) => true,
+            ExprKind::Unary(..)
+            | ExprKind::Binary(..)
+            | ExprKind::PowInt(..)
+            | ExprKind::Cast(_)
+            | ExprKind::Logical(..)
+            | ExprKind::Chain(..)
+            | ExprKind::Math(..) => scalar,
+            ExprKind::IfExp { .. } => true,
+            ExprKind::Index(a, idx) => {
+                scalar && local_array(a) && idx.iter().all(|i| matches!(i, Index::Int(_)))
+            }
+            ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
+            ExprKind::Random { shape: None, .. } | ExprKind::Seed(_) => true,
+            _ => false,
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) -> Val {
+        if !self.native(e) {
+            return self.delegate(e);
+        }
+        let v = match &e.kind {
+            ExprKind::Const(s) => self.constant(*s),
+            ExprKind::Local(id) => {
+                let v = self.read_local(*id, e.span);
+                return Val {
+                    v: Some(v),
+                    owned: false,
+                };
+            }
+            ExprKind::Unary(op, x) => {
+                let d = x.ty.dtype().expect("scalar");
+                let v = self.expr(x).value();
+                match (op, d) {
+                    (UnOp::Neg, d) if d.is_float() => self.b.ins().fneg(v),
+                    (UnOp::Neg, _) => self.b.ins().ineg(v),
+                    (UnOp::Not, _) | (UnOp::Invert, DType::Bool) => self.b.ins().bxor_imm_s(v, 1),
+                    (UnOp::Invert, _) => self.b.ins().bnot(v),
+                }
+            }
+            ExprKind::Binary(op, l, r) => {
+                let d = l.ty.dtype().expect("scalar");
+                let a = self.expr(l).value();
+                let b = self.expr(r).value();
+                self.binary_values(*op, d, a, b, e.span)
+            }
+            ExprKind::PowInt(x, n) => {
+                let v = self.expr(x).value();
+                self.pow_int(v, *n, e.ty.dtype().expect("scalar"))
+            }
+            ExprKind::Cast(x) => {
+                let from = x.ty.dtype().expect("scalar");
+                let v = self.expr(x).value();
+                self.cast_value(v, from, e.ty.dtype().expect("scalar"), e.span)
+            }
+            ExprKind::Logical(op, l, r) => {
+                let a = self.expr(l).value();
+                let (rhs, join) = (self.b.create_block(), self.b.create_block());
+                self.b.append_block_param(join, types::I8);
+                match op {
+                    LogicalOp::And => self.b.ins().brif(a, rhs, &[], join, &[a.into()]),
+                    LogicalOp::Or => self.b.ins().brif(a, join, &[a.into()], rhs, &[]),
+                };
+                self.b.switch_to_block(rhs);
+                self.b.seal_block(rhs);
+                let b = self.expr(r).value();
+                self.b.ins().jump(join, &[b.into()]);
+                self.b.switch_to_block(join);
+                self.b.seal_block(join);
+                self.b.block_params(join)[0]
+            }
+            ExprKind::Chain(xs, ops) => {
+                let join = self.b.create_block();
+                self.b.append_block_param(join, types::I8);
+                let mut left = self.expr(&xs[0]).value();
+                let mut left_d = xs[0].ty.dtype().expect("scalar");
+                for (x, &(op, t)) in xs[1..].iter().zip(ops) {
+                    let rd = x.ty.dtype().expect("scalar");
+                    let r = self.expr(x).value();
+                    let a = self.cast_value(left, left_d, t, e.span);
+                    let b = self.cast_value(r, rd, t, e.span);
+                    let c = self.binary_values(op, t, a, b, e.span);
+                    let next = self.b.create_block();
+                    self.b.ins().brif(c, next, &[], join, &[c.into()]);
+                    self.b.switch_to_block(next);
+                    self.b.seal_block(next);
+                    left = r;
+                    left_d = rd;
+                }
+                let t = self.b.ins().iconst(types::I8, 1);
+                self.b.ins().jump(join, &[t.into()]);
+                self.b.switch_to_block(join);
+                self.b.seal_block(join);
+                self.b.block_params(join)[0]
+            }
+            ExprKind::IfExp { cond, then, orelse } => return self.if_exp(e, cond, then, orelse),
+            ExprKind::Call(id, args) => return self.call(*id, args, e),
+            ExprKind::Math(f, args) => {
+                let d = args[0].ty.dtype().expect("scalar");
+                let vals: Vec<Value> = args.iter().map(|a| self.expr(a).value()).collect();
+                self.math(*f, d, &vals)
+            }
+            ExprKind::Index(a, idx) => {
+                let ExprKind::Local(id) = a.kind else {
+                    unreachable!("checked")
+                };
+                let d = a.ty.dtype().expect("array");
+                let h = self.read_local(id, a.span);
+                let (ix, spans) = self.index_values(idx);
+                let addr = self.element_addr(h, &ix, &spans, d);
+                self.b
+                    .ins()
+                    .load(dtype_clif(d), MemFlagsData::trusted(), addr, 0)
+            }
+            ExprKind::Dim(a, k) => {
+                let ExprKind::Local(id) = a.kind else {
+                    unreachable!("checked")
+                };
+                let h = self.read_local(id, a.span);
+                self.b.ins().load(
+                    types::I64,
+                    MemFlagsData::trusted().with_readonly(),
+                    h,
+                    OFF_SHAPE + 8 * *k as i32,
+                )
+            }
+            ExprKind::Size(a) => {
+                let ExprKind::Local(id) = a.kind else {
+                    unreachable!("checked")
+                };
+                let h = self.read_local(id, a.span);
+                let mut n = self.b.ins().iconst(types::I64, 1);
+                for k in 0..a.ty.ndim() {
+                    let s = self.b.ins().load(
+                        types::I64,
+                        MemFlagsData::trusted().with_readonly(),
+                        h,
+                        OFF_SHAPE + 8 * k as i32,
+                    );
+                    n = self.b.ins().imul(n, s);
+                }
+                n
+            }
+            ExprKind::Random { dist, shape: None } => {
+                let ctx = self.ctx;
+                match dist {
+                    Dist::Uniform => self.call_rt(
+                        rt::rt_random as *const u8,
+                        &[types::I64],
+                        &[types::F64],
+                        &[ctx],
+                    )[0],
+                    Dist::Normal => self.call_rt(
+                        rt::rt_normal as *const u8,
+                        &[types::I64],
+                        &[types::F64],
+                        &[ctx],
+                    )[0],
+                    Dist::Randint { lo, hi } => {
+                        let l = self.expr(lo).value();
+                        let h = self.expr(hi).value();
+                        let s = self.span(e.span);
+                        let r = self.call_rt(
+                            rt::rt_randint as *const u8,
+                            &[types::I64; 4],
+                            &[types::I64],
+                            &[ctx, l, h, s],
+                        )[0];
+                        self.check_failed();
+                        r
+                    }
+                }
+            }
+            ExprKind::Seed(x) => {
+                let s = self.expr(x).value();
+                let ctx = self.ctx;
+                self.call_rt(rt::rt_seed as *const u8, &[types::I64; 2], &[], &[ctx, s]);
+                return Val {
+                    v: None,
+                    owned: false,
+                };
+            }
+            _ => unreachable!("not native"),
+        };
+        Val::scalar(v)
+    }
+
+    fn constant(&mut self, s: Scalar) -> Value {
+        match s {
+            Scalar::Bool(b) => self.b.ins().iconst(types::I8, b as i64),
+            Scalar::I32(v) => self.b.ins().iconst(types::I32, v as i64),
+            Scalar::I64(v) => self.b.ins().iconst(types::I64, v),
+            Scalar::F32(v) => self.b.ins().f32const(v),
+            Scalar::F64(v) => self.b.ins().f64const(v),
+        }
+    }
+
+    fn if_exp(&mut self, e: &Expr, cond: &Expr, then: &Expr, orelse: &Expr) -> Val {
+        let c = self.expr(cond).value();
+        let (tb, eb, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        let t = clif_type(e.ty);
+        if let Some(t) = t {
+            self.b.append_block_param(join, t);
+        }
+        self.b.ins().brif(c, tb, &[], eb, &[]);
+        for (blk, side) in [(tb, then), (eb, orelse)] {
+            self.b.switch_to_block(blk);
+            self.b.seal_block(blk);
+            let v = self.expr(side);
+            let v = if e.ty.is_array() {
+                Some(self.own(v))
+            } else {
+                v.v
+            };
+            match v {
+                Some(v) => self.b.ins().jump(join, &[v.into()]),
+                None => self.b.ins().jump(join, &[]),
+            };
+        }
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        Val {
+            v: t.map(|_| self.b.block_params(join)[0]),
+            owned: e.ty.is_array(),
+        }
+    }
+
+    fn call(&mut self, id: FuncId, args: &[Expr], e: &Expr) -> Val {
+        let mut vals = Vec::new();
+        let mut temps = Vec::new();
+        let ctx = self.ctx;
+        vals.push(ctx);
+        for a in args {
+            let v = self.expr(a);
+            temps.push(v);
+            vals.push(v.value());
+        }
+        // Depth check and bookkeeping around the call (the interpreter counts the same).
+        let depth = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), ctx, CTX_DEPTH);
+        let too_deep = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, depth, MAX_DEPTH);
+        let span = e.span;
+        self.error_if(too_deep, |this| {
+            let c = this.b.ins().iconst(types::I64, code::RECURSION);
+            let s = this.span(span);
+            this.call_rt(
+                rt::rt_error as *const u8,
+                &[types::I64; 3],
+                &[],
+                &[ctx, c, s],
+            );
+        });
+        let d1 = self.b.ins().iadd_imm_s(depth, 1);
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), d1, ctx, CTX_DEPTH);
+        let fref = self
+            .module
+            .declare_func_in_func(self.callees[id], self.b.func);
+        let call = self.b.ins().call(fref, &vals);
+        let result = self.b.inst_results(call).first().copied();
+        self.b
+            .ins()
+            .store(MemFlagsData::trusted(), depth, ctx, CTX_DEPTH);
+        for t in temps {
+            self.drop_val(t);
+        }
+        self.check_failed();
+        Val {
+            v: result,
+            owned: e.ty.is_array(),
+        }
+    }
+
+    /// `x ** n` by repeated multiplication (`ops::powi_small_*`'s order).
+    fn pow_int(&mut self, x: Value, n: u32, d: DType) -> Value {
+        let mul = |this: &mut Self, a: Value, b: Value| {
+            if d.is_float() {
+                this.b.ins().fmul(a, b)
+            } else {
+                this.b.ins().imul(a, b)
+            }
+        };
+        match n {
+            0 => self.constant(match d {
+                DType::F32 => Scalar::F32(1.0),
+                DType::F64 => Scalar::F64(1.0),
+                DType::I32 => Scalar::I32(1),
+                _ => Scalar::I64(1),
+            }),
+            1 => x,
+            2 => mul(self, x, x),
+            3 => {
+                let x2 = mul(self, x, x);
+                mul(self, x2, x)
+            }
+            _ => {
+                let x2 = mul(self, x, x);
+                mul(self, x2, x2)
+            }
+        }
+    }
+
+    /// A binary operation on two scalars of type `d` (comparisons give bool).
+    fn binary_values(&mut self, op: BinOp, d: DType, a: Value, b: Value, span: Span) -> Value {
+        if d.is_float() {
+            let cmp = |this: &mut Self, cc| this.b.ins().fcmp(cc, a, b);
+            return match op {
+                BinOp::Add => self.b.ins().fadd(a, b),
+                BinOp::Sub => self.b.ins().fsub(a, b),
+                BinOp::Mul => self.b.ins().fmul(a, b),
+                BinOp::Div => self.b.ins().fdiv(a, b),
+                BinOp::Lt => cmp(self, FloatCC::LessThan),
+                BinOp::Le => cmp(self, FloatCC::LessThanOrEqual),
+                BinOp::Gt => cmp(self, FloatCC::GreaterThan),
+                BinOp::Ge => cmp(self, FloatCC::GreaterThanOrEqual),
+                BinOp::Eq => cmp(self, FloatCC::Equal),
+                BinOp::Ne => cmp(self, FloatCC::NotEqual),
+                BinOp::FloorDiv | BinOp::Mod | BinOp::Pow => {
+                    let f32 = d == DType::F32;
+                    let addr = match op {
+                        BinOp::FloorDiv if f32 => rt::pure::floordiv_f32 as *const u8,
+                        BinOp::FloorDiv => rt::pure::floordiv_f64 as *const u8,
+                        BinOp::Mod if f32 => rt::pure::remainder_f32 as *const u8,
+                        BinOp::Mod => rt::pure::remainder_f64 as *const u8,
+                        _ => rt::pure::math_addr("pow", f32).expect("pow"),
+                    };
+                    let t = dtype_clif(d);
+                    self.call_rt(addr, &[t, t], &[t], &[a, b])[0]
+                }
+                _ => unreachable!("sema rejects bitwise operators on floats"),
+            };
+        }
+        let t = dtype_clif(d);
+        let cmp = |this: &mut Self, cc| this.b.ins().icmp(cc, a, b);
+        match op {
+            BinOp::Add => self.b.ins().iadd(a, b),
+            BinOp::Sub => self.b.ins().isub(a, b),
+            BinOp::Mul => self.b.ins().imul(a, b),
+            BinOp::BitAnd => self.b.ins().band(a, b),
+            BinOp::BitOr => self.b.ins().bor(a, b),
+            BinOp::BitXor => self.b.ins().bxor(a, b),
+            BinOp::Lt => cmp(self, IntCC::SignedLessThan),
+            BinOp::Le => cmp(self, IntCC::SignedLessThanOrEqual),
+            BinOp::Gt => cmp(self, IntCC::SignedGreaterThan),
+            BinOp::Ge => cmp(self, IntCC::SignedGreaterThanOrEqual),
+            BinOp::Eq => cmp(self, IntCC::Equal),
+            BinOp::Ne => cmp(self, IntCC::NotEqual),
+            BinOp::FloorDiv | BinOp::Mod => self.floor_divmod(op, t, a, b, span),
+            BinOp::Pow => {
+                let ctx = self.ctx;
+                let s = self.span(span);
+                let addr = if t == types::I32 {
+                    rt::rt_ipow_i32 as *const u8
+                } else {
+                    rt::rt_ipow_i64 as *const u8
+                };
+                let r =
+                    self.call_rt(addr, &[types::I64, t, t, types::I64], &[t], &[ctx, a, b, s])[0];
+                self.check_failed();
+                r
+            }
+            BinOp::Shl | BinOp::Shr => {
+                let addr = match (op, t == types::I32) {
+                    (BinOp::Shl, true) => rt::pure::shl_i32 as *const u8,
+                    (BinOp::Shl, false) => rt::pure::shl_i64 as *const u8,
+                    (_, true) => rt::pure::shr_i32 as *const u8,
+                    (_, false) => rt::pure::shr_i64 as *const u8,
+                };
+                self.call_rt(addr, &[t, t], &[t], &[a, b])[0]
+            }
+            BinOp::Div => unreachable!("sema casts integer division to float"),
+        }
+    }
+
+    /// Python's floor division and modulo (by zero: error; `MIN // -1` wraps).
+    fn floor_divmod(&mut self, op: BinOp, t: types::Type, a: Value, b: Value, span: Span) -> Value {
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
+        let c = if op == BinOp::FloorDiv {
+            code::INT_DIV_ZERO
+        } else {
+            code::INT_MOD_ZERO
+        };
+        self.error_if(zero, |this| {
+            let ctx = this.ctx;
+            let cv = this.b.ins().iconst(types::I64, c);
+            let s = this.span(span);
+            this.call_rt(
+                rt::rt_error as *const u8,
+                &[types::I64; 3],
+                &[],
+                &[ctx, cv, s],
+            );
+        });
+        // Avoid the hardware trap of MIN / -1: divide by 1 instead and fix up.
+        let minus_one = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
+        let one = self.b.ins().iconst(t, 1);
+        let safe_b = self.b.ins().select(minus_one, one, b);
+        let q = self.b.ins().sdiv(a, safe_b);
+        let r = self.b.ins().srem(a, safe_b);
+        // Python rounds toward -inf: when r != 0 and sign(r) != sign(b): q -= 1, r += b.
+        let rz = self.b.ins().icmp_imm_s(IntCC::NotEqual, r, 0);
+        let x = self.b.ins().bxor(r, b);
+        let opposite = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+        let fix = self.b.ins().band(rz, opposite);
+        if op == BinOp::FloorDiv {
+            let q1 = self.b.ins().iadd_imm_s(q, -1);
+            let q = self.b.ins().select(fix, q1, q);
+            let neg = self.b.ins().ineg(a);
+            self.b.ins().select(minus_one, neg, q)
+        } else {
+            let r1 = self.b.ins().iadd(r, b);
+            let r = self.b.ins().select(fix, r1, r);
+            let z = self.b.ins().iconst(t, 0);
+            self.b.ins().select(minus_one, z, r)
+        }
+    }
+
+    /// Converts a scalar between element types (float to int is checked).
+    fn cast_value(&mut self, v: Value, from: DType, to: DType, span: Span) -> Value {
+        use DType::*;
+        if from == to {
+            return v;
+        }
+        let tt = dtype_clif(to);
+        match (from, to) {
+            (_, Bool) if from.is_float() => {
+                let z = if from == F32 {
+                    self.b.ins().f32const(0.0)
+                } else {
+                    self.b.ins().f64const(0.0)
+                };
+                self.b.ins().fcmp(FloatCC::NotEqual, v, z)
+            }
+            (_, Bool) => self.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0),
+            (Bool, I32 | I64) => self.b.ins().uextend(tt, v),
+            (Bool, F32 | F64) => self.b.ins().fcvt_from_uint(tt, v),
+            (I32, I64) => self.b.ins().sextend(tt, v),
+            (I64, I32) => self.b.ins().ireduce(tt, v),
+            (I32 | I64, F32 | F64) => self.b.ins().fcvt_from_sint(tt, v),
+            (F32, F64) => self.b.ins().fpromote(tt, v),
+            (F64, F32) => self.b.ins().fdemote(tt, v),
+            (F32 | F64, I32 | I64) => {
+                let addr = match (from, to) {
+                    (F64, I64) => rt::rt_f64_to_i64 as *const u8,
+                    (F64, I32) => rt::rt_f64_to_i32 as *const u8,
+                    (F32, I64) => rt::rt_f32_to_i64 as *const u8,
+                    _ => rt::rt_f32_to_i32 as *const u8,
+                };
+                let ctx = self.ctx;
+                let s = self.span(span);
+                let r = self.call_rt(
+                    addr,
+                    &[types::I64, dtype_clif(from), types::I64],
+                    &[tt],
+                    &[ctx, v, s],
+                )[0];
+                self.check_failed();
+                r
+            }
+            _ => v,
+        }
+    }
+
+    /// A math function on scalars of type `d`.
+    fn math(&mut self, f: MathFn, d: DType, args: &[Value]) -> Value {
+        use MathFn::*;
+        let x = args[0];
+        if !d.is_float() {
+            // Integer abs/sign/minimum/maximum/clip (wrapping abs, as the interpreter).
+            return match f {
+                Abs => {
+                    let n = self.b.ins().ineg(x);
+                    let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+                    self.b.ins().select(neg, n, x)
+                }
+                Sign => {
+                    let t = dtype_clif(d);
+                    let gt = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, x, 0);
+                    let lt = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
+                    let gt = self.b.ins().uextend(t, gt);
+                    let lt = self.b.ins().uextend(t, lt);
+                    self.b.ins().isub(gt, lt)
+                }
+                Minimum => self.b.ins().smin(x, args[1]),
+                Maximum => self.b.ins().smax(x, args[1]),
+                Clip => {
+                    let m = self.b.ins().smax(x, args[1]);
+                    self.b.ins().smin(m, args[2])
+                }
+                _ => unreachable!("sema casts integer arguments of float functions"),
+            };
+        }
+        let t = dtype_clif(d);
+        match f {
+            Sqrt => return self.b.ins().sqrt(x),
+            Abs => return self.b.ins().fabs(x),
+            Floor => return self.b.ins().floor(x),
+            Ceil => return self.b.ins().ceil(x),
+            Trunc => return self.b.ins().trunc(x),
+            IsNan => return self.b.ins().fcmp(FloatCC::Unordered, x, x),
+            IsInf | IsFinite => {
+                let a = self.b.ins().fabs(x);
+                let inf = if d == DType::F32 {
+                    self.b.ins().f32const(f32::INFINITY)
+                } else {
+                    self.b.ins().f64const(f64::INFINITY)
+                };
+                let cc = if f == IsInf {
+                    FloatCC::Equal
+                } else {
+                    FloatCC::LessThan
+                };
+                return self.b.ins().fcmp(cc, a, inf);
+            }
+            _ => {}
+        }
+        let addr = rt::pure::math_addr(f.name(), d == DType::F32)
+            .expect("every float math function has a runtime definition");
+        let params = vec![t; args.len()];
+        self.call_rt(addr, &params, &[t], args)[0]
+    }
+}

@@ -1,0 +1,460 @@
+//! Runtime helpers called from generated code (`extern "C"`, never unwinding).
+//!
+//! Operations native code does not compile itself are delegated here, and from here
+//! mostly to the reference interpreter ([`rt_eval`], [`rt_exec`], [`rt_call_interp`]), so
+//! both executors share one definition of every whole-array operation. Each helper that
+//! can fail records the error in the [`JitCtx`] and sets its `failed` byte; the result
+//! value is then meaningless.
+
+use crate::abi::{from_bits, pack_span, to_bits, unpack_span, ArrayHandle, JitCtx};
+use kernelc_interp::{Interpreter, Value};
+use kernelc_runtime::error::msg;
+use kernelc_runtime::rng::Rng;
+use kernelc_runtime::{math, ops, RuntimeError, Scalar};
+use kernelc_sema::tir::{Expr, FuncId, LocalId, Program, RedOp, Stmt, Type};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+fn err(ctx: &mut JitCtx, message: impl Into<String>, span: i64) {
+    let (s, e) = unpack_span(span);
+    ctx.fail(RuntimeError::new(message, s, e));
+}
+
+/// Runs `f`, turning a panic into an internal error (no unwinding into native frames).
+fn guard<T: Default>(ctx: *mut JitCtx, span: i64, f: impl FnOnce(&mut JitCtx) -> T) -> T {
+    // SAFETY: native code always passes the context it was called with.
+    let c = unsafe { &mut *ctx };
+    match catch_unwind(AssertUnwindSafe(|| f(c))) {
+        Ok(v) => v,
+        Err(_) => {
+            // SAFETY: as above; the closure's borrow ended with the panic.
+            let c = unsafe { &mut *ctx };
+            err(c, "internal error in a runtime helper", span);
+            T::default()
+        }
+    }
+}
+
+/// Adds a reference to an array handle (null is ignored).
+pub extern "C" fn rt_retain(h: *const ArrayHandle) {
+    if !h.is_null() {
+        // SAFETY: non-null handles come from `ArrayHandle::into_raw` and are live.
+        unsafe { Arc::increment_strong_count(h) }
+    }
+}
+
+/// Drops a reference to an array handle (null is ignored).
+pub extern "C" fn rt_release(h: *const ArrayHandle) {
+    if !h.is_null() {
+        // SAFETY: as in `rt_retain`; each release matches one retain or creation.
+        unsafe { Arc::decrement_strong_count(h) }
+    }
+}
+
+/// The locals a delegated expression reads, from the slot area native code filled:
+/// `n` value words followed by `n` "assigned" words.
+unsafe fn locals_from_slots(
+    func: &kernelc_sema::tir::Func,
+    used: &[LocalId],
+    slots: *const u64,
+) -> Vec<Option<Value>> {
+    let n = func.locals.len();
+    let mut locals = vec![None; n];
+    for &id in used {
+        // SAFETY: native code allocated 2*n words and wrote the used ones.
+        let (bits, set) = unsafe { (*slots.add(id), *slots.add(n + id)) };
+        if set == 0 {
+            continue;
+        }
+        locals[id] = match func.locals[id].ty {
+            Type::Scalar(d) => Some(Value::Scalar(from_bits(bits, d))),
+            // SAFETY: an assigned array local holds a live handle.
+            Type::Array(_) if bits != 0 => Some(Value::Array(unsafe {
+                ArrayHandle::array(bits as *const ArrayHandle)
+            })),
+            _ => None,
+        };
+    }
+    locals
+}
+
+/// The locals an expression or statement reads.
+pub fn used_locals_expr(e: &Expr) -> Vec<LocalId> {
+    let mut v = Vec::new();
+    kernelc_sema::pretty::walk_expr(e, &mut |x| {
+        if let kernelc_sema::tir::ExprKind::Local(id) = x.kind {
+            v.push(id);
+        }
+    });
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// See [`used_locals_expr`].
+pub fn used_locals_stmt(s: &Stmt) -> Vec<LocalId> {
+    let mut v = Vec::new();
+    kernelc_sema::pretty::walk_stmt(s, &mut |x| {
+        if let kernelc_sema::tir::ExprKind::Local(id) = x.kind {
+            v.push(id);
+        }
+    });
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Runs `f` with an interpreter sharing the context's program, output, RNG and depth.
+fn with_interp<T>(
+    c: &mut JitCtx,
+    f: impl FnOnce(&mut Interpreter<'_>, &Program) -> Result<T, RuntimeError>,
+) -> Option<T> {
+    // SAFETY: `program` and `out` outlive the native call that created this context.
+    let (program, out) = unsafe { (&*c.program, &mut *c.out) };
+    let mut it = Interpreter::new(program, out);
+    it.set_rng(c.rng);
+    it.set_depth(c.depth as usize);
+    let r = f(&mut it, program);
+    c.rng = it.rng();
+    match r {
+        Ok(v) => Some(v),
+        Err(e) => {
+            c.fail(e);
+            None
+        }
+    }
+}
+
+/// A value as a word for native code: scalars by bits, arrays as a new handle, nothing as
+/// 0.
+fn value_to_word(v: Value) -> u64 {
+    match v {
+        Value::Scalar(s) => to_bits(s),
+        Value::Array(a) => ArrayHandle::into_raw(a) as u64,
+        _ => 0,
+    }
+}
+
+/// Evaluates expression `expr` of function `func` with the interpreter.
+pub extern "C" fn rt_eval(
+    ctx: *mut JitCtx,
+    func: u64,
+    expr: *const Expr,
+    slots: *const u64,
+) -> u64 {
+    guard(ctx, 0, |c| {
+        // SAFETY: `expr` points into the program kept alive by the compiled module.
+        let expr: &Expr = unsafe { &*expr };
+        with_interp(c, |it, program| {
+            let f = &program.funcs[func as usize];
+            // SAFETY: see `locals_from_slots`.
+            let locals = unsafe { locals_from_slots(f, &used_locals_expr(expr), slots) };
+            // SAFETY: the program outlives the interpreter call; the reference is re-tied
+            // to the interpreter's lifetime.
+            let expr: &Expr = unsafe { &*(expr as *const Expr) };
+            it.eval_in(func as FuncId, expr, locals)
+        })
+        .map(value_to_word)
+        .unwrap_or(0)
+    })
+}
+
+/// Executes statement `stmt` of function `func` with the interpreter (stores into array
+/// regions; they change no local).
+pub extern "C" fn rt_exec(ctx: *mut JitCtx, func: u64, stmt: *const Stmt, slots: *const u64) {
+    guard(ctx, 0, |c| {
+        // SAFETY: as in `rt_eval`.
+        let stmt: &Stmt = unsafe { &*stmt };
+        with_interp(c, |it, program| {
+            let f = &program.funcs[func as usize];
+            // SAFETY: see `locals_from_slots`.
+            let locals = unsafe { locals_from_slots(f, &used_locals_stmt(stmt), slots) };
+            it.exec_in(func as FuncId, stmt, locals)
+        });
+    })
+}
+
+/// Runs a whole function with the interpreter (functions whose locals native code cannot
+/// hold). `slots` holds the parameters as for [`rt_eval`].
+pub extern "C" fn rt_call_interp(ctx: *mut JitCtx, func: u64, slots: *const u64) -> u64 {
+    guard(ctx, 0, |c| {
+        with_interp(c, |it, program| {
+            let f = &program.funcs[func as usize];
+            // SAFETY: see `locals_from_slots`.
+            let locals = unsafe { locals_from_slots(f, &f.params, slots) };
+            let args = f
+                .params
+                .iter()
+                .map(|&p| locals[p].clone().unwrap_or(Value::None))
+                .collect();
+            it.set_depth(it.depth().saturating_sub(1));
+            it.call(func as FuncId, args)
+        })
+        .map(value_to_word)
+        .unwrap_or(0)
+    })
+}
+
+/// Error codes of [`rt_error`].
+pub mod code {
+    pub const INT_DIV_ZERO: i64 = 1;
+    pub const INT_MOD_ZERO: i64 = 2;
+    pub const RANGE_STEP_ZERO: i64 = 3;
+    pub const RECURSION: i64 = 4;
+}
+
+/// Records a fixed-message runtime error.
+pub extern "C" fn rt_error(ctx: *mut JitCtx, code: i64, span: i64) {
+    guard(ctx, span, |c| {
+        let m = match code {
+            code::INT_DIV_ZERO => msg::INT_DIV_ZERO,
+            code::INT_MOD_ZERO => msg::INT_MOD_ZERO,
+            code::RANGE_STEP_ZERO => msg::RANGE_STEP_ZERO,
+            code::RECURSION => "maximum recursion depth exceeded",
+            _ => "internal error: unknown error code",
+        };
+        err(c, m, span)
+    })
+}
+
+/// Records an out-of-bounds index.
+pub extern "C" fn rt_index_error(ctx: *mut JitCtx, index: i64, axis: i64, size: i64, span: i64) {
+    guard(ctx, span, |c| {
+        err(
+            c,
+            msg::index_out_of_bounds(index, axis as usize, size as usize),
+            span,
+        )
+    })
+}
+
+/// Records a read of a local that was never assigned.
+pub extern "C" fn rt_unassigned(ctx: *mut JitCtx, func: u64, local: u64, span: i64) {
+    guard(ctx, span, |c| {
+        // SAFETY: as in `with_interp`.
+        let program = unsafe { &*c.program };
+        let name = program.funcs[func as usize].locals[local as usize]
+            .name
+            .clone();
+        err(
+            c,
+            format!("local variable '{name}' referenced before assignment"),
+            span,
+        )
+    })
+}
+
+macro_rules! checked_cast {
+    ($name:ident, $t:ty, $r:ty, $f:path, $to:literal) => {
+        /// A checked float-to-int conversion (nan or out of range is an error).
+        pub extern "C" fn $name(ctx: *mut JitCtx, x: $t, span: i64) -> $r {
+            match $f(x) {
+                Some(v) => v,
+                None => {
+                    guard(ctx, span, |c| {
+                        err(c, msg::float_to_int(x as f64, $to), span)
+                    });
+                    0
+                }
+            }
+        }
+    };
+}
+checked_cast!(rt_f64_to_i64, f64, i64, ops::f64_to_i64, "i64");
+checked_cast!(rt_f64_to_i32, f64, i32, ops::f64_to_i32, "i32");
+checked_cast!(rt_f32_to_i64, f32, i64, ops::f32_to_i64, "i64");
+checked_cast!(rt_f32_to_i32, f32, i32, ops::f32_to_i32, "i32");
+
+/// Integer power (negative exponent is an error).
+pub extern "C" fn rt_ipow_i64(ctx: *mut JitCtx, a: i64, b: i64, span: i64) -> i64 {
+    ops::ipow_i64(a, b).unwrap_or_else(|| {
+        guard(ctx, span, |c| err(c, msg::NEG_INT_POWER, span));
+        0
+    })
+}
+
+/// Integer power (negative exponent is an error).
+pub extern "C" fn rt_ipow_i32(ctx: *mut JitCtx, a: i32, b: i32, span: i64) -> i32 {
+    ops::ipow_i32(a, b).unwrap_or_else(|| {
+        guard(ctx, span, |c| err(c, msg::NEG_INT_POWER, span));
+        0
+    })
+}
+
+/// Pure scalar functions: `extern "C"` wrappers of the one definition in the runtime.
+pub mod pure {
+    use super::*;
+    macro_rules! wrap2 {
+        ($($name:ident => $f:path : $t:ty),* $(,)?) => {$(
+            #[doc = concat!("`", stringify!($f), "`")]
+            pub extern "C" fn $name(x: $t, y: $t) -> $t { $f(x, y) }
+        )*};
+    }
+    wrap2!(
+        floordiv_f64 => ops::floordiv_f64: f64, remainder_f64 => ops::remainder_f64: f64,
+        floordiv_f32 => ops::floordiv_f32: f32, remainder_f32 => ops::remainder_f32: f32,
+        shl_i64 => ops::shl_i64: i64, shr_i64 => ops::shr_i64: i64,
+        shl_i32 => ops::shl_i32: i32, shr_i32 => ops::shr_i32: i32,
+    );
+    macro_rules! math_wrappers {
+        (un: $(($n:ident, $n64:ident, $n32:ident)),*; bin: $(($b:ident, $b64:ident, $b32:ident)),*; tern: $(($t:ident, $t64:ident, $t32:ident)),*) => {
+            $(
+                #[doc = concat!("`math::", stringify!($n64), "`")]
+                pub extern "C" fn $n64(x: f64) -> f64 { math::$n64(x) }
+                #[doc = concat!("`math::", stringify!($n32), "`")]
+                pub extern "C" fn $n32(x: f32) -> f32 { math::$n32(x) }
+            )*
+            $(
+                #[doc = concat!("`math::", stringify!($b64), "`")]
+                pub extern "C" fn $b64(x: f64, y: f64) -> f64 { math::$b64(x, y) }
+                #[doc = concat!("`math::", stringify!($b32), "`")]
+                pub extern "C" fn $b32(x: f32, y: f32) -> f32 { math::$b32(x, y) }
+            )*
+            $(
+                #[doc = concat!("`math::", stringify!($t64), "`")]
+                pub extern "C" fn $t64(x: f64, y: f64, z: f64) -> f64 { math::$t64(x, y, z) }
+                #[doc = concat!("`math::", stringify!($t32), "`")]
+                pub extern "C" fn $t32(x: f32, y: f32, z: f32) -> f32 { math::$t32(x, y, z) }
+            )*
+            /// The address of the runtime's definition of a float math function.
+            pub fn math_addr(name: &str, is_f32: bool) -> Option<*const u8> {
+                match name {
+                    $( stringify!($n) => Some(if is_f32 { $n32 as *const u8 } else { $n64 as *const u8 }), )*
+                    $( stringify!($b) => Some(if is_f32 { $b32 as *const u8 } else { $b64 as *const u8 }), )*
+                    $( stringify!($t) => Some(if is_f32 { $t32 as *const u8 } else { $t64 as *const u8 }), )*
+                    _ => None,
+                }
+            }
+        };
+    }
+    math_wrappers!(
+        un: (exp, exp_f64, exp_f32), (expm1, expm1_f64, expm1_f32), (log, log_f64, log_f32),
+            (log1p, log1p_f64, log1p_f32), (log2, log2_f64, log2_f32), (log10, log10_f64, log10_f32),
+            (sin, sin_f64, sin_f32), (cos, cos_f64, cos_f32), (tan, tan_f64, tan_f32),
+            (arcsin, arcsin_f64, arcsin_f32), (arccos, arccos_f64, arccos_f32), (arctan, arctan_f64, arctan_f32),
+            (sinh, sinh_f64, sinh_f32), (cosh, cosh_f64, cosh_f32), (tanh, tanh_f64, tanh_f32),
+            (arcsinh, arcsinh_f64, arcsinh_f32), (arccosh, arccosh_f64, arccosh_f32), (arctanh, arctanh_f64, arctanh_f32),
+            (sign, sign_f64, sign_f32), (rint, rint_f64, rint_f32);
+        bin: (arctan2, arctan2_f64, arctan2_f32), (hypot, hypot_f64, hypot_f32), (pow, pow_f64, pow_f32),
+             (minimum, minimum_f64, minimum_f32), (maximum, maximum_f64, maximum_f32), (fmod, fmod_f64, fmod_f32),
+             (copysign, copysign_f64, copysign_f32);
+        tern: (clip, clip_f64, clip_f32)
+    );
+}
+
+/// A scalar draw in [0, 1).
+pub extern "C" fn rt_random(ctx: *mut JitCtx) -> f64 {
+    // SAFETY: native code passes its context.
+    unsafe { (*ctx).rng.uniform_f64() }
+}
+
+/// A standard normal draw.
+pub extern "C" fn rt_normal(ctx: *mut JitCtx) -> f64 {
+    // SAFETY: as above.
+    unsafe { (*ctx).rng.normal_f64() }
+}
+
+/// An integer draw in [lo, hi) (`hi <= lo` is an error).
+pub extern "C" fn rt_randint(ctx: *mut JitCtx, lo: i64, hi: i64, span: i64) -> i64 {
+    guard(ctx, span, |c| {
+        if hi <= lo {
+            err(c, format!("randint: low >= high ({lo} >= {hi})"), span);
+            return 0;
+        }
+        c.rng.randint(lo, hi)
+    })
+}
+
+/// `seed(s)`.
+pub extern "C" fn rt_seed(ctx: *mut JitCtx, s: i64) {
+    // SAFETY: as above.
+    unsafe { (*ctx).rng = Rng::seeded(s as u64) }
+}
+
+/// Starts a `prange`: takes the base of its chunk streams from the generator and saves the
+/// parent generator.
+pub extern "C" fn rt_prange_begin(ctx: *mut JitCtx) -> u64 {
+    // SAFETY: as above.
+    let c = unsafe { &mut *ctx };
+    let base = c.rng.substream();
+    c.rng_stack.push(c.rng);
+    base
+}
+
+/// Switches to the stream of chunk `k`.
+pub extern "C" fn rt_prange_chunk(ctx: *mut JitCtx, base: u64, k: u64) {
+    // SAFETY: as above.
+    unsafe { (*ctx).rng = Rng::for_chunk(base, k) }
+}
+
+/// Ends a `prange`: restores the parent generator.
+pub extern "C" fn rt_prange_end(ctx: *mut JitCtx) {
+    // SAFETY: as above.
+    let c = unsafe { &mut *ctx };
+    if let Some(r) = c.rng_stack.pop() {
+        c.rng = r;
+    }
+}
+
+/// Iteration count of `range(start, stop, step)` (step != 0).
+pub extern "C" fn rt_range_count(start: i64, stop: i64, step: i64) -> i64 {
+    let (start, stop, step) = (start as i128, stop as i128, step as i128);
+    let n = if step > 0 {
+        (stop - start + step - 1) / step
+    } else {
+        (start - stop - step - 1) / -step
+    };
+    n.clamp(0, i64::MAX as i128) as i64
+}
+
+/// Chunk length of a prange with `n` iterations.
+pub extern "C" fn rt_chunk_len(n: i64) -> i64 {
+    kernelc_runtime::reduce::prange_chunks(n as u64).0 as i64
+}
+
+/// Combines two float reduction partials with nan-propagating minimum/maximum.
+pub extern "C" fn rt_minmax_f64(op: i64, a: f64, b: f64) -> f64 {
+    if op == 0 {
+        math::minimum_f64(a, b)
+    } else {
+        math::maximum_f64(a, b)
+    }
+}
+
+/// See [`rt_minmax_f64`].
+pub extern "C" fn rt_minmax_f32(op: i64, a: f32, b: f32) -> f32 {
+    if op == 0 {
+        math::minimum_f32(a, b)
+    } else {
+        math::maximum_f32(a, b)
+    }
+}
+
+/// The identity of a reduction operator, as a word.
+pub fn identity_bits(op: RedOp, d: kernelc_runtime::DType) -> u64 {
+    use kernelc_runtime::DType::*;
+    let s = match (op, d) {
+        (RedOp::Add, _) => Scalar::zero(d),
+        (RedOp::Mul, Bool) => Scalar::Bool(true),
+        (RedOp::Mul, I32) => Scalar::I32(1),
+        (RedOp::Mul, I64) => Scalar::I64(1),
+        (RedOp::Mul, F32) => Scalar::F32(1.0),
+        (RedOp::Mul, F64) => Scalar::F64(1.0),
+        (RedOp::Min, Bool) => Scalar::Bool(true),
+        (RedOp::Min, I32) => Scalar::I32(i32::MAX),
+        (RedOp::Min, I64) => Scalar::I64(i64::MAX),
+        (RedOp::Min, F32) => Scalar::F32(f32::INFINITY),
+        (RedOp::Min, F64) => Scalar::F64(f64::INFINITY),
+        (RedOp::Max, Bool) => Scalar::Bool(false),
+        (RedOp::Max, I32) => Scalar::I32(i32::MIN),
+        (RedOp::Max, I64) => Scalar::I64(i64::MIN),
+        (RedOp::Max, F32) => Scalar::F32(f32::NEG_INFINITY),
+        (RedOp::Max, F64) => Scalar::F64(f64::NEG_INFINITY),
+    };
+    to_bits(s)
+}
+
+/// Packs a span (re-exported for the code generator).
+pub fn span_word(start: u32, end: u32) -> i64 {
+    pack_span(start, end)
+}
