@@ -6,6 +6,7 @@
 //! Dropping a `JitProgram` frees its machine code.
 
 pub mod abi;
+mod hoist;
 mod lower;
 pub mod rt;
 
@@ -79,7 +80,10 @@ type Entry = unsafe extern "C" fn(*mut JitCtx, *const u64) -> u64;
 
 impl JitProgram {
     /// Compiles every function of `program`.
-    pub fn compile(program: Arc<Program>, listing: Listing) -> Result<JitProgram, CodegenError> {
+    pub fn compile(program: Program, listing: Listing) -> Result<JitProgram, CodegenError> {
+        let mut program = program;
+        hoist::hoist_calls(&mut program);
+        let program = Arc::new(program);
         let mut flags = settings::builder();
         flags.set("opt_level", "speed").map_err(cg)?;
         flags.set("use_colocated_libcalls", "false").map_err(cg)?;
@@ -256,12 +260,14 @@ impl JitProgram {
         let entry: Entry = unsafe { std::mem::transmute(self.entries[func]) };
         let r = unsafe { entry(&mut ctx, words.as_ptr()) };
         for h in handles {
-            rt::rt_release(h);
+            // SAFETY: each handle was created above with one reference.
+            unsafe { rt::rt_release(h) };
         }
         *rng = ctx.rng;
         if ctx.failed != 0 {
             if f.ret.is_array() && r != 0 {
-                rt::rt_release(r as *const ArrayHandle);
+                // SAFETY: a returned handle is owned by the caller.
+                unsafe { rt::rt_release(r as *const ArrayHandle) };
             }
             return Err(ctx.error.unwrap_or_else(|| {
                 RuntimeError::new("internal error: failure without a message", 0, 0)
@@ -273,7 +279,8 @@ impl JitProgram {
                 let h = r as *const ArrayHandle;
                 // SAFETY: the returned handle is owned by us (one reference).
                 let a = unsafe { ArrayHandle::array(h) };
-                rt::rt_release(h);
+                // SAFETY: as above; `a` keeps the memory alive.
+                unsafe { rt::rt_release(h) };
                 Value::Array(a)
             }
             _ => Value::None,

@@ -70,6 +70,30 @@ pub fn supported(f: &Func) -> bool {
     f.locals.iter().all(|l| abi::native_type(l.ty)) && abi::native_type(f.ret)
 }
 
+/// True when an expression's own operation is lowered natively (its operands decide for
+/// themselves); everything else is delegated to the interpreter.
+pub fn native_op(e: &Expr) -> bool {
+    let scalar = matches!(e.ty, Type::Scalar(_));
+    let local_array = |x: &Expr| matches!(x.kind, ExprKind::Local(_)) && x.ty.is_array();
+    match &e.kind {
+        ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Call(..) => true,
+        ExprKind::Unary(..)
+        | ExprKind::Binary(..)
+        | ExprKind::PowInt(..)
+        | ExprKind::Cast(_)
+        | ExprKind::Logical(..)
+        | ExprKind::Chain(..)
+        | ExprKind::Math(..) => scalar,
+        ExprKind::IfExp { .. } => true,
+        ExprKind::Index(a, idx) => {
+            scalar && local_array(a) && idx.iter().all(|i| matches!(i, Index::Int(_)))
+        }
+        ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
+        ExprKind::Random { shape: None, .. } | ExprKind::Seed(_) => true,
+        _ => false,
+    }
+}
+
 /// A lowered expression: its value (none for `None`-typed ones) and, for arrays, whether
 /// this code owns a reference to it.
 #[derive(Clone, Copy)]
@@ -193,7 +217,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let n = self.func.locals.len();
         let slot = self.slot_area();
         for (k, &p) in self.func.params.iter().enumerate() {
-            let bits = self.to_word(params[k], self.func.locals[p].ty);
+            let bits = self.word_of(params[k], self.func.locals[p].ty);
             self.b
                 .ins()
                 .stack_store(types::I64, bits, slot, (p * 8) as i32);
@@ -211,7 +235,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             &[types::I64],
             &[ctx, fid, addr],
         )[0];
-        let ret = self.from_word(r, self.func.ret);
+        let ret = self.value_of(r, self.func.ret);
         let rets: Vec<Value> = ret.into_iter().collect();
         self.b.ins().return_(&rets);
         let fail = self.fail;
@@ -345,7 +369,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     /// A value as a 64-bit word (see `abi::to_bits`).
-    fn to_word(&mut self, v: Value, t: Type) -> Value {
+    fn word_of(&mut self, v: Value, t: Type) -> Value {
         match t {
             Type::Scalar(DType::F64) => self.b.ins().bitcast(types::I64, MemFlagsData::new(), v),
             Type::Scalar(DType::F32) => {
@@ -359,7 +383,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     /// A word back to a value of type `t`.
-    fn from_word(&mut self, w: Value, t: Type) -> Option<Value> {
+    fn value_of(&mut self, w: Value, t: Type) -> Option<Value> {
         Some(match t {
             Type::Scalar(DType::F64) => self.b.ins().bitcast(types::F64, MemFlagsData::new(), w),
             Type::Scalar(DType::F32) => {
@@ -381,7 +405,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         for &id in used {
             let t = self.func.locals[id].ty;
             let v = self.b.use_var(self.vars[id]);
-            let w = self.to_word(v, t);
+            let w = self.word_of(v, t);
             self.b
                 .ins()
                 .stack_store(types::I64, w, slot, (id * 8) as i32);
@@ -414,7 +438,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         )[0];
         self.check_failed();
         Val {
-            v: self.from_word(w, e.ty),
+            v: self.value_of(w, e.ty),
             owned: e.ty.is_array(),
         }
     }
@@ -720,7 +744,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             let d = self.func.locals[r.local].ty.dtype().expect("scalar");
             let bits = rt::identity_bits(r.op, d);
             let w = self.b.ins().iconst(types::I64, bits as i64);
-            let v = self.from_word(w, Type::Scalar(d)).expect("scalar");
+            let v = self.value_of(w, Type::Scalar(d)).expect("scalar");
             self.assign(r.local, Val::scalar(v));
         }
         let last0 = self.b.ins().iadd(first, len);
@@ -929,28 +953,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     // ---- expressions ---------------------------------------------------------------
 
-    /// True when an expression's own operation is lowered natively (its operands decide
-    /// for themselves).
     fn native(&self, e: &Expr) -> bool {
-        let scalar = matches!(e.ty, Type::Scalar(_));
-        let local_array = |x: &Expr| matches!(x.kind, ExprKind::Local(_)) && x.ty.is_array();
-        match &e.kind {
-            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Call(..) => true,
-            ExprKind::Unary(..)
-            | ExprKind::Binary(..)
-            | ExprKind::PowInt(..)
-            | ExprKind::Cast(_)
-            | ExprKind::Logical(..)
-            | ExprKind::Chain(..)
-            | ExprKind::Math(..) => scalar,
-            ExprKind::IfExp { .. } => true,
-            ExprKind::Index(a, idx) => {
-                scalar && local_array(a) && idx.iter().all(|i| matches!(i, Index::Int(_)))
-            }
-            ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
-            ExprKind::Random { shape: None, .. } | ExprKind::Seed(_) => true,
-            _ => false,
-        }
+        native_op(e)
     }
 
     fn expr(&mut self, e: &Expr) -> Val {

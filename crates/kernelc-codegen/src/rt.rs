@@ -5,6 +5,12 @@
 //! both executors share one definition of every whole-array operation. Each helper that
 //! can fail records the error in the [`JitCtx`] and sets its `failed` byte; the result
 //! value is then meaningless.
+//!
+//! # Safety
+//! Every helper is `unsafe`: it must be called (from generated code) with the live
+//! context of the current call, handle pointers made by `ArrayHandle::into_raw` that are
+//! still referenced, and pointers into the program the compiled module keeps alive.
+#![allow(clippy::missing_safety_doc)]
 
 use crate::abi::{from_bits, pack_span, to_bits, unpack_span, ArrayHandle, JitCtx};
 use kernelc_interp::{Interpreter, Value};
@@ -36,7 +42,7 @@ fn guard<T: Default>(ctx: *mut JitCtx, span: i64, f: impl FnOnce(&mut JitCtx) ->
 }
 
 /// Adds a reference to an array handle (null is ignored).
-pub extern "C" fn rt_retain(h: *const ArrayHandle) {
+pub unsafe extern "C" fn rt_retain(h: *const ArrayHandle) {
     if !h.is_null() {
         // SAFETY: non-null handles come from `ArrayHandle::into_raw` and are live.
         unsafe { Arc::increment_strong_count(h) }
@@ -44,7 +50,7 @@ pub extern "C" fn rt_retain(h: *const ArrayHandle) {
 }
 
 /// Drops a reference to an array handle (null is ignored).
-pub extern "C" fn rt_release(h: *const ArrayHandle) {
+pub unsafe extern "C" fn rt_release(h: *const ArrayHandle) {
     if !h.is_null() {
         // SAFETY: as in `rt_retain`; each release matches one retain or creation.
         unsafe { Arc::decrement_strong_count(h) }
@@ -136,7 +142,7 @@ fn value_to_word(v: Value) -> u64 {
 }
 
 /// Evaluates expression `expr` of function `func` with the interpreter.
-pub extern "C" fn rt_eval(
+pub unsafe extern "C" fn rt_eval(
     ctx: *mut JitCtx,
     func: u64,
     expr: *const Expr,
@@ -161,7 +167,12 @@ pub extern "C" fn rt_eval(
 
 /// Executes statement `stmt` of function `func` with the interpreter (stores into array
 /// regions; they change no local).
-pub extern "C" fn rt_exec(ctx: *mut JitCtx, func: u64, stmt: *const Stmt, slots: *const u64) {
+pub unsafe extern "C" fn rt_exec(
+    ctx: *mut JitCtx,
+    func: u64,
+    stmt: *const Stmt,
+    slots: *const u64,
+) {
     guard(ctx, 0, |c| {
         // SAFETY: as in `rt_eval`.
         let stmt: &Stmt = unsafe { &*stmt };
@@ -176,7 +187,7 @@ pub extern "C" fn rt_exec(ctx: *mut JitCtx, func: u64, stmt: *const Stmt, slots:
 
 /// Runs a whole function with the interpreter (functions whose locals native code cannot
 /// hold). `slots` holds the parameters as for [`rt_eval`].
-pub extern "C" fn rt_call_interp(ctx: *mut JitCtx, func: u64, slots: *const u64) -> u64 {
+pub unsafe extern "C" fn rt_call_interp(ctx: *mut JitCtx, func: u64, slots: *const u64) -> u64 {
     guard(ctx, 0, |c| {
         with_interp(c, |it, program| {
             let f = &program.funcs[func as usize];
@@ -204,7 +215,7 @@ pub mod code {
 }
 
 /// Records a fixed-message runtime error.
-pub extern "C" fn rt_error(ctx: *mut JitCtx, code: i64, span: i64) {
+pub unsafe extern "C" fn rt_error(ctx: *mut JitCtx, code: i64, span: i64) {
     guard(ctx, span, |c| {
         let m = match code {
             code::INT_DIV_ZERO => msg::INT_DIV_ZERO,
@@ -218,7 +229,13 @@ pub extern "C" fn rt_error(ctx: *mut JitCtx, code: i64, span: i64) {
 }
 
 /// Records an out-of-bounds index.
-pub extern "C" fn rt_index_error(ctx: *mut JitCtx, index: i64, axis: i64, size: i64, span: i64) {
+pub unsafe extern "C" fn rt_index_error(
+    ctx: *mut JitCtx,
+    index: i64,
+    axis: i64,
+    size: i64,
+    span: i64,
+) {
     guard(ctx, span, |c| {
         err(
             c,
@@ -229,7 +246,7 @@ pub extern "C" fn rt_index_error(ctx: *mut JitCtx, index: i64, axis: i64, size: 
 }
 
 /// Records a read of a local that was never assigned.
-pub extern "C" fn rt_unassigned(ctx: *mut JitCtx, func: u64, local: u64, span: i64) {
+pub unsafe extern "C" fn rt_unassigned(ctx: *mut JitCtx, func: u64, local: u64, span: i64) {
     guard(ctx, span, |c| {
         // SAFETY: as in `with_interp`.
         let program = unsafe { &*c.program };
@@ -247,7 +264,7 @@ pub extern "C" fn rt_unassigned(ctx: *mut JitCtx, func: u64, local: u64, span: i
 macro_rules! checked_cast {
     ($name:ident, $t:ty, $r:ty, $f:path, $to:literal) => {
         /// A checked float-to-int conversion (nan or out of range is an error).
-        pub extern "C" fn $name(ctx: *mut JitCtx, x: $t, span: i64) -> $r {
+        pub unsafe extern "C" fn $name(ctx: *mut JitCtx, x: $t, span: i64) -> $r {
             match $f(x) {
                 Some(v) => v,
                 None => {
@@ -266,7 +283,7 @@ checked_cast!(rt_f32_to_i64, f32, i64, ops::f32_to_i64, "i64");
 checked_cast!(rt_f32_to_i32, f32, i32, ops::f32_to_i32, "i32");
 
 /// Integer power (negative exponent is an error).
-pub extern "C" fn rt_ipow_i64(ctx: *mut JitCtx, a: i64, b: i64, span: i64) -> i64 {
+pub unsafe extern "C" fn rt_ipow_i64(ctx: *mut JitCtx, a: i64, b: i64, span: i64) -> i64 {
     ops::ipow_i64(a, b).unwrap_or_else(|| {
         guard(ctx, span, |c| err(c, msg::NEG_INT_POWER, span));
         0
@@ -274,7 +291,7 @@ pub extern "C" fn rt_ipow_i64(ctx: *mut JitCtx, a: i64, b: i64, span: i64) -> i6
 }
 
 /// Integer power (negative exponent is an error).
-pub extern "C" fn rt_ipow_i32(ctx: *mut JitCtx, a: i32, b: i32, span: i64) -> i32 {
+pub unsafe extern "C" fn rt_ipow_i32(ctx: *mut JitCtx, a: i32, b: i32, span: i64) -> i32 {
     ops::ipow_i32(a, b).unwrap_or_else(|| {
         guard(ctx, span, |c| err(c, msg::NEG_INT_POWER, span));
         0
@@ -343,19 +360,19 @@ pub mod pure {
 }
 
 /// A scalar draw in [0, 1).
-pub extern "C" fn rt_random(ctx: *mut JitCtx) -> f64 {
+pub unsafe extern "C" fn rt_random(ctx: *mut JitCtx) -> f64 {
     // SAFETY: native code passes its context.
     unsafe { (*ctx).rng.uniform_f64() }
 }
 
 /// A standard normal draw.
-pub extern "C" fn rt_normal(ctx: *mut JitCtx) -> f64 {
+pub unsafe extern "C" fn rt_normal(ctx: *mut JitCtx) -> f64 {
     // SAFETY: as above.
     unsafe { (*ctx).rng.normal_f64() }
 }
 
 /// An integer draw in [lo, hi) (`hi <= lo` is an error).
-pub extern "C" fn rt_randint(ctx: *mut JitCtx, lo: i64, hi: i64, span: i64) -> i64 {
+pub unsafe extern "C" fn rt_randint(ctx: *mut JitCtx, lo: i64, hi: i64, span: i64) -> i64 {
     guard(ctx, span, |c| {
         if hi <= lo {
             err(c, format!("randint: low >= high ({lo} >= {hi})"), span);
@@ -366,14 +383,14 @@ pub extern "C" fn rt_randint(ctx: *mut JitCtx, lo: i64, hi: i64, span: i64) -> i
 }
 
 /// `seed(s)`.
-pub extern "C" fn rt_seed(ctx: *mut JitCtx, s: i64) {
+pub unsafe extern "C" fn rt_seed(ctx: *mut JitCtx, s: i64) {
     // SAFETY: as above.
     unsafe { (*ctx).rng = Rng::seeded(s as u64) }
 }
 
 /// Starts a `prange`: takes the base of its chunk streams from the generator and saves the
 /// parent generator.
-pub extern "C" fn rt_prange_begin(ctx: *mut JitCtx) -> u64 {
+pub unsafe extern "C" fn rt_prange_begin(ctx: *mut JitCtx) -> u64 {
     // SAFETY: as above.
     let c = unsafe { &mut *ctx };
     let base = c.rng.substream();
@@ -382,13 +399,13 @@ pub extern "C" fn rt_prange_begin(ctx: *mut JitCtx) -> u64 {
 }
 
 /// Switches to the stream of chunk `k`.
-pub extern "C" fn rt_prange_chunk(ctx: *mut JitCtx, base: u64, k: u64) {
+pub unsafe extern "C" fn rt_prange_chunk(ctx: *mut JitCtx, base: u64, k: u64) {
     // SAFETY: as above.
     unsafe { (*ctx).rng = Rng::for_chunk(base, k) }
 }
 
 /// Ends a `prange`: restores the parent generator.
-pub extern "C" fn rt_prange_end(ctx: *mut JitCtx) {
+pub unsafe extern "C" fn rt_prange_end(ctx: *mut JitCtx) {
     // SAFETY: as above.
     let c = unsafe { &mut *ctx };
     if let Some(r) = c.rng_stack.pop() {
@@ -397,7 +414,7 @@ pub extern "C" fn rt_prange_end(ctx: *mut JitCtx) {
 }
 
 /// Iteration count of `range(start, stop, step)` (step != 0).
-pub extern "C" fn rt_range_count(start: i64, stop: i64, step: i64) -> i64 {
+pub unsafe extern "C" fn rt_range_count(start: i64, stop: i64, step: i64) -> i64 {
     let (start, stop, step) = (start as i128, stop as i128, step as i128);
     let n = if step > 0 {
         (stop - start + step - 1) / step
@@ -408,12 +425,12 @@ pub extern "C" fn rt_range_count(start: i64, stop: i64, step: i64) -> i64 {
 }
 
 /// Chunk length of a prange with `n` iterations.
-pub extern "C" fn rt_chunk_len(n: i64) -> i64 {
+pub unsafe extern "C" fn rt_chunk_len(n: i64) -> i64 {
     kernelc_runtime::reduce::prange_chunks(n as u64).0 as i64
 }
 
 /// Combines two float reduction partials with nan-propagating minimum/maximum.
-pub extern "C" fn rt_minmax_f64(op: i64, a: f64, b: f64) -> f64 {
+pub unsafe extern "C" fn rt_minmax_f64(op: i64, a: f64, b: f64) -> f64 {
     if op == 0 {
         math::minimum_f64(a, b)
     } else {
@@ -422,7 +439,7 @@ pub extern "C" fn rt_minmax_f64(op: i64, a: f64, b: f64) -> f64 {
 }
 
 /// See [`rt_minmax_f64`].
-pub extern "C" fn rt_minmax_f32(op: i64, a: f32, b: f32) -> f32 {
+pub unsafe extern "C" fn rt_minmax_f32(op: i64, a: f32, b: f32) -> f32 {
     if op == 0 {
         math::minimum_f32(a, b)
     } else {

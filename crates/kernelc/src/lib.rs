@@ -101,7 +101,7 @@ pub fn compile_native(
     program: Program,
     listing: Listing,
 ) -> Result<JitProgram, Error> {
-    JitProgram::compile(std::sync::Arc::new(program), listing).map_err(|e| {
+    JitProgram::compile(program, listing).map_err(|e| {
         Error::Runtime(RuntimeErrorAt::new(
             src,
             kernelc_runtime::RuntimeError::new(e.to_string(), 0, 0),
