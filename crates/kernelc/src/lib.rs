@@ -13,11 +13,14 @@
 //! ```
 
 mod diagnostics;
+mod dispatch;
 
 pub use diagnostics::{CompileError, Error, RuntimeErrorAt, Source};
+pub use dispatch::Dispatcher;
 pub use kernelc_codegen::{JitProgram, Listing};
+pub use kernelc_interp::Value;
 pub use kernelc_runtime::{Array, DType, Scalar};
-pub use kernelc_sema::tir::{Program, Type};
+pub use kernelc_sema::tir::{ArrayType, Program, Type};
 
 use kernelc_syntax::ast;
 use std::io::Write;
