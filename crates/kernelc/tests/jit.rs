@@ -22,7 +22,7 @@ fn one_compile_per_signature() {
     let f64s = Value::Array(Array::from_vec(vec![1.0f64, 2.0, 3.0], &[3]));
     let f32s = Value::Array(Array::from_vec(vec![1.5f32, 2.0], &[2]));
     for _ in 0..3 {
-        let r = d.call("sum_squares", &[f64s.clone()]).unwrap();
+        let r = d.call("sum_squares", std::slice::from_ref(&f64s)).unwrap();
         assert_eq!(r.as_scalar(), Some(Scalar::F64(14.0)));
     }
     assert_eq!(d.cached(), 1);
