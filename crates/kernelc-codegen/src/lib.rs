@@ -109,6 +109,7 @@ impl JitProgram {
         ctx.set_disasm(listing == Listing::Asm);
         let mut texts = Vec::new();
         for (i, f) in program.funcs.iter().enumerate() {
+            ctx.set_disasm(listing == Listing::Asm);
             ctx.func.signature = lower::kernel_signature(f, cc);
             ctx.func.name = UserFuncName::user(0, i as u32);
             {

@@ -27,6 +27,9 @@ use kernelc_sema::tir::{
 };
 use kernelc_syntax::Span;
 
+/// Loads of handle fields: a handle never changes, so they can be hoisted out of loops.
+const HANDLE_FIELD: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_move();
+
 /// Maximum call depth (the interpreter's too).
 const MAX_DEPTH: i64 = kernelc_interp::MAX_DEPTH as i64;
 
@@ -132,6 +135,12 @@ pub struct FnLower<'a, 'b> {
     loops: Vec<(Block, Block)>,
     fail: Block,
     slots: Option<cranelift_codegen::ir::StackSlot>,
+    /// Locals assigned on every path to the code being emitted (their reads need no
+    /// check). All true in unreachable code.
+    assigned: Vec<bool>,
+    /// `(array local, axis, index local)`: inside a `for index in range(0.., a.shape[axis])`
+    /// loop that assigns neither, `a[index]` on that axis cannot be out of bounds.
+    in_bounds: Vec<(LocalId, usize, LocalId)>,
 }
 
 impl<'a, 'b> FnLower<'a, 'b> {
@@ -163,6 +172,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
             loops: Vec::new(),
             fail,
             slots: None,
+            assigned: Vec::new(),
+            in_bounds: Vec::new(),
         }
     }
 
@@ -192,9 +203,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 self.b.def_var(var, zero);
             }
         }
+        self.assigned = vec![false; self.func.locals.len()];
         for (k, &p) in self.func.params.iter().enumerate() {
+            self.assigned[p] = true;
             self.b.def_var(self.vars[p], params[k]);
-            if self.func.locals[p].ty.is_array() {
+            if self.func.locals[p].ty.is_array() && !self.borrowed(p) {
                 self.call_rt(rt::rt_retain as *const u8, &[types::I64], &[], &[params[k]]);
             }
         }
@@ -246,6 +259,12 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.finalize(self.module.isa().frontend_config());
     }
 
+    /// True for an array parameter the body never reassigns: the caller keeps it alive, so
+    /// this function holds no reference of its own.
+    fn borrowed(&self, id: LocalId) -> bool {
+        self.func.params.contains(&id) && !assigns(&self.func.body, id)
+    }
+
     fn dummy_returns(&mut self) -> Vec<Value> {
         match clif_type(self.func.ret) {
             Some(t) => vec![self.zero(t)],
@@ -263,7 +282,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     fn release_locals(&mut self) {
         for (id, l) in self.func.locals.iter().enumerate() {
-            if l.ty.is_array() {
+            if l.ty.is_array() && !self.borrowed(id) {
                 let h = self.b.use_var(self.vars[id]);
                 self.call_rt(rt::rt_release as *const u8, &[types::I64], &[], &[h]);
             }
@@ -285,6 +304,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     fn after_terminator(&mut self) {
         let next = self.b.create_block();
         self.b.switch_to_block(next);
+        self.assigned.iter_mut().for_each(|a| *a = true);
     }
 
     // ---- runtime calls -------------------------------------------------------------
@@ -482,6 +502,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
             let one = self.b.ins().iconst(types::I8, 1);
             self.b.def_var(f, one);
         }
+        if let Some(a) = self.assigned.get_mut(id) {
+            *a = true;
+        }
     }
 
     fn stmt(&mut self, s: &Stmt) {
@@ -521,14 +544,19 @@ impl<'a, 'b> FnLower<'a, 'b> {
                     self.b.create_block(),
                 );
                 self.b.ins().brif(c, tb, &[], eb, &[]);
+                let before = self.assigned.clone();
                 self.b.switch_to_block(tb);
                 self.b.seal_block(tb);
                 self.block(then);
                 self.b.ins().jump(join, &[]);
+                let after_then = std::mem::replace(&mut self.assigned, before);
                 self.b.switch_to_block(eb);
                 self.b.seal_block(eb);
                 self.block(orelse);
                 self.b.ins().jump(join, &[]);
+                for (a, t) in self.assigned.iter_mut().zip(after_then) {
+                    *a &= t;
+                }
                 self.b.switch_to_block(join);
                 self.b.seal_block(join);
             }
@@ -542,12 +570,16 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let c = self.expr(cond).value();
                 self.b.ins().brif(c, body_b, &[], exit, &[]);
                 self.b.switch_to_block(body_b);
+                let before = self.assigned.clone();
                 self.loops.push((latch, exit));
                 self.block(body);
                 self.loops.pop();
                 self.b.ins().jump(latch, &[]);
                 self.b.switch_to_block(latch);
                 self.b.seal_block(latch);
+                // The latch is also reached from `continue`: only what held before the
+                // body is certain there (and after the loop).
+                self.assigned = before;
                 let c = self.expr(cond).value();
                 self.b.ins().brif(c, body_b, &[], exit, &[]);
                 self.b.seal_block(body_b);
@@ -654,20 +686,42 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let c = self.in_range(a, z, st, k);
         self.b.ins().brif(c, body_b, &[], exit, &[]);
         self.b.switch_to_block(body_b);
+        let before = self.assigned.clone();
         let i = self.b.use_var(iv);
         self.assign(var, Val::scalar(i));
+        let facts = self.in_bounds.len();
+        if k == Some(1) && !assigns(body, var) {
+            if let (ExprKind::Const(Scalar::I64(s0)), ExprKind::Dim(a, axis)) =
+                (&start.kind, &stop.kind)
+            {
+                if let ExprKind::Local(arr) = a.kind {
+                    if *s0 >= 0 && !assigns(body, arr) {
+                        self.in_bounds.push((arr, *axis, var));
+                    }
+                }
+            }
+        }
         self.loops.push((latch, exit));
         self.block(body);
         self.loops.pop();
+        self.in_bounds.truncate(facts);
         self.b.ins().jump(latch, &[]);
         self.b.switch_to_block(latch);
         self.b.seal_block(latch);
+        self.assigned = before;
         let i = self.b.use_var(iv);
-        let (next, overflow) = self.b.ins().sadd_overflow(i, st);
-        self.b.def_var(iv, next);
-        let c = self.in_range(next, z, st, k);
-        let no_overflow = self.b.ins().icmp_imm_s(IntCC::Equal, overflow, 0);
-        let go = self.b.ins().band(c, no_overflow);
+        let go = if matches!(k, Some(1 | -1)) {
+            // `i` was inside the range, so one more step cannot overflow.
+            let next = self.b.ins().iadd(i, st);
+            self.b.def_var(iv, next);
+            self.in_range(next, z, st, k)
+        } else {
+            let (next, overflow) = self.b.ins().sadd_overflow(i, st);
+            self.b.def_var(iv, next);
+            let c = self.in_range(next, z, st, k);
+            let no_overflow = self.b.ins().icmp_imm_s(IntCC::Equal, overflow, 0);
+            self.b.ins().band(c, no_overflow)
+        };
         self.b.ins().brif(go, body_b, &[], exit, &[]);
         self.b.seal_block(body_b);
         self.b.switch_to_block(exit);
@@ -759,9 +813,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let off = self.b.ins().imul(j, st);
         let i = self.b.ins().iadd(a, off);
         self.assign(var, Val::scalar(i));
+        let before = self.assigned.clone();
         self.loops.push((it_latch, chunk_end));
         self.block(body);
         self.loops.pop();
+        self.assigned = before;
         self.b.ins().jump(it_latch, &[]);
         self.b.switch_to_block(it_latch);
         self.b.seal_block(it_latch);
@@ -832,18 +888,30 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     /// Address of element `index` of the array in local `id`, after bounds checks.
-    fn element_addr(&mut self, h: Value, index: &[Value], spans: &[Span], d: DType) -> Value {
+    fn element_addr(
+        &mut self,
+        h: Value,
+        index: &[Value],
+        spans: &[Span],
+        d: DType,
+        safe: &[bool],
+    ) -> Value {
         let mut off = self.b.ins().iconst(types::I64, 0);
-        let ro = MemFlagsData::trusted().with_readonly();
+        let ro = HANDLE_FIELD;
         for (k, (&ix, &sp)) in index.iter().zip(spans).enumerate() {
-            let size = self
-                .b
-                .ins()
-                .load(types::I64, ro, h, OFF_SHAPE + 8 * k as i32);
             let stride = self
                 .b
                 .ins()
                 .load(types::I64, ro, h, OFF_STRIDES + 8 * k as i32);
+            if safe.get(k).copied().unwrap_or(false) {
+                let part = self.b.ins().imul(ix, stride);
+                off = self.b.ins().iadd(off, part);
+                continue;
+            }
+            let size = self
+                .b
+                .ins()
+                .load(types::I64, ro, h, OFF_SHAPE + 8 * k as i32);
             let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, ix, 0);
             let wrapped = self.b.ins().iadd(ix, size);
             let i = self.b.ins().select(neg, wrapped, ix);
@@ -870,16 +938,28 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.ins().iadd(data, bytes)
     }
 
-    fn index_values(&mut self, index: &[Index]) -> (Vec<Value>, Vec<Span>) {
+    /// The index values, their spans, and which of them cannot be out of bounds for local
+    /// array `arr` (see `in_bounds`).
+    fn index_values(
+        &mut self,
+        arr: LocalId,
+        index: &[Index],
+    ) -> (Vec<Value>, Vec<Span>, Vec<bool>) {
         let mut vals = Vec::new();
         let mut spans = Vec::new();
-        for it in index {
+        let mut safe = Vec::new();
+        for (axis, it) in index.iter().enumerate() {
             if let Index::Int(e) = it {
                 vals.push(self.expr(e).value());
                 spans.push(e.span);
+                let ok = match e.kind {
+                    ExprKind::Local(i) => self.in_bounds.contains(&(arr, axis, i)),
+                    _ => false,
+                };
+                safe.push(ok);
             }
         }
-        (vals, spans)
+        (vals, spans, safe)
     }
 
     fn store_element(
@@ -901,12 +981,12 @@ impl<'a, 'b> FnLower<'a, 'b> {
             None
         };
         let h = self.read_local(id, array.span);
-        let (ix, spans) = self.index_values(index);
+        let (ix, spans, safe) = self.index_values(id, index);
         let v = match v {
             Some(v) => v,
             None => self.expr(value).value(),
         };
-        let addr = self.element_addr(h, &ix, &spans, d);
+        let addr = self.element_addr(h, &ix, &spans, d, &safe);
         let t = dtype_clif(d);
         let new = match aug {
             None => v,
@@ -923,6 +1003,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
     /// Reads a local, checking that it was assigned.
     fn read_local(&mut self, id: LocalId, span: Span) -> Value {
         let v = self.b.use_var(self.vars[id]);
+        if self.assigned.get(id).copied().unwrap_or(false) {
+            return v;
+        }
         let unset = match (self.set[id], self.func.locals[id].ty) {
             (Some(f), _) => {
                 let f = self.b.use_var(f);
@@ -1048,8 +1131,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 };
                 let d = a.ty.dtype().expect("array");
                 let h = self.read_local(id, a.span);
-                let (ix, spans) = self.index_values(idx);
-                let addr = self.element_addr(h, &ix, &spans, d);
+                let (ix, spans, safe) = self.index_values(id, idx);
+                let addr = self.element_addr(h, &ix, &spans, d, &safe);
                 self.b
                     .ins()
                     .load(dtype_clif(d), MemFlagsData::trusted(), addr, 0)
@@ -1059,12 +1142,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
                     unreachable!("checked")
                 };
                 let h = self.read_local(id, a.span);
-                self.b.ins().load(
-                    types::I64,
-                    MemFlagsData::trusted().with_readonly(),
-                    h,
-                    OFF_SHAPE + 8 * *k as i32,
-                )
+                self.b
+                    .ins()
+                    .load(types::I64, HANDLE_FIELD, h, OFF_SHAPE + 8 * *k as i32)
             }
             ExprKind::Size(a) => {
                 let ExprKind::Local(id) = a.kind else {
@@ -1073,12 +1153,10 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let h = self.read_local(id, a.span);
                 let mut n = self.b.ins().iconst(types::I64, 1);
                 for k in 0..a.ty.ndim() {
-                    let s = self.b.ins().load(
-                        types::I64,
-                        MemFlagsData::trusted().with_readonly(),
-                        h,
-                        OFF_SHAPE + 8 * k as i32,
-                    );
+                    let s =
+                        self.b
+                            .ins()
+                            .load(types::I64, HANDLE_FIELD, h, OFF_SHAPE + 8 * k as i32);
                     n = self.b.ins().imul(n, s);
                 }
                 n
@@ -1471,4 +1549,15 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let params = vec![t; args.len()];
         self.call_rt(addr, &params, &[t], args)[0]
     }
+}
+
+/// True when a block (or anything nested in it) assigns local `id`.
+fn assigns(body: &[Stmt], id: LocalId) -> bool {
+    body.iter().any(|s| match &s.kind {
+        StmtKind::Assign { local, .. } => *local == id,
+        StmtKind::If { then, orelse, .. } => assigns(then, id) || assigns(orelse, id),
+        StmtKind::While { body, .. } => assigns(body, id),
+        StmtKind::For { var, body, .. } => *var == id || assigns(body, id),
+        _ => false,
+    })
 }
