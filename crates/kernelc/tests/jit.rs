@@ -145,11 +145,6 @@ fn clif_listing_of_a_scalar_loop() {
     expect![[r#"
         ; f (#0)
         function u0:0(i64, i64) -> i64 system_v {
-            sig0 = (i64, i64, i64, i64) system_v
-            sig1 = (i64, i64, i64, i64) system_v
-            sig2 = (i64, i64, i64, i64) system_v
-            sig3 = (i64, i64, i64, i64) system_v
-
         block0(v0: i64, v1: i64):
             v2 = iconst.i8 0
             v3 = iconst.i64 0
@@ -160,85 +155,30 @@ fn clif_listing_of_a_scalar_loop() {
             v8 = iconst.i64 0
             v9 = iconst.i64 1
             v10 = icmp slt v8, v1  ; v8 = 0
-            brif v10, block2(v8, v6, v7), block4(v6, v7)  ; v8 = 0, v6 = 0, v7 = 1, v6 = 0, v7 = 1
+            brif v10, block2(v8, v6), block4(v6)  ; v8 = 0, v6 = 0, v6 = 0
 
-        block2(v11: i64, v13: i64, v14: i8):
+        block2(v11: i64, v13: i64):
             v12 = iconst.i8 1
-            v15 = iconst.i8 0
-            v16 = icmp eq v14, v15  ; v15 = 0
-            brif v16, block5, block6
-
-        block5:
-            v17 = iconst.i64 0
-            v18 = iconst.i64 1
-            v19 = iconst.i64 0xADDR
-            v20 = iconst.i64 0xADDR
-            call_indirect sig0, v20(v0, v17, v18, v19)  ; v20 = 0xADDR, v17 = 0, v18 = 1, v19 = 0xADDR
-            jump block1
-
-        block6:
-            v21 = iconst.i8 0
-            v22 = icmp.i8 eq v12, v21  ; v12 = 1, v21 = 0
-            brif v22, block7, block8
-
-        block7:
-            v23 = iconst.i64 0
-            v24 = iconst.i64 2
-            v25 = iconst.i64 0xADDR
-            v26 = iconst.i64 0xADDR
-            call_indirect sig1, v26(v0, v23, v24, v25)  ; v26 = 0xADDR, v23 = 0, v24 = 2, v25 = 0xADDR
-            jump block1
-
-        block8:
-            v27 = iconst.i8 0
-            v28 = icmp.i8 eq v12, v27  ; v12 = 1, v27 = 0
-            brif v28, block9, block10
-
-        block9:
-            v29 = iconst.i64 0
-            v30 = iconst.i64 2
-            v31 = iconst.i64 0xADDR
-            v32 = iconst.i64 0xADDR
-            call_indirect sig2, v32(v0, v29, v30, v31)  ; v32 = 0xADDR, v29 = 0, v30 = 2, v31 = 0xADDR
-            jump block1
-
-        block10:
-            v33 = imul.i64 v11, v11
-            v34 = iadd.i64 v13, v33
-            v35 = iconst.i8 1
+            v14 = imul v11, v11
+            v15 = iadd v13, v14
+            v16 = iconst.i8 1
             jump block3
 
         block3:
-            v36, v37 = sadd_overflow.i64 v11, v9  ; v9 = 1
-            v38 = icmp slt v36, v1
-            v39 = iconst.i8 0
-            v40 = icmp eq v37, v39  ; v39 = 0
-            v41 = band v38, v40
-            brif v41, block2(v36, v34, v35), block4(v34, v35)  ; v35 = 1, v35 = 1
+            v17 = iadd.i64 v11, v9  ; v9 = 1
+            v18 = icmp slt v17, v1
+            brif v18, block2(v17, v15), block4(v15)
 
-        block4(v42: i64, v43: i8):
-            v44 = iconst.i8 0
-            v45 = icmp eq v43, v44  ; v44 = 0
-            brif v45, block11, block12
+        block4(v19: i64):
+            return v19
 
-        block11:
-            v46 = iconst.i64 0
-            v47 = iconst.i64 1
-            v48 = iconst.i64 0xADDR
-            v49 = iconst.i64 0xADDR
-            call_indirect sig3, v49(v0, v46, v47, v48)  ; v49 = 0xADDR, v46 = 0, v47 = 1, v48 = 0xADDR
-            jump block1
-
-        block12:
-            return v42
-
-        block13:
-            v50 = iconst.i64 0
-            return v50  ; v50 = 0
+        block5:
+            v20 = iconst.i64 0
+            return v20  ; v20 = 0
 
         block1:
-            v51 = iconst.i64 0
-            return v51  ; v51 = 0
+            v21 = iconst.i64 0
+            return v21  ; v21 = 0
         }
     "#]].assert_eq(&mask(&jit.listing.join("\n")));
 }
