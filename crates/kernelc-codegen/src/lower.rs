@@ -1041,6 +1041,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     fn expr(&mut self, e: &Expr) -> Val {
+        if e.ty.is_array() && fusable(e, true) {
+            return self.fused(e);
+        }
         if !self.native(e) {
             return self.delegate(e);
         }
@@ -1203,6 +1206,213 @@ impl<'a, 'b> FnLower<'a, 'b> {
             _ => unreachable!("not native"),
         };
         Val::scalar(v)
+    }
+
+    /// A whole-array element-wise expression as one native loop that allocates only its
+    /// result, when every array operand is a local with the same shape, C-contiguous
+    /// (checked at run time; otherwise the interpreter evaluates it, broadcasting).
+    fn fused(&mut self, e: &Expr) -> Val {
+        // Array operands, and scalar operands evaluated once before the loop.
+        let mut arrays: Vec<LocalId> = Vec::new();
+        let mut scalars: Vec<(*const Expr, Value)> = Vec::new();
+        self.fused_leaves(e, &mut arrays, &mut scalars);
+        let handles: Vec<Value> = arrays
+            .iter()
+            .map(|&id| {
+                let sp = e.span;
+                self.read_local(id, sp)
+            })
+            .collect();
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (8 * handles.len().max(1)) as u32,
+            3,
+        ));
+        for (k, &h) in handles.iter().enumerate() {
+            self.b
+                .ins()
+                .stack_store(types::I64, h, slot, (8 * k) as i32);
+        }
+        let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+        let k = self.b.ins().iconst(types::I64, handles.len() as i64);
+        let n = self.call_rt(
+            rt::rt_fuse_len as *const u8,
+            &[types::I64; 2],
+            &[types::I64],
+            &[addr, k],
+        )[0];
+        let (native_b, slow_b, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(join, types::I64);
+        let ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n, 0);
+        self.b.ins().brif(ok, native_b, &[], slow_b, &[]);
+        // The interpreter's path (broadcasting, views).
+        self.b.switch_to_block(slow_b);
+        self.b.seal_block(slow_b);
+        let slow = self.delegate(e).value();
+        self.b.ins().jump(join, &[slow.into()]);
+        // The native loop.
+        self.b.switch_to_block(native_b);
+        self.b.seal_block(native_b);
+        let d = e.ty.dtype().expect("array");
+        let code = [DType::Bool, DType::I32, DType::I64, DType::F32, DType::F64]
+            .iter()
+            .position(|&x| x == d)
+            .unwrap_or(4) as i64;
+        let ctx = self.ctx;
+        let code = self.b.ins().iconst(types::I64, code);
+        let s = self.span(e.span);
+        let out = self.call_rt(
+            rt::rt_new_like as *const u8,
+            &[types::I64; 4],
+            &[types::I64],
+            &[ctx, handles[0], code, s],
+        )[0];
+        self.check_failed();
+        let datas: Vec<Value> = handles
+            .iter()
+            .map(|&h| self.b.ins().load(types::I64, HANDLE_FIELD, h, OFF_DATA))
+            .collect();
+        let out_data = self.b.ins().load(types::I64, HANDLE_FIELD, out, OFF_DATA);
+        let (body, done) = (self.b.create_block(), self.b.create_block());
+        let iv = self.b.declare_var(types::I64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(iv, zero);
+        let any = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
+        self.b.ins().brif(any, body, &[], done, &[]);
+        self.b.switch_to_block(body);
+        let i = self.b.use_var(iv);
+        let v = self.fused_elem(e, i, &arrays, &datas, &scalars);
+        let off = self.b.ins().imul_imm_s(i, d.size() as i64);
+        let at = self.b.ins().iadd(out_data, off);
+        self.b.ins().store(MemFlagsData::trusted(), v, at, 0);
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.def_var(iv, i1);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, n);
+        self.b.ins().brif(more, body, &[], done, &[]);
+        self.b.seal_block(body);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        self.b.ins().jump(join, &[out.into()]);
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        Val {
+            v: Some(self.b.block_params(join)[0]),
+            owned: true,
+        }
+    }
+
+    /// Collects the array locals and evaluates the scalar operands of a fused tree.
+    fn fused_leaves(
+        &mut self,
+        e: &Expr,
+        arrays: &mut Vec<LocalId>,
+        scalars: &mut Vec<(*const Expr, Value)>,
+    ) {
+        if !e.ty.is_array() {
+            let v = self.expr(e).value();
+            scalars.push((e as *const Expr, v));
+            return;
+        }
+        match &e.kind {
+            ExprKind::Local(id) => {
+                if !arrays.contains(id) {
+                    arrays.push(*id);
+                }
+            }
+            ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) | ExprKind::Cast(x) => {
+                self.fused_leaves(x, arrays, scalars)
+            }
+            ExprKind::Binary(_, a, b) => {
+                self.fused_leaves(a, arrays, scalars);
+                self.fused_leaves(b, arrays, scalars);
+            }
+            ExprKind::Math(_, xs) => xs
+                .iter()
+                .for_each(|x| self.fused_leaves(x, arrays, scalars)),
+            ExprKind::Where(c, a, b) => {
+                self.fused_leaves(c, arrays, scalars);
+                self.fused_leaves(a, arrays, scalars);
+                self.fused_leaves(b, arrays, scalars);
+            }
+            _ => unreachable!("checked by fusable"),
+        }
+    }
+
+    /// Element `i` of a fused tree.
+    fn fused_elem(
+        &mut self,
+        e: &Expr,
+        i: Value,
+        arrays: &[LocalId],
+        datas: &[Value],
+        scalars: &[(*const Expr, Value)],
+    ) -> Value {
+        if !e.ty.is_array() {
+            let p = e as *const Expr;
+            return scalars
+                .iter()
+                .find(|(q, _)| *q == p)
+                .map(|(_, v)| *v)
+                .expect("evaluated");
+        }
+        let d = e.ty.dtype().expect("array");
+        match &e.kind {
+            ExprKind::Local(id) => {
+                let k = arrays.iter().position(|x| x == id).expect("collected");
+                let off = self.b.ins().imul_imm_s(i, d.size() as i64);
+                let at = self.b.ins().iadd(datas[k], off);
+                self.b
+                    .ins()
+                    .load(dtype_clif(d), MemFlagsData::trusted(), at, 0)
+            }
+            ExprKind::Unary(op, x) => {
+                let xd = x.ty.dtype().expect("typed");
+                let v = self.fused_elem(x, i, arrays, datas, scalars);
+                match (op, xd) {
+                    (UnOp::Neg, xd) if xd.is_float() => self.b.ins().fneg(v),
+                    (UnOp::Neg, _) => self.b.ins().ineg(v),
+                    (UnOp::Not, _) | (UnOp::Invert, DType::Bool) => self.b.ins().bxor_imm_s(v, 1),
+                    (UnOp::Invert, _) => self.b.ins().bnot(v),
+                }
+            }
+            ExprKind::Binary(op, a, b) => {
+                let od = a.ty.dtype().expect("typed");
+                let x = self.fused_elem(a, i, arrays, datas, scalars);
+                let y = self.fused_elem(b, i, arrays, datas, scalars);
+                self.binary_values(*op, od, x, y, e.span)
+            }
+            ExprKind::PowInt(x, n) => {
+                let v = self.fused_elem(x, i, arrays, datas, scalars);
+                self.pow_int(v, *n, d)
+            }
+            ExprKind::Cast(x) => {
+                let from = x.ty.dtype().expect("typed");
+                let v = self.fused_elem(x, i, arrays, datas, scalars);
+                self.cast_value(v, from, d, e.span)
+            }
+            ExprKind::Math(f, xs) => {
+                let ad = xs[0].ty.dtype().expect("typed");
+                let vals: Vec<Value> = xs
+                    .iter()
+                    .map(|x| self.fused_elem(x, i, arrays, datas, scalars))
+                    .collect();
+                self.math(*f, ad, &vals)
+            }
+            ExprKind::Where(c, a, b) => {
+                let cv = self.fused_elem(c, i, arrays, datas, scalars);
+                let x = self.fused_elem(a, i, arrays, datas, scalars);
+                let y = self.fused_elem(b, i, arrays, datas, scalars);
+                self.b.ins().select(cv, x, y)
+            }
+            _ => unreachable!("checked by fusable"),
+        }
     }
 
     fn constant(&mut self, s: Scalar) -> Value {
@@ -1560,4 +1770,48 @@ fn assigns(body: &[Stmt], id: LocalId) -> bool {
         StmtKind::For { var, body, .. } => *var == id || assigns(body, id),
         _ => false,
     })
+}
+
+/// True when an array expression can run as a native fused loop: element-wise nodes whose
+/// per-element work cannot fail (no integer `//`, `%`, `**`, no float-to-int casts), over
+/// array locals and scalar operands. `top`: the root must contain an operation.
+fn fusable(e: &Expr, top: bool) -> bool {
+    if !e.ty.is_array() {
+        return native_op(e) && !has_call(e);
+    }
+    let elem_ok = |op: &BinOp, d: Option<DType>| {
+        !(matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Pow)
+            && d.is_some_and(|d| !d.is_float()))
+    };
+    match &e.kind {
+        ExprKind::Local(_) => !top,
+        ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) => fusable(x, false),
+        ExprKind::Cast(x) => {
+            let from = x.ty.dtype();
+            let to = e.ty.dtype();
+            !(from.is_some_and(|f| f.is_float())
+                && to.is_some_and(|t| !t.is_float() && t != DType::Bool))
+                && fusable(x, false)
+        }
+        ExprKind::Binary(op, a, b) => {
+            elem_ok(op, a.ty.dtype()) && fusable(a, false) && fusable(b, false)
+        }
+        ExprKind::Math(_, xs) => xs.iter().all(|x| fusable(x, false)),
+        ExprKind::Where(c, a, b) => fusable(c, false) && fusable(a, false) && fusable(b, false),
+        _ => false,
+    }
+}
+
+/// True when an expression calls a function (its effects must keep their place).
+fn has_call(e: &Expr) -> bool {
+    let mut found = false;
+    kernelc_sema::pretty::walk_expr(e, &mut |x| {
+        if matches!(
+            x.kind,
+            ExprKind::Call(..) | ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Print(_)
+        ) {
+            found = true;
+        }
+    });
+    found
 }

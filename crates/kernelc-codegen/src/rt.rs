@@ -475,3 +475,38 @@ pub fn identity_bits(op: RedOp, d: kernelc_runtime::DType) -> u64 {
 pub fn span_word(start: u32, end: u32) -> i64 {
     pack_span(start, end)
 }
+
+/// The common element count of `k` arrays when they all have the same shape and are
+/// C-contiguous (the case native fused loops handle), else -1.
+pub unsafe extern "C" fn rt_fuse_len(hs: *const u64, k: u64) -> i64 {
+    // SAFETY: native code passes `k` live handles.
+    let hs = unsafe { std::slice::from_raw_parts(hs, k as usize) };
+    let mut shape: Option<&[usize]> = None;
+    for &h in hs {
+        // SAFETY: live handle.
+        let a = unsafe { &(*(h as *const ArrayHandle)).array };
+        if !a.is_c_contiguous() || shape.is_some_and(|s| s != a.shape()) {
+            return -1;
+        }
+        shape = Some(a.shape());
+    }
+    shape.map_or(-1, |s| s.iter().product::<usize>() as i64)
+}
+
+/// A new zero-filled C-contiguous array with the shape of handle `like` and element type
+/// `dtype` (`DType` as its index in bool, i32, i64, f32, f64).
+pub unsafe extern "C" fn rt_new_like(ctx: *mut JitCtx, like: u64, dtype: u64, span: i64) -> u64 {
+    guard(ctx, span, |c| {
+        use kernelc_runtime::DType::*;
+        let d = [Bool, I32, I64, F32, F64][dtype as usize % 5];
+        // SAFETY: live handle.
+        let shape = unsafe { (*(like as *const ArrayHandle)).array.shape().to_vec() };
+        match kernelc_interp::alloc::new_array(d, &shape) {
+            Ok(a) => ArrayHandle::into_raw(a) as u64,
+            Err(m) => {
+                err(c, m, span);
+                0
+            }
+        }
+    })
+}
