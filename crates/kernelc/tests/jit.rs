@@ -180,5 +180,6 @@ fn clif_listing_of_a_scalar_loop() {
             v21 = iconst.i64 0
             return v21  ; v21 = 0
         }
-    "#]].assert_eq(&mask(&jit.listing.join("\n")));
+    "#]]
+    .assert_eq(&mask(&jit.listing.join("\n")));
 }
