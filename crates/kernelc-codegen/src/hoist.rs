@@ -1,37 +1,52 @@
-//! A rewrite of the typed IR before lowering: calls of compiled functions that sit inside
-//! an expression the interpreter will evaluate (`print(f(x))`, `zeros(n) + g(a)`) are
-//! moved into temporaries assigned just before the statement, so the callee runs as
-//! native code instead of being interpreted with its caller's expression.
+//! Calls inside expressions the interpreter evaluates (`print(f(x))`, `zeros(n) + g(a)`)
+//! are taken out of them, so that the callee runs as native code: each such call is
+//! replaced by a temporary local, and the assignment `temporary = call` is recorded to run
+//! natively right before the interpreter evaluates the expression (or executes the store
+//! statement) that contained it.
 //!
 //! Calls under a conditional (`a if c else f(x)`, `and`/`or`, comparison chains) stay
-//! where they are, and so do calls in loop conditions, which run more than once.
+//! where they are. The rewrite happens in place before the program is frozen; the table is
+//! keyed by the address of the delegated expression or statement, which does not move
+//! afterwards (the tree lives in heap allocations that are never touched again).
 
 use crate::lower::native_op;
 use kernelc_sema::tir::{Expr, ExprKind, Func, Local, Program, Stmt, StmtKind, Type};
+use std::collections::HashMap;
 
-/// Applies the rewrite to every function.
-pub fn hoist_calls(program: &mut Program) {
-    for f in &mut program.funcs {
-        let body = std::mem::take(&mut f.body);
-        f.body = block(f, body);
-    }
+/// Per function: the hoisted assignments to run before a delegated expression or store,
+/// keyed by its address.
+pub type Hoisted = HashMap<usize, Vec<Box<Stmt>>>;
+
+/// Rewrites every function; returns the table of each.
+pub fn hoist_calls(program: &mut Program) -> Vec<Hoisted> {
+    program
+        .funcs
+        .iter_mut()
+        .map(|f| {
+            let mut table = Hoisted::new();
+            let mut body = std::mem::take(&mut f.body);
+            block(f, &mut body, &mut table);
+            f.body = body;
+            table
+        })
+        .collect()
 }
 
-fn block(f: &mut Func, stmts: Vec<Stmt>) -> Vec<Stmt> {
-    let mut out = Vec::with_capacity(stmts.len());
-    for mut s in stmts {
-        let mut pre = Vec::new();
+fn block(f: &mut Func, stmts: &mut [Stmt], table: &mut Hoisted) {
+    for s in stmts {
+        let addr = s as *const Stmt as usize;
         match &mut s.kind {
-            StmtKind::Assign { value, .. } | StmtKind::Expr(value) => {
-                expr(f, value, false, &mut pre)
-            }
-            StmtKind::Return(Some(value)) => expr(f, value, false, &mut pre),
+            StmtKind::Assign { value, .. } | StmtKind::Expr(value) => root(f, value, table),
+            StmtKind::Return(Some(value)) => root(f, value, table),
             StmtKind::If { cond, then, orelse } => {
-                expr(f, cond, false, &mut pre);
-                *then = block(f, std::mem::take(then));
-                *orelse = block(f, std::mem::take(orelse));
+                root(f, cond, table);
+                block(f, then, table);
+                block(f, orelse, table);
             }
-            StmtKind::While { body, .. } => *body = block(f, std::mem::take(body)),
+            StmtKind::While { cond, body } => {
+                root(f, cond, table);
+                block(f, body, table);
+            }
             StmtKind::For {
                 start,
                 stop,
@@ -39,60 +54,141 @@ fn block(f: &mut Func, stmts: Vec<Stmt>) -> Vec<Stmt> {
                 body,
                 ..
             } => {
-                expr(f, start, false, &mut pre);
-                expr(f, stop, false, &mut pre);
-                expr(f, step, false, &mut pre);
-                *body = block(f, std::mem::take(body));
+                root(f, start, table);
+                root(f, stop, table);
+                root(f, step, table);
+                block(f, body, table);
+            }
+            StmtKind::Store {
+                array,
+                index,
+                aug,
+                value,
+            } => {
+                // A store into one element of a local array runs natively; any other is
+                // executed by the interpreter as a whole.
+                let native = matches!(array.kind, ExprKind::Local(_))
+                    && index.len() == array.ty.ndim()
+                    && index
+                        .iter()
+                        .all(|i| matches!(i, kernelc_sema::tir::Index::Int(_)));
+                if native {
+                    root(f, value, table);
+                    for_each_child_index(index, &mut |e| root(f, e, table));
+                } else if aug.is_none() {
+                    let mut pre = Vec::new();
+                    delegated(f, value, &mut pre, table);
+                    if !pre.is_empty() {
+                        table.insert(addr, pre);
+                    }
+                }
             }
             _ => {}
         }
-        out.extend(pre);
-        out.push(s);
     }
-    out
 }
 
-/// Hoists the calls of `e` that the interpreter would otherwise run (`delegated`: `e` is
-/// inside an expression native code hands to the interpreter).
-fn expr(f: &mut Func, e: &mut Expr, delegated: bool, pre: &mut Vec<Stmt>) {
+fn for_each_child_index(index: &mut [kernelc_sema::tir::Index], g: &mut impl FnMut(&mut Expr)) {
+    for i in index {
+        match i {
+            kernelc_sema::tir::Index::Int(x) => g(x),
+            kernelc_sema::tir::Index::Slice {
+                start, stop, step, ..
+            } => [start, stop, step].into_iter().flatten().for_each(&mut *g),
+        }
+    }
+}
+
+/// An expression native code evaluates: find where it hands parts to the interpreter.
+fn root(f: &mut Func, e: &mut Expr, table: &mut Hoisted) {
+    if !native_op(e) {
+        let addr = e as *const Expr as usize;
+        let mut pre = Vec::new();
+        delegated(f, e, &mut pre, table);
+        if !pre.is_empty() {
+            table.insert(addr, pre);
+        }
+        return;
+    }
+    // Native nodes with branches (`if`-expressions, `and`/`or`, chains) make each side a
+    // root of its own, like every other operand.
+    for_each_child(e, &mut |c| root(f, c, table));
+}
+
+/// True when `e` contains a call that [`delegated`] takes out.
+fn has_hoistable(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::IfExp { .. } | ExprKind::Logical(..) | ExprKind::Chain(..) => false,
+        ExprKind::Call(..) if holdable(e.ty) => true,
+        _ => kernelc_sema::pretty::children(e)
+            .into_iter()
+            .any(has_hoistable),
+    }
+}
+
+/// Types a temporary local can hold natively.
+fn holdable(t: Type) -> bool {
+    matches!(t, Type::Scalar(_) | Type::Array(_))
+}
+
+/// Replaces `e` by a new temporary and records `temporary = e` in `pre` (lowered natively,
+/// delegating again where needed).
+fn to_temp(f: &mut Func, e: &mut Expr, pre: &mut Vec<Box<Stmt>>, table: &mut Hoisted) {
+    let local = f.locals.len();
+    f.locals.push(Local {
+        name: format!("$tmp{local}"),
+        ty: e.ty,
+        span: e.span,
+    });
+    let span = e.span;
+    let value = std::mem::replace(
+        e,
+        Expr {
+            kind: ExprKind::Local(local),
+            ty: e.ty,
+            span,
+        },
+    );
+    let mut stmt = Box::new(Stmt {
+        kind: StmtKind::Assign { local, value },
+        span,
+    });
+    if let StmtKind::Assign { value, .. } = &mut stmt.kind {
+        root(f, value, table);
+    }
+    pre.push(stmt);
+}
+
+/// Inside a delegated expression: take out the calls, and, to keep Python's left-to-right
+/// order of effects, every operand evaluated before a call.
+fn delegated(f: &mut Func, e: &mut Expr, pre: &mut Vec<Box<Stmt>>, table: &mut Hoisted) {
     match &e.kind {
         ExprKind::IfExp { .. } | ExprKind::Logical(..) | ExprKind::Chain(..) => return,
-        ExprKind::Call(..) if delegated && matches!(e.ty, Type::Scalar(_) | Type::Array(_)) => {
-            // Its arguments are lowered natively where they are written.
-            let local = f.locals.len();
-            f.locals.push(Local {
-                name: format!("$call{local}"),
-                ty: e.ty,
-                span: e.span,
-            });
-            let span = e.span;
-            let call = std::mem::replace(
-                e,
-                Expr {
-                    kind: ExprKind::Local(local),
-                    ty: e.ty,
-                    span,
-                },
-            );
-            let mut inner = Vec::new();
-            let mut call = call;
-            expr(f, &mut call, false, &mut inner);
-            pre.extend(inner);
-            pre.push(Stmt {
-                kind: StmtKind::Assign { local, value: call },
-                span,
-            });
-            return;
-        }
+        ExprKind::Call(..) if holdable(e.ty) => return to_temp(f, e, pre, table),
         _ => {}
     }
-    let delegated = delegated || !native_op(e);
-    for_each_child(e, &mut |c| expr(f, c, delegated, pre));
+    let mut kids = children_mut(e);
+    let Some(last) = kids.iter().rposition(|c| has_hoistable(c)) else {
+        return;
+    };
+    for (k, c) in kids.iter_mut().enumerate().take(last + 1) {
+        if k == last {
+            delegated(f, c, pre, table);
+        } else if holdable(c.ty) && !matches!(c.kind, ExprKind::Const(_) | ExprKind::Local(_)) {
+            to_temp(f, c, pre, table);
+        }
+    }
 }
 
 /// Calls `g` on each direct sub-expression, in evaluation order.
 fn for_each_child(e: &mut Expr, g: &mut impl FnMut(&mut Expr)) {
+    children_mut(e).into_iter().for_each(g)
+}
+
+/// The direct sub-expressions, in evaluation order.
+fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
     use kernelc_sema::tir::{Alloc, Dist, Index};
+    let mut v: Vec<&mut Expr> = Vec::new();
     match &mut e.kind {
         ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
         ExprKind::Unary(_, x)
@@ -101,63 +197,64 @@ fn for_each_child(e: &mut Expr, g: &mut impl FnMut(&mut Expr)) {
         | ExprKind::Dim(x, _)
         | ExprKind::Size(x)
         | ExprKind::Shape(x)
-        | ExprKind::Seed(x) => g(x),
+        | ExprKind::Seed(x) => v.push(x),
         ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
-            g(a);
-            g(b)
+            v.push(a);
+            v.push(b)
         }
         ExprKind::IfExp { cond, then, orelse } => {
-            g(cond);
-            g(then);
-            g(orelse)
+            v.push(cond);
+            v.push(then);
+            v.push(orelse)
         }
         ExprKind::Where(a, b, c) => {
-            g(a);
-            g(b);
-            g(c)
+            v.push(a);
+            v.push(b);
+            v.push(c)
         }
         ExprKind::Call(_, xs)
         | ExprKind::Math(_, xs)
         | ExprKind::Tuple(xs)
         | ExprKind::Print(xs)
-        | ExprKind::Chain(xs, _) => xs.iter_mut().for_each(g),
-        ExprKind::Reduce { arg, .. } => g(arg),
+        | ExprKind::Chain(xs, _) => v.extend(xs.iter_mut()),
+        ExprKind::Reduce { arg, .. } => v.push(arg),
         ExprKind::Index(a, idx) => {
-            g(a);
+            v.push(a);
             for i in idx {
                 match i {
-                    Index::Int(x) => g(x),
+                    Index::Int(x) => v.push(x),
                     Index::Slice {
                         start, stop, step, ..
-                    } => [start, stop, step].into_iter().flatten().for_each(&mut *g),
+                    } => v.extend([start, stop, step].into_iter().flatten()),
                 }
             }
         }
         ExprKind::Alloc(a) => match a {
-            Alloc::Zeros { shape } | Alloc::Ones { shape } => g(shape),
+            Alloc::Zeros { shape } | Alloc::Ones { shape } => v.push(shape),
             Alloc::Full { shape, value } => {
-                g(shape);
-                g(value)
+                v.push(shape);
+                v.push(value)
             }
             Alloc::Arange { start, stop, step } => {
-                g(start);
-                g(stop);
-                g(step)
+                v.push(start);
+                v.push(stop);
+                v.push(step)
             }
             Alloc::Linspace { start, stop, num } => {
-                g(start);
-                g(stop);
-                g(num)
+                v.push(start);
+                v.push(stop);
+                v.push(num)
             }
         },
         ExprKind::Random { dist, shape } => {
             if let Dist::Randint { lo, hi } = dist {
-                g(lo);
-                g(hi);
+                v.push(lo);
+                v.push(hi);
             }
             if let Some(s) = shape {
-                g(s)
+                v.push(s)
             }
         }
     }
+    v
 }

@@ -38,6 +38,9 @@ pub enum Listing {
 pub struct JitProgram {
     module: Option<JITModule>,
     program: Arc<Program>,
+    /// Statements native code was generated from outside the program (kept alive: the
+    /// code may point into them).
+    _hoisted: Vec<hoist::Hoisted>,
     /// Entry trampolines, by function id.
     entries: Vec<*const u8>,
     /// The listing requested at compile time, one entry per function.
@@ -82,7 +85,7 @@ impl JitProgram {
     /// Compiles every function of `program`.
     pub fn compile(program: Program, listing: Listing) -> Result<JitProgram, CodegenError> {
         let mut program = program;
-        hoist::hoist_calls(&mut program);
+        let hoisted = hoist::hoist_calls(&mut program);
         let program = Arc::new(program);
         let mut flags = settings::builder();
         flags.set("opt_level", "speed").map_err(cg)?;
@@ -114,7 +117,7 @@ impl JitProgram {
             ctx.func.name = UserFuncName::user(0, i as u32);
             {
                 let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-                lower::FnLower::new(b, f, i, &ids, &mut module, cc).lower();
+                lower::FnLower::new(b, f, i, &ids, &hoisted[i], &mut module, cc).lower();
             }
             if listing == Listing::Clif {
                 texts.push(format!("; {} (#{i})\n{}", f.name, ctx.func.display()));
@@ -184,6 +187,7 @@ impl JitProgram {
         Ok(JitProgram {
             module: Some(module),
             program,
+            _hoisted: hoisted,
             entries,
             listing: texts,
         })

@@ -124,6 +124,8 @@ pub struct FnLower<'a, 'b> {
     pub func_id: FuncId,
     /// Compiled functions, by typed-IR id.
     pub callees: &'a [ClifFuncId],
+    /// Calls moved out of delegated expressions (see `hoist`).
+    pub hoisted: &'a crate::hoist::Hoisted,
     pub module: &'a mut dyn cranelift_module::Module,
     pub cc: CallConv,
     ctx: Value,
@@ -149,6 +151,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         func: &'a Func,
         func_id: FuncId,
         callees: &'a [ClifFuncId],
+        hoisted: &'a crate::hoist::Hoisted,
         module: &'a mut dyn cranelift_module::Module,
         cc: CallConv,
     ) -> FnLower<'a, 'b> {
@@ -164,6 +167,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             func,
             func_id,
             callees,
+            hoisted,
             module,
             cc,
             ctx,
@@ -463,6 +467,16 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
     }
 
+    /// Runs the calls taken out of the delegated expression or statement at `addr`.
+    fn run_hoisted(&mut self, addr: usize) {
+        let hoisted = self.hoisted;
+        if let Some(pre) = hoisted.get(&addr) {
+            for s in pre {
+                self.stmt(s);
+            }
+        }
+    }
+
     /// Releases an owned array temporary.
     fn drop_val(&mut self, v: Val) {
         if v.owned {
@@ -522,6 +536,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 if self.element_store_native(array, index) {
                     self.store_element(array, index, *aug, value, s.span);
                 } else {
+                    self.run_hoisted(s as *const Stmt as usize);
                     let used = rt::used_locals_stmt(s);
                     let addr = self.spill(&used);
                     let ctx = self.ctx;
@@ -1041,6 +1056,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     fn expr(&mut self, e: &Expr) -> Val {
+        self.run_hoisted(e as *const Expr as usize);
         if e.ty.is_array() && fusable(e, true) {
             return self.fused(e);
         }

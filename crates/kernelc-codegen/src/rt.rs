@@ -375,7 +375,7 @@ pub unsafe extern "C" fn rt_normal(ctx: *mut JitCtx) -> f64 {
 pub unsafe extern "C" fn rt_randint(ctx: *mut JitCtx, lo: i64, hi: i64, span: i64) -> i64 {
     guard(ctx, span, |c| {
         if hi <= lo {
-            err(c, format!("randint: low >= high ({lo} >= {hi})"), span);
+            err(c, msg::randint_bounds(lo, hi), span);
             return 0;
         }
         c.rng.randint(lo, hi)

@@ -174,7 +174,7 @@ pub enum Distribution {
 
 fn check_randint(lo: i64, hi: i64) -> Fallible<()> {
     if hi <= lo {
-        Err(format!("randint: high <= low ({hi} <= {lo})"))
+        Err(msg::randint_bounds(lo, hi))
     } else {
         Ok(())
     }

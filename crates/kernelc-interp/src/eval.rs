@@ -492,6 +492,17 @@ pub(crate) fn is_fusable(e: &Expr) -> bool {
                 | ExprKind::Math(..)
                 | ExprKind::Where(..)
         )
+        && !calls_a_function(e)
+}
+
+/// True when evaluating `e` calls a user function. Fused evaluation computes all operands
+/// before any element-wise operation, so an element-wise error would surface after the
+/// call's effects (its prints) instead of before: such trees run operator by operator, in
+/// Python's order.
+fn calls_a_function(e: &Expr) -> bool {
+    let mut found = false;
+    kernelc_sema::pretty::walk_expr(e, &mut |x| found |= matches!(x.kind, ExprKind::Call(..)));
+    found
 }
 
 /// True when some operand of `e` is itself fusable (so fusing saves a temporary).

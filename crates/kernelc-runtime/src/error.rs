@@ -73,6 +73,10 @@ pub mod msg {
             )
         }
     }
+    /// `randint(lo, hi)` with `hi <= lo`.
+    pub fn randint_bounds(lo: i64, hi: i64) -> String {
+        format!("randint: high <= low ({hi} <= {lo})")
+    }
     /// NumPy's message for min/max/argmin/argmax of an empty array.
     pub fn empty_reduction(op: &str) -> String {
         format!("zero-size array to reduction operation {op} which has no identity")
