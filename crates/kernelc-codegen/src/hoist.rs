@@ -9,6 +9,10 @@
 //! keyed by the address of the delegated expression or statement, which does not move
 //! afterwards (the tree lives in heap allocations that are never touched again).
 
+// The hoisted statements are boxed on purpose: native code may point into them, so their
+// addresses must not change while the vectors holding them grow.
+#![allow(clippy::vec_box)]
+
 use crate::lower::native_op;
 use kernelc_sema::tir::{Expr, ExprKind, Func, Local, Program, Stmt, StmtKind, Type};
 use std::collections::HashMap;
