@@ -88,7 +88,10 @@ pub struct JitCtx {
     pub rng: Rng,
     /// Parent generators saved while `prange` chunks draw from their own streams.
     pub rng_stack: Vec<Rng>,
+    /// The program as written (the interpreter runs it).
     pub program: *const Program,
+    /// The program native code was generated from (calls hoisted; see `hoist`).
+    pub lowered: *const Program,
     pub out: *mut dyn Write,
 }
 

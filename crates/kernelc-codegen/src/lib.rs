@@ -37,6 +37,9 @@ pub enum Listing {
 /// A program compiled to native code.
 pub struct JitProgram {
     module: Option<JITModule>,
+    /// The program as written (what delegated interpreter calls run).
+    original: Arc<Program>,
+    /// The program native code was generated from (calls hoisted).
     program: Arc<Program>,
     /// Statements native code was generated from outside the program (kept alive: the
     /// code may point into them).
@@ -84,6 +87,7 @@ type Entry = unsafe extern "C" fn(*mut JitCtx, *const u64) -> u64;
 impl JitProgram {
     /// Compiles every function of `program`.
     pub fn compile(program: Program, listing: Listing) -> Result<JitProgram, CodegenError> {
+        let original = Arc::new(program.clone());
         let mut program = program;
         let hoisted = hoist::hoist_calls(&mut program);
         let program = Arc::new(program);
@@ -186,6 +190,7 @@ impl JitProgram {
             .collect();
         Ok(JitProgram {
             module: Some(module),
+            original,
             program,
             _hoisted: hoisted,
             entries,
@@ -195,7 +200,7 @@ impl JitProgram {
 
     /// The typed program this was compiled from.
     pub fn program(&self) -> &Arc<Program> {
-        &self.program
+        &self.original
     }
 
     /// Calls function `func` with `args` (of its parameter types). `rng` is the random
@@ -257,7 +262,8 @@ impl JitProgram {
             error: None,
             rng: *rng,
             rng_stack: Vec::new(),
-            program: Arc::as_ptr(&self.program),
+            program: Arc::as_ptr(&self.original),
+            lowered: Arc::as_ptr(&self.program),
             out,
         };
         // SAFETY: the entry has the trampoline signature; the arguments match the

@@ -110,17 +110,20 @@ pub fn used_locals_stmt(s: &Stmt) -> Vec<LocalId> {
     v
 }
 
-/// Runs `f` with an interpreter sharing the context's program, output, RNG and depth.
+/// Runs `f` with an interpreter sharing the context's program, output, RNG and depth. `f`
+/// also gets the function table native code was generated from (the interpreter runs the
+/// original program; the generated code's delegated expressions come from the rewritten
+/// one, whose extra locals are temporaries).
 fn with_interp<T>(
     c: &mut JitCtx,
     f: impl FnOnce(&mut Interpreter<'_>, &Program) -> Result<T, RuntimeError>,
 ) -> Option<T> {
     // SAFETY: `program` and `out` outlive the native call that created this context.
-    let (program, out) = unsafe { (&*c.program, &mut *c.out) };
+    let (program, lowered, out) = unsafe { (&*c.program, &*c.lowered, &mut *c.out) };
     let mut it = Interpreter::new(program, out);
     it.set_rng(c.rng);
     it.set_depth(c.depth as usize);
-    let r = f(&mut it, program);
+    let r = f(&mut it, lowered);
     c.rng = it.rng();
     match r {
         Ok(v) => Some(v),
@@ -249,7 +252,7 @@ pub unsafe extern "C" fn rt_index_error(
 pub unsafe extern "C" fn rt_unassigned(ctx: *mut JitCtx, func: u64, local: u64, span: i64) {
     guard(ctx, span, |c| {
         // SAFETY: as in `with_interp`.
-        let program = unsafe { &*c.program };
+        let program = unsafe { &*c.lowered };
         let name = program.funcs[func as usize].locals[local as usize]
             .name
             .clone();

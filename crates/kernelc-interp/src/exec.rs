@@ -171,7 +171,9 @@ impl<'p> Interpreter<'p> {
             .funcs
             .get(func)
             .ok_or_else(|| error_at(format!("internal error: no function #{func}"), span))?;
-        locals.resize(f.locals.len(), None);
+        // The JIT may pass more locals than the function has (its temporaries).
+        let n = locals.len().max(f.locals.len());
+        locals.resize(n, None);
         Ok(Frame { func: f, locals })
     }
 
