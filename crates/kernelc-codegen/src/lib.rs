@@ -198,8 +198,8 @@ impl JitProgram {
         })
     }
 
-    /// The typed program this was compiled from.
-    pub fn program(&self) -> &Arc<Program> {
+    /// The typed program this was compiled from (as written).
+    pub fn source_program(&self) -> &Arc<Program> {
         &self.original
     }
 

@@ -88,7 +88,7 @@ impl Dispatcher {
         }
         let jit = self.compile(func, &sig)?;
         let mut rng = self.rng.lock().map(|r| *r).unwrap_or_default();
-        let r = jit.call(jit.program().entry, args, out, &mut rng);
+        let r = jit.call(jit.source_program().entry, args, out, &mut rng);
         if let Ok(mut g) = self.rng.lock() {
             *g = rng;
         }

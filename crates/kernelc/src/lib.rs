@@ -93,7 +93,7 @@ pub fn run_source_with(
 pub fn run_program_jit(src: &Source, program: Program, out: &mut dyn Write) -> Result<(), Error> {
     let jit = compile_native(src, program, Listing::None)?;
     let mut rng = kernelc_runtime::rng::Rng::default();
-    jit.call(jit.program().entry, &[], out, &mut rng)
+    jit.call(jit.source_program().entry, &[], out, &mut rng)
         .map(|_| ())
         .map_err(|e| Error::Runtime(RuntimeErrorAt::new(src, e)))
 }
