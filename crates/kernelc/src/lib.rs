@@ -14,9 +14,11 @@
 
 mod diagnostics;
 mod dispatch;
+mod expr;
 
 pub use diagnostics::{CompileError, Error, RuntimeErrorAt, Source};
 pub use dispatch::Dispatcher;
+pub use expr::{eval_values, eval_values_into};
 pub use kernelc_codegen::{JitProgram, Listing};
 pub use kernelc_interp::Value;
 pub use kernelc_runtime::{Array, DType, Scalar};
