@@ -67,6 +67,11 @@ impl Buffer {
         self.ptr.as_ptr()
     }
 
+    /// True when the memory belongs to the embedding program (not allocated here).
+    pub fn is_borrowed(&self) -> bool {
+        self.layout.is_none() && self.bytes > 0
+    }
+
     pub fn len_bytes(&self) -> usize {
         self.bytes
     }
@@ -386,6 +391,30 @@ impl Array {
             offset: self.offset,
             shape,
             strides,
+        }
+    }
+
+    /// An array viewing memory the caller owns (no copy).
+    ///
+    /// # Safety
+    /// `data` must be valid for reads (and for writes, if kernels write into the array) of
+    /// `len` elements of `T`, and stay valid, with no other access through Rust references
+    /// that conflicts with the kernel's, for as long as this array or any view of it lives.
+    pub unsafe fn borrow_raw<T: Element>(
+        data: *mut T,
+        len: usize,
+        shape: &[usize],
+        strides: &[isize],
+    ) -> Array {
+        let ptr = NonNull::new(data as *mut u8).unwrap_or(NonNull::<u64>::dangling().cast());
+        // SAFETY: forwarded to the caller.
+        let buf = unsafe { Buffer::borrowed(ptr, len * T::DTYPE.size()) };
+        Array {
+            buf: Arc::new(buf),
+            dtype: T::DTYPE,
+            offset: 0,
+            shape: shape.to_vec(),
+            strides: strides.to_vec(),
         }
     }
 

@@ -87,12 +87,36 @@ impl Dispatcher {
             }
         }
         let jit = self.compile(func, &sig)?;
+        self.call_compiled(&jit, args, out)
+    }
+
+    /// Runs an already compiled function (the random generator's state carries over
+    /// between calls).
+    pub fn call_compiled(
+        &self,
+        jit: &JitProgram,
+        args: &[Value],
+        out: &mut dyn Write,
+    ) -> Result<Value, Error> {
         let mut rng = self.rng.lock().map(|r| *r).unwrap_or_default();
         let r = jit.call(jit.source_program().entry, args, out, &mut rng);
         if let Ok(mut g) = self.rng.lock() {
             *g = rng;
         }
         r.map_err(|e| Error::Runtime(RuntimeErrorAt::new(&self.src, e)))
+    }
+
+    /// True when the source defines a function of this name.
+    pub fn has_function(&self, name: &str) -> bool {
+        kernelc_sema::function_names(&self.module).contains(&name)
+    }
+
+    /// An error about this source that has no position.
+    pub fn error(&self, message: String) -> Error {
+        Error::Runtime(RuntimeErrorAt::new(
+            &self.src,
+            kernelc_runtime::RuntimeError::new(message, 0, 0),
+        ))
     }
 
     /// Calls `func` with `args` (output of `print` goes to stdout).

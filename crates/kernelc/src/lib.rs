@@ -12,10 +12,12 @@
 //! assert_eq!(String::from_utf8(out).unwrap(), "285\n");
 //! ```
 
+mod api;
 mod diagnostics;
 mod dispatch;
 mod expr;
 
+pub use api::{dtype_of, eval, eval_into, Arg, Function, Kernel, Output};
 pub use diagnostics::{CompileError, Error, RuntimeErrorAt, Source};
 pub use dispatch::Dispatcher;
 pub use expr::{eval_values, eval_values_into};
