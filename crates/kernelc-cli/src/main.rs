@@ -1,11 +1,17 @@
-//! The `kernelc` command-line tool: `run`, `check` and `ir` on `.k` files.
+//! The `kernelc` command-line tool: `run`, `check` and `ir` on `.k` files, `eval` of an
+//! expression string; data comes in with `--arg NAME=VALUE` (`.npy` files or literals,
+//! see [`args`]) and goes out with `--out FILE.npy` (see [`npy`]).
 //!
-//! Exit codes: 0 success, 1 compile or runtime error (message on stderr), 2 usage error.
+//! Exit codes: 0 success, 1 compile, runtime or data error (message on stderr), 2 usage
+//! error. Every command runs on a thread with a 512 MiB stack (deep recursion in kernels).
+
+mod args;
+mod npy;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kernelc::{CompileError, Error, Executor, Listing, Source};
+use kernelc::{CompileError, Error, Listing, RuntimeErrorAt, Source, Value};
 use std::io::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
@@ -21,18 +27,40 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run a kernel file: calls main() (or --entry NAME) and prints what it prints.
+    /// Run a kernel file: call main() or --entry NAME with --arg values.
+    ///
+    /// Prints what the kernel prints, then its result (unless it is None or --out is
+    /// given).
     Run {
         file: PathBuf,
-        /// The function to call (it must take no arguments).
+        /// The function to call; its parameters are bound by name with --arg.
         #[arg(long, default_value = "main")]
         entry: String,
+        /// A parameter value: NAME=FILE.npy, NAME=100 (int64), NAME=2.5 (float64, also
+        /// nan, inf), NAME=True/False. Repeat for each parameter.
+        #[arg(long = "arg", value_name = "NAME=VALUE")]
+        args: Vec<String>,
+        /// Write the function's result (array or scalar) to this .npy file.
+        #[arg(long, value_name = "FILE.npy")]
+        out: Option<PathBuf>,
         /// Use the reference interpreter instead of native code.
         #[arg(long)]
         interp: bool,
         /// Threads for parallel loops (results never depend on it).
         #[arg(long)]
         threads: Option<usize>,
+    },
+    /// Evaluate an array expression (numexpr style) over --arg values and print it.
+    Eval {
+        /// The expression, e.g. "2*a + 3*b**2".
+        #[arg(allow_hyphen_values = true)]
+        expr: String,
+        /// A value: NAME=FILE.npy, NAME=100, NAME=2.5, NAME=True/False. Repeatable.
+        #[arg(long = "arg", value_name = "NAME=VALUE")]
+        args: Vec<String>,
+        /// Write the result to this .npy file instead of printing it.
+        #[arg(long, value_name = "FILE.npy")]
+        out: Option<PathBuf>,
     },
     /// Report every compile error of a file without running it.
     Check { file: PathBuf },
@@ -58,24 +86,74 @@ enum Stage {
     Asm,
 }
 
+/// Why a command failed; decides the exit code.
+pub enum CliError {
+    /// Wrong use of the command line (exit 2).
+    Usage(String),
+    /// A data file that cannot be read or written (exit 1).
+    Data(String),
+    /// A compile or runtime error of the kernel (exit 1).
+    Kernel(Error),
+}
+
+impl From<Error> for CliError {
+    fn from(e: Error) -> CliError {
+        CliError::Kernel(e)
+    }
+}
+
+impl From<CompileError> for CliError {
+    fn from(e: CompileError) -> CliError {
+        CliError::Kernel(e.into())
+    }
+}
+
+impl CliError {
+    /// Prints the message to stderr and returns the exit code.
+    fn report(&self) -> u8 {
+        match self {
+            CliError::Usage(m) => {
+                eprintln!("error: {m}\n\nFor more information, try '--help'.");
+                2
+            }
+            CliError::Data(m) => {
+                eprintln!("error: {m}");
+                1
+            }
+            CliError::Kernel(e) => {
+                eprintln!("{e}");
+                1
+            }
+        }
+    }
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    let handle = std::thread::Builder::new()
+        .stack_size(512 << 20)
+        .spawn(move || execute(cli));
+    match handle.map(|h| h.join()) {
+        Ok(Ok(code)) => ExitCode::from(code),
+        _ => {
+            eprintln!("error: internal error (the command stopped unexpectedly)");
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// Runs one command; returns the exit code.
+fn execute(cli: Cli) -> u8 {
     match cli.command {
         Command::Run {
             file,
             entry,
+            args,
+            out,
             interp,
             threads: _,
-        } => with_source(&file, |src| {
-            let module = kernelc::parse(src)?;
-            let program = kernelc::compile(src, &module, &entry, &[])?;
-            let executor = if interp {
-                Executor::Interp
-            } else {
-                Executor::Jit
-            };
-            run_on_big_stack(src, program, executor)
-        }),
+        } => with_source(&file, |src| run(src, &entry, &args, out.as_deref(), interp)),
+        Command::Eval { expr, args, out } => finish(eval(&expr, &args, out.as_deref())),
         Command::Check { file } => with_source(&file, |src| {
             kernelc::check(src)?;
             Ok(())
@@ -108,47 +186,99 @@ fn main() -> ExitCode {
     }
 }
 
-/// Reads the file and runs `f`, turning errors into messages and exit codes.
-fn with_source(path: &PathBuf, f: impl FnOnce(&Source) -> Result<(), Error>) -> ExitCode {
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
-            return ExitCode::from(1);
+/// `kernelc run`: binds the `--arg` values to the entry function's parameters by name,
+/// compiles it for their types, calls it, then prints or writes its result.
+fn run(
+    src: &Source,
+    entry: &str,
+    raw_args: &[String],
+    out_path: Option<&Path>,
+    interp: bool,
+) -> Result<(), CliError> {
+    let parsed = args::parse_all(raw_args)?;
+    let module = kernelc::parse(src)?;
+    // An unknown entry is reported by the compiler (with the other compile errors).
+    let mut values: Vec<Value> = match args::find_function(&module, entry) {
+        Some(func) => {
+            let bound = args::bind(func, &parsed)?;
+            let mut named = args::load(&bound)?;
+            args::apply_annotations(func, &bound, &mut named);
+            named.into_iter().map(|(_, v)| v).collect()
         }
+        None => Vec::new(),
     };
-    let src = Source::new(path.display().to_string(), text);
-    match f(&src) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            let _ = std::io::stdout().flush();
-            eprintln!("{e}");
-            ExitCode::from(1)
+    let sig: Vec<kernelc::Type> = values.iter().filter_map(args::type_of).collect();
+    let program = kernelc::compile(src, &module, entry, &sig)?;
+    args::convert_to_params(&program, &mut values);
+
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let result = if interp {
+        let mut interpreter = kernelc_interp::Interpreter::new(&program, &mut out);
+        interpreter.call(program.entry, values)
+    } else {
+        let jit = kernelc::compile_native(src, program, Listing::None)?;
+        let mut rng = kernelc_runtime::rng::Rng::default();
+        jit.call(jit.source_program().entry, &values, &mut out, &mut rng)
+    };
+    let _ = out.flush();
+    drop(out);
+    let value = result.map_err(|e| Error::Runtime(RuntimeErrorAt::new(src, e)))?;
+    emit(&value, out_path, &format!("{entry}()"))
+}
+
+/// `kernelc eval`: evaluates the expression over the `--arg` values (native code).
+fn eval(expr: &str, raw_args: &[String], out_path: Option<&Path>) -> Result<(), CliError> {
+    let parsed = args::parse_all(raw_args)?;
+    let named = args::load(&parsed)?;
+    let vars: Vec<(&str, Value)> = named.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
+    let value = kernelc::eval_values(expr, &vars)?;
+    emit(&value, out_path, "the expression")
+}
+
+/// Writes a result to `--out`, or prints it when it is not None.
+fn emit(value: &Value, out_path: Option<&Path>, what: &str) -> Result<(), CliError> {
+    match out_path {
+        Some(path) => {
+            if matches!(value, Value::None) {
+                return Err(CliError::Data(format!(
+                    "{what} returned None: there is no result to write to {}",
+                    path.display()
+                )));
+            }
+            npy::write(path, value).map_err(CliError::Data)
+        }
+        None => {
+            if !matches!(value, Value::None) {
+                let mut stdout = std::io::stdout().lock();
+                let _ = writeln!(stdout, "{}", value.display());
+                let _ = stdout.flush();
+            }
+            Ok(())
         }
     }
 }
 
-/// Runs the interpreter on a thread with a large stack (deep recursion in kernels).
-fn run_on_big_stack(
-    src: &Source,
-    program: kernelc::Program,
-    executor: Executor,
-) -> Result<(), Error> {
-    let src2 = src.clone();
-    let handle = std::thread::Builder::new()
-        .stack_size(512 << 20)
-        .spawn(move || {
-            let stdout = std::io::stdout();
-            let mut out = std::io::BufWriter::new(stdout.lock());
-            let r = match executor {
-                Executor::Interp => kernelc::run_program(&src2, &program, &mut out),
-                Executor::Jit => kernelc::run_program_jit(&src2, program, &mut out),
-            };
-            let _ = out.flush();
-            r
-        });
-    match handle.map(|h| h.join()) {
-        Ok(Ok(r)) => r,
-        _ => Err(Error::Compile(CompileError::new(src, Vec::new()))),
+/// Reads the file and runs `f`, turning errors into messages and exit codes.
+fn with_source(path: &Path, f: impl FnOnce(&Source) -> Result<(), CliError>) -> u8 {
+    let text = match std::fs::read_to_string(path) {
+        Ok(t) => t,
+        Err(e) => {
+            eprintln!("error: cannot read {}: {e}", path.display());
+            return 1;
+        }
+    };
+    let src = Source::new(path.display().to_string(), text);
+    finish(f(&src))
+}
+
+/// The exit code of a command's outcome (errors are printed after flushing stdout).
+fn finish(r: Result<(), CliError>) -> u8 {
+    match r {
+        Ok(()) => 0,
+        Err(e) => {
+            let _ = std::io::stdout().flush();
+            e.report()
+        }
     }
 }

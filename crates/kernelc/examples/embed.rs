@@ -31,7 +31,11 @@ fn main() -> Result<(), kernelc::Error> {
     let ps = Array2::from_shape_fn((1000, 100), |(i, j)| (i * 100 + j) as f64);
     let qs = &ps + 2.0;
     let mut out = vec![0.0; 1000];
-    kernel.function("loop_dists")?.call(&[ps.view().into(), qs.view().into(), (&mut out).into()])?;
+    kernel.function("loop_dists")?.call(&[
+        ps.view().into(),
+        qs.view().into(),
+        (&mut out).into(),
+    ])?;
     println!("dists[0] = {}, dists[999] = {}", out[0], out[999]);
     Ok(())
 }

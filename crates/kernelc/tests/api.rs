@@ -152,3 +152,10 @@ fn one_kernel_from_several_threads() {
         }
     });
 }
+
+#[test]
+fn annotated_parameters_widen_scalar_arguments() {
+    let k = Kernel::from_source("def half(x: f64) -> f64:\n    return x / 2\n").unwrap();
+    let r = k.function("half").unwrap().call(&[3i64.into()]).unwrap();
+    assert_eq!(r.to_f64(), Some(1.5));
+}

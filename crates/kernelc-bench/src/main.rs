@@ -1,0 +1,251 @@
+//! `kernelc-bench`: runs every benchmark kernel under the JIT, the reference interpreter
+//! and (where there is one) a hand-written Rust version, and prints Markdown tables of
+//! median times and ratios.
+//!
+//! ```text
+//! cargo run --release -p kernelc-bench              # the numbers of docs/performance.md
+//! cargo run --release -p kernelc-bench -- --quick   # a smoke run (fewer, shorter samples)
+//! cargo run --release -p kernelc-bench -- mandel    # only cases whose name contains "mandel"
+//! perf record -g target/release/kernelc-bench --profile 3 expr1
+//!                                  # only run the JIT of matching cases, 3 s each
+//! perf record -g target/release/kernelc-bench --profile 3 compile:=naive_dist
+//!                                  # only compile the matching kernels, 3 s each
+//! ```
+//!
+//! Ratios are computed from medians measured in the same run, one case after the other,
+//! so that a noisy machine affects the executors alike.
+
+use kernelc_bench::timing::{interleaved, median_of, Plan};
+use kernelc_bench::{cases, compile_targets, Group, Out, Sizes};
+use std::time::{Duration, Instant};
+
+/// Command-line options.
+struct Options {
+    quick: bool,
+    filter: Option<String>,
+    /// Seconds to run each matching case's JIT body for, without measuring (for `perf`).
+    profile: Option<f64>,
+}
+
+fn parse_args() -> Result<Options, String> {
+    let mut o = Options {
+        quick: false,
+        filter: None,
+        profile: None,
+    };
+    let mut args = std::env::args().skip(1);
+    while let Some(a) = args.next() {
+        match a.as_str() {
+            "--quick" => o.quick = true,
+            "--profile" => {
+                let secs = args.next().and_then(|s| s.parse().ok());
+                o.profile = Some(secs.ok_or("--profile takes a number of seconds")?);
+            }
+            "-h" | "--help" => {
+                return Err(
+                    "usage: kernelc-bench [--quick] [--profile SECONDS] [NAME-FILTER]".into(),
+                );
+            }
+            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
+            s => o.filter = Some(s.to_string()),
+        }
+    }
+    Ok(o)
+}
+
+/// Whether a case name is selected by the filter: `=name` selects exactly, anything else
+/// is a substring.
+fn matches(name: &str, filter: &str) -> bool {
+    match filter.strip_prefix('=') {
+        Some(exact) => name == exact,
+        None => name.contains(filter),
+    }
+}
+
+/// A duration in seconds, with a unit that keeps 3 significant digits readable.
+fn fmt_time(s: f64) -> String {
+    if s < 1e-6 {
+        format!("{:.0} ns", s * 1e9)
+    } else if s < 1e-3 {
+        format!("{:.2} µs", s * 1e6)
+    } else if s < 1.0 {
+        format!("{:.2} ms", s * 1e3)
+    } else {
+        format!("{s:.2} s")
+    }
+}
+
+/// The CPU model and core count, as the report quotes them.
+fn machine() -> String {
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find(|l| l.starts_with("model name"))
+        .and_then(|l| l.split(':').nth(1))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_else(|| "unknown CPU".into());
+    let n = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg")
+        .map(|l| l.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
+        .unwrap_or_else(|_| "unknown".into());
+    format!("{model}, {n} hardware threads; load average at start {load}")
+}
+
+/// Relative difference of two checksums (0 when both are equal, infinite when only one
+/// is nan or the checksum is undefined).
+fn rel_diff(a: f64, b: f64) -> f64 {
+    if a == b {
+        0.0
+    } else if a.is_nan() || b.is_nan() {
+        f64::INFINITY
+    } else {
+        (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
+    }
+}
+
+fn compile_table(quick: bool, filter: &Option<String>) {
+    println!("## Compile latency (source text -> callable native code)\n");
+    println!("| kernel | full compile (median) | parse + sema only | Cranelift + finalize |");
+    println!("|---|---:|---:|---:|");
+    let reps = if quick { 5 } else { 41 };
+    for t in compile_targets() {
+        if filter.as_ref().is_some_and(|f| !matches(t.func, f)) {
+            continue;
+        }
+        // Warm the allocator and the code paths once.
+        drop(kernelc_bench::compile_once(&t));
+        let mut full = Vec::with_capacity(reps);
+        let mut front = Vec::with_capacity(reps);
+        for _ in 0..reps {
+            let s = Instant::now();
+            let d = kernelc_bench::compile_once(&t);
+            full.push(s.elapsed().as_secs_f64());
+            drop(d);
+            let s = Instant::now();
+            let p = kernelc_bench::front_end_once(&t);
+            front.push(s.elapsed().as_secs_f64());
+            drop(p);
+        }
+        let (f, e) = (median_of(&mut full), median_of(&mut front));
+        println!(
+            "| {} | {} | {} | {} |",
+            t.func,
+            fmt_time(f),
+            fmt_time(e),
+            fmt_time((f - e).max(0.0))
+        );
+    }
+    println!();
+}
+
+/// Runs the JIT body of every case matching `filter` for `secs` seconds (no output but
+/// the call counts), so that a profiler sees mostly the kernel. A filter `compile:NAME`
+/// repeatedly compiles the matching workload kernels instead.
+fn profile(secs: f64, filter: &Option<String>) {
+    if let Some(f) = filter.as_ref().and_then(|f| f.strip_prefix("compile:")) {
+        for t in compile_targets().iter().filter(|t| matches(t.func, f)) {
+            let start = Instant::now();
+            let mut n = 0u64;
+            while start.elapsed().as_secs_f64() < secs {
+                drop(kernelc_bench::compile_once(t));
+                n += 1;
+            }
+            eprintln!("{}: {n} compilations in {secs} s", t.func);
+        }
+        return;
+    }
+    for mut c in cases(Sizes::FULL) {
+        if filter.as_ref().is_some_and(|f| !matches(c.name, f)) {
+            continue;
+        }
+        let start = Instant::now();
+        let mut calls = 0u64;
+        while start.elapsed().as_secs_f64() < secs {
+            std::hint::black_box((c.jit)());
+            calls += 1;
+        }
+        eprintln!("{}: {calls} JIT calls in {secs} s", c.name);
+    }
+}
+
+fn main() {
+    let opts = match parse_args() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            std::process::exit(2);
+        }
+    };
+    if let Some(secs) = opts.profile {
+        profile(secs, &opts.filter);
+        return;
+    }
+    let plan = if opts.quick {
+        Plan {
+            samples: 3,
+            min_sample: Duration::from_millis(2),
+        }
+    } else {
+        Plan {
+            samples: 21,
+            min_sample: Duration::from_millis(20),
+        }
+    };
+    println!("# kernelc benchmarks\n");
+    println!("Machine: {}\n", machine());
+    println!(
+        "Method: median of {} samples per cell; each sample is a batch of calls lasting at \
+         least {} ms (time per call shown); the samples of JIT, interpreter and Rust are \
+         interleaved. JIT calls go through the dispatcher's cache.\n",
+        plan.samples,
+        plan.min_sample.as_millis()
+    );
+    compile_table(opts.quick, &opts.filter);
+
+    let mut current = None;
+    for mut c in cases(Sizes::FULL) {
+        if opts.filter.as_ref().is_some_and(|f| !matches(c.name, f)) {
+            continue;
+        }
+        if current != Some(c.group) {
+            current = Some(c.group);
+            let title = match c.group {
+                Group::Loop => "Scalar loop kernels",
+                Group::Array => "Whole-array workloads",
+                Group::Call => "Cached call overhead (16-element f64 arrays)",
+            };
+            println!("\n## {title}\n");
+            println!(
+                "| kernel | size | JIT | interpreter | Rust | interp / JIT | JIT / Rust | \
+                 max rel. diff of results |"
+            );
+            println!("|---|---|---:|---:|---:|---:|---:|---:|");
+        }
+        let mut bodies: Vec<&mut dyn FnMut() -> Out> = vec![&mut c.jit, &mut c.interp];
+        if let Some(r) = c.rust.as_mut() {
+            bodies.push(r);
+        }
+        let (t, outs) = interleaved(plan, &mut bodies);
+        let (tj, ti) = (t[0], t[1]);
+        let (cj, ci) = (outs[0].checksum(), outs[1].checksum());
+        let mut diff = rel_diff(cj, ci);
+        let (tr, ratio) = match (t.get(2), outs.get(2)) {
+            (Some(tr), Some(or)) => {
+                diff = diff.max(rel_diff(cj, or.checksum()));
+                (fmt_time(*tr), format!("{:.2}", tj / tr))
+            }
+            _ => ("—".into(), "—".into()),
+        };
+        println!(
+            "| {} | {} | {} | {} | {} | {:.1} | {} | {:.1e} |",
+            c.name,
+            c.size,
+            fmt_time(tj),
+            fmt_time(ti),
+            tr,
+            ti / tj,
+            ratio,
+            diff
+        );
+    }
+}

@@ -1,0 +1,410 @@
+//! `.npy` files in and out of the CLI (with the `npyz` crate).
+//!
+//! Reading accepts the five element types of the kernel language stored little-endian
+//! (`|b1`, `<i4`, `<i8`, `<f4`, `<f8`), in C or Fortran order, of any rank up to
+//! [`MAX_NDIM`]; Fortran-ordered data is reordered to C order. A 0-d array becomes a
+//! scalar. Every malformed, truncated or unsupported file is an error naming the file,
+//! never a panic: sizes are checked against the file length before anything is allocated,
+//! and the header parser runs under a panic guard (it may overflow on absurd shapes).
+//!
+//! Writing produces a version 1.0 (or 2.0 for long headers) C-ordered file with the
+//! value's own dtype and shape; scalars are written as 0-d arrays.
+
+use kernelc::{Array, DType, Scalar, Value};
+use kernelc_runtime::Element;
+use npyz::{Order, TypeChar, WriterBuilder};
+use std::cell::Cell;
+use std::io::Write;
+use std::path::Path;
+
+/// Highest rank accepted (the type annotations of the language go this far too).
+pub const MAX_NDIM: usize = 32;
+
+/// The sentence listing what can be read, shared by the dtype errors.
+const SUPPORTED: &str = "kernelc reads bool, int32, int64, float32, float64";
+
+/// Reads a `.npy` file into a value (an array, or a scalar for a 0-d array). Errors are
+/// complete sentences starting with the file name.
+pub fn read(path: &Path) -> Result<Value, String> {
+    let name = path.display();
+    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
+    parse(&bytes).map_err(|e| format!("{name}: {e}"))
+}
+
+/// Decodes the bytes of a `.npy` file (errors without the file name).
+pub fn parse(bytes: &[u8]) -> Result<Value, String> {
+    if bytes.is_empty() {
+        return Err("not a .npy file (the file is empty)".to_string());
+    }
+    if bytes.len() < 8 || &bytes[..6] != b"\x93NUMPY" {
+        return Err("not a .npy file (it does not start with the NumPy magic string)".into());
+    }
+    // Pre-header: magic (6), version (2), header length (u16 for 1.x, u32 for 2.x/3.x).
+    let (len_bytes, header_len) = match bytes[6] {
+        1 => (
+            2,
+            bytes
+                .get(8..10)
+                .map(|b| u16::from_le_bytes([b[0], b[1]]) as usize),
+        ),
+        2 | 3 => (
+            4,
+            bytes
+                .get(8..12)
+                .map(|b| u32::from_le_bytes([b[0], b[1], b[2], b[3]]) as usize),
+        ),
+        v => {
+            return Err(format!(
+                "malformed .npy header: unsupported format version {v}.{}",
+                bytes[7]
+            ))
+        }
+    };
+    let Some(header_len) = header_len else {
+        return Err("truncated .npy file: the header is incomplete".to_string());
+    };
+    let data_start = 8 + len_bytes + header_len;
+    if data_start > bytes.len() {
+        return Err(format!(
+            "truncated .npy file: the header needs {data_start} bytes, the file has {}",
+            bytes.len()
+        ));
+    }
+    // npyz multiplies the dimensions without checking for overflow: reject such shapes
+    // first, so that the message does not depend on how the parser was compiled.
+    if let Some(dims) = shape_in_header(&bytes[8 + len_bytes..data_start]) {
+        if dims
+            .iter()
+            .try_fold(1u64, |a, &n| a.checked_mul(n))
+            .is_none()
+        {
+            return Err(too_large(&dims));
+        }
+    }
+    let mut cursor = &bytes[..data_start];
+    let header = guarded(|| npyz::NpyHeader::from_reader(&mut cursor))
+        .and_then(|r| r.map_err(|e| header_problem(&e.to_string())))
+        .map_err(|e| format!("malformed .npy header: {e}"))?;
+
+    let dtype = element_type(&header.dtype())?;
+    let shape: Vec<usize> = header
+        .shape()
+        .iter()
+        .map(|&n| usize::try_from(n).ok())
+        .collect::<Option<_>>()
+        .ok_or_else(|| too_large(header.shape()))?;
+    if shape.len() > MAX_NDIM {
+        return Err(format!(
+            "{} dimensions are too many (kernelc handles up to {MAX_NDIM})",
+            shape.len()
+        ));
+    }
+    let count = shape
+        .iter()
+        .try_fold(1usize, |acc, &n| acc.checked_mul(n))
+        .ok_or_else(|| too_large(header.shape()))?;
+    let need = count
+        .checked_mul(dtype.size())
+        .filter(|&n| n <= isize::MAX as usize)
+        .ok_or_else(|| too_large(header.shape()))?;
+    let data = &bytes[data_start..];
+    if data.len() < need {
+        return Err(format!(
+            "truncated .npy file: shape {} of {} needs {need} bytes of data, the file has {}",
+            shape_text(header.shape()),
+            numpy_name(dtype),
+            data.len()
+        ));
+    }
+    let data = &data[..need];
+    let fortran = header.order() == Order::Fortran && shape.len() > 1;
+    // Fortran order is C order of the reversed shape; read it so, then transpose.
+    let stored_shape: Vec<usize> = if fortran {
+        shape.iter().rev().copied().collect()
+    } else {
+        shape.clone()
+    };
+    let file = npyz::NpyFile::with_header(header, data);
+    let array = match dtype {
+        DType::Bool => decode::<bool>(file, &stored_shape),
+        DType::I32 => decode::<i32>(file, &stored_shape),
+        DType::I64 => decode::<i64>(file, &stored_shape),
+        DType::F32 => decode::<f32>(file, &stored_shape),
+        DType::F64 => decode::<f64>(file, &stored_shape),
+    }?;
+    let array = if fortran {
+        let mut strides = vec![0isize; shape.len()];
+        let mut acc = 1isize;
+        for (s, &n) in strides.iter_mut().zip(&shape) {
+            *s = acc;
+            acc = acc.saturating_mul(n as isize);
+        }
+        array.restrided(shape, strides).to_contiguous()
+    } else {
+        array
+    };
+    if array.ndim() == 0 {
+        Ok(Value::Scalar(array.get_flat(0)))
+    } else {
+        Ok(Value::Array(array))
+    }
+}
+
+/// The element type of a supported dtype, or the "unsupported dtype" sentence.
+fn element_type(dtype: &npyz::DType) -> Result<DType, String> {
+    let unsupported = |hint: &str| {
+        Err(format!(
+            "unsupported dtype {} ({SUPPORTED}){hint}",
+            dtype.descr()
+        ))
+    };
+    let npyz::DType::Plain(ts) = dtype else {
+        return unsupported("");
+    };
+    let little = matches!(
+        ts.endianness(),
+        npyz::Endianness::Little | npyz::Endianness::Irrelevant
+    );
+    let d = match (ts.type_char(), ts.size_field()) {
+        (TypeChar::Bool, 1) => DType::Bool,
+        (TypeChar::Int, 4) => DType::I32,
+        (TypeChar::Int, 8) => DType::I64,
+        (TypeChar::Float, 4) => DType::F32,
+        (TypeChar::Float, 8) => DType::F64,
+        _ => return unsupported(""),
+    };
+    if !little {
+        return unsupported(
+            "\n  hint: the data is big-endian; save it little-endian with \
+             a.astype(a.dtype.newbyteorder('<'))",
+        );
+    }
+    Ok(d)
+}
+
+/// Reads `shape`'s elements (C order) into a new array.
+fn decode<T>(file: npyz::NpyFile<&[u8]>, shape: &[usize]) -> Result<Array, String>
+where
+    T: Element + npyz::Deserialize,
+{
+    let reader = file
+        .data::<T>()
+        .map_err(|e| format!("malformed .npy data: {e}"))?;
+    let array = Array::zeros(T::DTYPE, shape);
+    let Some(slot) = array.as_mut_slice::<T>() else {
+        return Err("internal error: a new array is not contiguous".to_string());
+    };
+    for (dst, v) in slot.iter_mut().zip(reader) {
+        *dst = v.map_err(|e| format!("malformed .npy data: {e}"))?;
+    }
+    Ok(array)
+}
+
+/// The dimensions of `'shape': (...)` in a header text, when they read plainly.
+fn shape_in_header(text: &[u8]) -> Option<Vec<u64>> {
+    let text = std::str::from_utf8(text).ok()?;
+    let rest = &text[text.find("'shape'")? + "'shape'".len()..];
+    let rest = rest.trim_start().strip_prefix(':')?.trim_start();
+    let inner = &rest.strip_prefix('(')?[..rest.find(')')? - 1];
+    inner
+        .split(',')
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| d.parse::<u64>().ok())
+        .collect()
+}
+
+/// One line about what is wrong with a header (the parser's own messages can span lines).
+fn header_problem(message: &str) -> String {
+    if message.starts_with("could not parse") {
+        "the header text is not a Python dict literal".to_string()
+    } else {
+        message.lines().next().unwrap_or("").trim().to_string()
+    }
+}
+
+fn too_large(shape: &[u64]) -> String {
+    format!(
+        "malformed .npy header: shape {} is too large",
+        shape_text(shape)
+    )
+}
+
+/// A shape as Python prints a tuple: `(3,)`, `(2, 4)`, `()`.
+fn shape_text(shape: &[u64]) -> String {
+    match shape {
+        [n] => format!("({n},)"),
+        _ => format!(
+            "({})",
+            shape
+                .iter()
+                .map(|n| n.to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+/// The NumPy name of an element type (`float64`).
+pub fn numpy_name(d: DType) -> &'static str {
+    match d {
+        DType::Bool => "bool",
+        DType::I32 => "int32",
+        DType::I64 => "int64",
+        DType::F32 => "float32",
+        DType::F64 => "float64",
+    }
+}
+
+/// Writes a value (an array, a scalar as a 0-d array, or a shape tuple as an int64 array)
+/// to a `.npy` file. Errors are complete sentences naming the file.
+pub fn write(path: &Path, value: &Value) -> Result<(), String> {
+    let name = path.display();
+    let fail = |e: std::io::Error| format!("cannot write {name}: {e}");
+    let array = match value {
+        Value::Array(a) => a.clone(),
+        Value::Scalar(s) => scalar_array(*s),
+        Value::Tuple(t) => Array::from_vec(t.clone(), &[t.len()]),
+        Value::Str(_) | Value::None => {
+            return Err(format!(
+                "the result is {}: there is nothing to write to {name}",
+                value.kind()
+            ))
+        }
+    };
+    let file = std::fs::File::create(path).map_err(fail)?;
+    let mut out = std::io::BufWriter::new(file);
+    encode(&array, &mut out).map_err(fail)?;
+    out.flush().map_err(fail)
+}
+
+/// Writes an array as a C-ordered `.npy` stream.
+pub fn encode(array: &Array, out: &mut dyn Write) -> std::io::Result<()> {
+    match array.dtype() {
+        DType::Bool => encode_as::<bool>(array, "|b1", out),
+        DType::I32 => encode_as::<i32>(array, "<i4", out),
+        DType::I64 => encode_as::<i64>(array, "<i8", out),
+        DType::F32 => encode_as::<f32>(array, "<f4", out),
+        DType::F64 => encode_as::<f64>(array, "<f8", out),
+    }
+}
+
+fn encode_as<T>(array: &Array, descr: &str, out: &mut dyn Write) -> std::io::Result<()>
+where
+    T: Element + npyz::Serialize,
+{
+    let type_str: npyz::TypeStr = descr
+        .parse()
+        .map_err(|e| std::io::Error::other(format!("{e}")))?;
+    let shape: Vec<u64> = array.shape().iter().map(|&n| n as u64).collect();
+    let mut writer = npyz::WriteOptions::<T>::new()
+        .dtype(npyz::DType::Plain(type_str))
+        .shape(&shape)
+        .writer(out)
+        .begin_nd()?;
+    writer.extend(array.to_vec::<T>())?;
+    writer.finish()
+}
+
+/// A 0-d array holding one scalar.
+fn scalar_array(s: Scalar) -> Array {
+    match s {
+        Scalar::Bool(v) => Array::from_vec(vec![v], &[]),
+        Scalar::I32(v) => Array::from_vec(vec![v], &[]),
+        Scalar::I64(v) => Array::from_vec(vec![v], &[]),
+        Scalar::F32(v) => Array::from_vec(vec![v], &[]),
+        Scalar::F64(v) => Array::from_vec(vec![v], &[]),
+    }
+}
+
+thread_local! {
+    /// Set while [`guarded`] runs: the panic hook stays silent then.
+    static QUIET: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs `f`, turning a panic into an error (and keeping the panic message off stderr).
+fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    static HOOK: std::sync::Once = std::sync::Once::new();
+    HOOK.call_once(|| {
+        let previous = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            if !QUIET.with(Cell::get) {
+                previous(info)
+            }
+        }));
+    });
+    QUIET.with(|q| q.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(f));
+    QUIET.with(|q| q.set(false));
+    r.map_err(|_| "the header cannot be interpreted".to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn roundtrip(v: &Value) -> Value {
+        let mut buf = Vec::new();
+        let a = match v {
+            Value::Array(a) => a.clone(),
+            Value::Scalar(s) => scalar_array(*s),
+            _ => unreachable!(),
+        };
+        encode(&a, &mut buf).unwrap();
+        parse(&buf).unwrap()
+    }
+
+    #[test]
+    fn every_dtype_round_trips() {
+        let vals = [
+            Value::Array(Array::from_vec(vec![true, false, true], &[3])),
+            Value::Array(Array::from_vec(vec![1i32, -2, 3, 4, 5, 6], &[2, 3])),
+            Value::Array(Array::from_vec(vec![i64::MIN, i64::MAX], &[2, 1])),
+            Value::Array(Array::from_vec(vec![1.5f32; 8], &[2, 2, 2])),
+            Value::Array(Array::from_vec(vec![f64::NAN, -0.0, 1e300], &[3])),
+            Value::Array(Array::from_vec(Vec::<f64>::new(), &[0, 4])),
+        ];
+        for v in &vals {
+            let back = roundtrip(v);
+            let (a, b) = (v.as_array().unwrap(), back.as_array().unwrap());
+            assert_eq!(a.shape(), b.shape());
+            assert_eq!(a.dtype(), b.dtype());
+            assert_eq!(v.display(), back.display());
+        }
+        let s = roundtrip(&Value::Scalar(Scalar::I32(7)));
+        assert_eq!(s.as_scalar(), Some(Scalar::I32(7)));
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let mut good = Vec::new();
+        encode(&Array::from_vec(vec![1.0f64, 2.0, 3.0], &[3]), &mut good).unwrap();
+        for cut in 0..good.len() {
+            assert!(parse(&good[..cut]).is_err(), "cut at {cut}");
+        }
+        // An absurd shape whose element count overflows.
+        let header = "{'descr': '<f8', 'fortran_order': False, 'shape': (18446744073709551615, 18446744073709551615, 18446744073709551615), }";
+        let mut bytes = b"\x93NUMPY\x01\x00".to_vec();
+        bytes.extend((header.len() as u16).to_le_bytes());
+        bytes.extend(header.as_bytes());
+        let e = parse(&bytes).unwrap_err();
+        assert_eq!(
+            e,
+            "malformed .npy header: shape (18446744073709551615, 18446744073709551615, \
+             18446744073709551615) is too large"
+        );
+        // The panic guard turns a panic into an error.
+        assert_eq!(
+            guarded(|| -> u8 { panic!("boom") }),
+            Err("the header cannot be interpreted".to_string())
+        );
+        assert_eq!(shape_in_header(b"{'shape': (), }"), Some(vec![]));
+        assert_eq!(shape_in_header(b"{'shape' : (2, 3,) }"), Some(vec![2, 3]));
+        // Flipping every byte of the header one at a time.
+        for i in 0..good.len().min(128) {
+            let mut b = good.clone();
+            b[i] ^= 0x5a;
+            let _ = parse(&b);
+        }
+    }
+}
