@@ -143,6 +143,18 @@ pub struct FnLower<'a, 'b> {
     /// `(array local, axis, index local)`: inside a `for index in range(0.., a.shape[axis])`
     /// loop that assigns neither, `a[index]` on that axis cannot be out of bounds.
     in_bounds: Vec<(LocalId, usize, LocalId)>,
+    /// Loop variables of `range(start >= 0, ..., step > 0)` loops that do not assign them.
+    nonneg: Vec<LocalId>,
+}
+
+/// What the code generator knows about one index of an element access.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Known {
+    Nothing,
+    /// Cannot be negative: no wrap-around needed, the bounds check stays.
+    NonNegative,
+    /// Cannot be out of bounds: no check.
+    InBounds,
 }
 
 impl<'a, 'b> FnLower<'a, 'b> {
@@ -178,6 +190,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             slots: None,
             assigned: Vec::new(),
             in_bounds: Vec::new(),
+            nonneg: Vec::new(),
         }
     }
 
@@ -705,6 +718,13 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let i = self.b.use_var(iv);
         self.assign(var, Val::scalar(i));
         let facts = self.in_bounds.len();
+        let nonneg_facts = self.nonneg.len();
+        if matches!(start.kind, ExprKind::Const(Scalar::I64(s0)) if s0 >= 0)
+            && k.is_some_and(|k| k > 0)
+            && !assigns(body, var)
+        {
+            self.nonneg.push(var);
+        }
         if k == Some(1) && !assigns(body, var) {
             if let (ExprKind::Const(Scalar::I64(s0)), ExprKind::Dim(a, axis)) =
                 (&start.kind, &stop.kind)
@@ -720,6 +740,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.block(body);
         self.loops.pop();
         self.in_bounds.truncate(facts);
+        self.nonneg.truncate(nonneg_facts);
         self.b.ins().jump(latch, &[]);
         self.b.switch_to_block(latch);
         self.b.seal_block(latch);
@@ -829,9 +850,26 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let i = self.b.ins().iadd(a, off);
         self.assign(var, Val::scalar(i));
         let before = self.assigned.clone();
+        let facts = (self.in_bounds.len(), self.nonneg.len());
+        if let (ExprKind::Const(Scalar::I64(s0)), ExprKind::Const(Scalar::I64(1))) =
+            (&start.kind, &step.kind)
+        {
+            if *s0 >= 0 && !assigns(body, var) {
+                self.nonneg.push(var);
+                if let ExprKind::Dim(a, axis) = &stop.kind {
+                    if let ExprKind::Local(arr) = a.kind {
+                        if !assigns(body, arr) {
+                            self.in_bounds.push((arr, *axis, var));
+                        }
+                    }
+                }
+            }
+        }
         self.loops.push((it_latch, chunk_end));
         self.block(body);
         self.loops.pop();
+        self.in_bounds.truncate(facts.0);
+        self.nonneg.truncate(facts.1);
         self.assigned = before;
         self.b.ins().jump(it_latch, &[]);
         self.b.switch_to_block(it_latch);
@@ -909,7 +947,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         index: &[Value],
         spans: &[Span],
         d: DType,
-        safe: &[bool],
+        known: &[Known],
     ) -> Value {
         let mut off = self.b.ins().iconst(types::I64, 0);
         let ro = HANDLE_FIELD;
@@ -918,7 +956,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 .b
                 .ins()
                 .load(types::I64, ro, h, OFF_STRIDES + 8 * k as i32);
-            if safe.get(k).copied().unwrap_or(false) {
+            let known_k = known.get(k).copied().unwrap_or(Known::Nothing);
+            if known_k == Known::InBounds {
                 let part = self.b.ins().imul(ix, stride);
                 off = self.b.ins().iadd(off, part);
                 continue;
@@ -927,9 +966,13 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 .b
                 .ins()
                 .load(types::I64, ro, h, OFF_SHAPE + 8 * k as i32);
-            let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, ix, 0);
-            let wrapped = self.b.ins().iadd(ix, size);
-            let i = self.b.ins().select(neg, wrapped, ix);
+            let i = if known_k == Known::NonNegative {
+                ix
+            } else {
+                let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, ix, 0);
+                let wrapped = self.b.ins().iadd(ix, size);
+                self.b.ins().select(neg, wrapped, ix)
+            };
             let oob = self
                 .b
                 .ins()
@@ -953,13 +996,13 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.ins().iadd(data, bytes)
     }
 
-    /// The index values, their spans, and which of them cannot be out of bounds for local
-    /// array `arr` (see `in_bounds`).
+    /// The index values, their spans, and what is known of them for local array `arr` (see
+    /// `in_bounds` and `nonneg`).
     fn index_values(
         &mut self,
         arr: LocalId,
         index: &[Index],
-    ) -> (Vec<Value>, Vec<Span>, Vec<bool>) {
+    ) -> (Vec<Value>, Vec<Span>, Vec<Known>) {
         let mut vals = Vec::new();
         let mut spans = Vec::new();
         let mut safe = Vec::new();
@@ -967,11 +1010,15 @@ impl<'a, 'b> FnLower<'a, 'b> {
             if let Index::Int(e) = it {
                 vals.push(self.expr(e).value());
                 spans.push(e.span);
-                let ok = match e.kind {
-                    ExprKind::Local(i) => self.in_bounds.contains(&(arr, axis, i)),
-                    _ => false,
+                let k = match e.kind {
+                    ExprKind::Local(i) if self.in_bounds.contains(&(arr, axis, i)) => {
+                        Known::InBounds
+                    }
+                    ExprKind::Local(i) if self.nonneg.contains(&i) => Known::NonNegative,
+                    ExprKind::Const(Scalar::I64(c)) if c >= 0 => Known::NonNegative,
+                    _ => Known::Nothing,
                 };
-                safe.push(ok);
+                safe.push(k);
             }
         }
         (vals, spans, safe)
@@ -1085,8 +1132,27 @@ impl<'a, 'b> FnLower<'a, 'b> {
             ExprKind::Binary(op, l, r) => {
                 let d = l.ty.dtype().expect("scalar");
                 let a = self.expr(l).value();
-                let b = self.expr(r).value();
-                self.binary_values(*op, d, a, b, e.span)
+                // `x // 2**k` and `x % 2**k`: Python's floor semantics are exactly an
+                // arithmetic shift and a mask, for either sign of x.
+                let pow2 = match r.kind {
+                    ExprKind::Const(Scalar::I64(c)) if c > 0 && (c as u64).is_power_of_two() => {
+                        Some(c)
+                    }
+                    ExprKind::Const(Scalar::I32(c)) if c > 0 && (c as u32).is_power_of_two() => {
+                        Some(c as i64)
+                    }
+                    _ => None,
+                };
+                match (op, pow2) {
+                    (BinOp::FloorDiv, Some(c)) => {
+                        self.b.ins().sshr_imm_s(a, c.trailing_zeros() as i64)
+                    }
+                    (BinOp::Mod, Some(c)) => self.b.ins().band_imm_s(a, c - 1),
+                    _ => {
+                        let b = self.expr(r).value();
+                        self.binary_values(*op, d, a, b, e.span)
+                    }
+                }
             }
             ExprKind::PowInt(x, n) => {
                 let v = self.expr(x).value();
