@@ -17,6 +17,15 @@ use std::path::Path;
 /// An argument of a kernel call: a scalar, or an array borrowed from (or copied from) the
 /// caller. Build it with `From`: `Arg::from(2.5)`, `(&v[..]).into()`, `(&mut out[..]).into()`,
 /// or from `ndarray` views.
+///
+/// ```
+/// use kernelc::{Arg, Type, DType, ArrayType};
+/// let v = vec![1.0f32, 2.0];
+/// assert_eq!(Arg::from(&v).ty(), Type::Array(ArrayType { dtype: DType::F32, ndim: 1 }));
+/// assert_eq!(Arg::from(3i64).ty(), Type::Scalar(DType::I64));
+/// let m = ndarray::Array2::<f64>::zeros((2, 3));
+/// assert_eq!(Arg::from(m.view()).ty(), Type::Array(ArrayType { dtype: DType::F64, ndim: 2 }));
+/// ```
 pub struct Arg<'a> {
     value: Value,
     /// A shared borrow: must not be written (copied when the kernel might).
@@ -202,6 +211,15 @@ mod nd {
 }
 
 /// The result of a call: a scalar, an array owned by the caller, or nothing.
+///
+/// ```
+/// let x = vec![1.0, 2.0];
+/// let r = kernelc::eval("x * 2", &[("x", (&x).into())]).unwrap();
+/// assert_eq!(r.clone().into_vec::<f64>(), Some(vec![2.0, 4.0]));
+/// assert_eq!(r.into_ndarray::<f64>().unwrap(), ndarray::arr1(&[2.0, 4.0]).into_dyn());
+/// let s = kernelc::eval("sum(x)", &[("x", (&x).into())]).unwrap();
+/// assert_eq!(s.to_f64(), Some(3.0));
+/// ```
 #[derive(Clone, Debug)]
 pub enum Output {
     Scalar(Scalar),
