@@ -23,7 +23,7 @@ use cranelift_module::FuncId as ClifFuncId;
 use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{
     AugOp, BinOp, Dist, Expr, ExprKind, Func, FuncId, Index, LocalId, LogicalOp, MathFn, Parallel,
-    RedOp, Stmt, StmtKind, Type, UnOp,
+    RedOp, ReduceOp, Stmt, StmtKind, Type, UnOp,
 };
 use kernelc_syntax::Span;
 
@@ -1107,6 +1107,16 @@ impl<'a, 'b> FnLower<'a, 'b> {
         if e.ty.is_array() && fusable(e, true) {
             return self.fused(e);
         }
+        if let ExprKind::Reduce {
+            op,
+            arg,
+            axis: None,
+        } = &e.kind
+        {
+            if reduce_fusable(*op, arg) {
+                return self.fused_reduce(e, *op, arg);
+            }
+        }
         if !self.native(e) {
             return self.delegate(e);
         }
@@ -1290,20 +1300,20 @@ impl<'a, 'b> FnLower<'a, 'b> {
         Val::scalar(v)
     }
 
-    /// A whole-array element-wise expression as one native loop that allocates only its
-    /// result, when every array operand is a local with the same shape, C-contiguous
-    /// (checked at run time; otherwise the interpreter evaluates it, broadcasting).
-    fn fused(&mut self, e: &Expr) -> Val {
-        // Array operands, and scalar operands evaluated once before the loop.
+    /// Evaluates the operands of a fused tree: the array locals (their handles), the scalar
+    /// operands (once, before the loop), and the common element count of the arrays, or -1
+    /// when they are not all C-contiguous with one shape.
+    #[allow(clippy::type_complexity)]
+    fn fuse_prelude(
+        &mut self,
+        e: &Expr,
+    ) -> (Vec<LocalId>, Vec<(*const Expr, Value)>, Vec<Value>, Value) {
         let mut arrays: Vec<LocalId> = Vec::new();
         let mut scalars: Vec<(*const Expr, Value)> = Vec::new();
         self.fused_leaves(e, &mut arrays, &mut scalars);
         let handles: Vec<Value> = arrays
             .iter()
-            .map(|&id| {
-                let sp = e.span;
-                self.read_local(id, sp)
-            })
+            .map(|&id| self.read_local(id, e.span))
             .collect();
         let slot = self.b.create_sized_stack_slot(StackSlotData::new(
             StackSlotKind::ExplicitSlot,
@@ -1323,6 +1333,105 @@ impl<'a, 'b> FnLower<'a, 'b> {
             &[types::I64],
             &[addr, k],
         )[0];
+        (arrays, scalars, handles, n)
+    }
+
+    /// A reduction without `axis` over a fused tree, as one native loop with no temporary:
+    /// `min`/`max` (folded from the first element, as the interpreter does), integer
+    /// `sum`/`prod`, `any`/`all`. Empty or non-contiguous inputs go to the interpreter.
+    fn fused_reduce(&mut self, red: &Expr, op: ReduceOp, arg: &Expr) -> Val {
+        let (arrays, scalars, handles, n) = self.fuse_prelude(arg);
+        let d = arg.ty.dtype().expect("array");
+        let t = dtype_clif(d);
+        let (native_b, slow_b, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        self.b.append_block_param(join, t);
+        // min/max of nothing is an error the interpreter reports.
+        let min_n = if matches!(op, ReduceOp::Min | ReduceOp::Max) {
+            1
+        } else {
+            0
+        };
+        let ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n, min_n);
+        self.b.ins().brif(ok, native_b, &[], slow_b, &[]);
+        self.b.switch_to_block(slow_b);
+        self.b.seal_block(slow_b);
+        let slow = self.delegate(red).value();
+        self.b.ins().jump(join, &[slow.into()]);
+        self.b.switch_to_block(native_b);
+        self.b.seal_block(native_b);
+        let datas: Vec<Value> = handles
+            .iter()
+            .map(|&h| self.b.ins().load(types::I64, HANDLE_FIELD, h, OFF_DATA))
+            .collect();
+        let (init, start) = match op {
+            ReduceOp::Min | ReduceOp::Max => {
+                let zero = self.b.ins().iconst(types::I64, 0);
+                (self.fused_elem(arg, zero, &arrays, &datas, &scalars), 1)
+            }
+            ReduceOp::Sum | ReduceOp::Any => (self.zero(t), 0),
+            ReduceOp::Prod | ReduceOp::All => (self.b.ins().iconst(t, 1), 0),
+            _ => unreachable!("checked by reduce_fusable"),
+        };
+        let acc = self.b.declare_var(t);
+        self.b.def_var(acc, init);
+        let iv = self.b.declare_var(types::I64);
+        let s0 = self.b.ins().iconst(types::I64, start);
+        self.b.def_var(iv, s0);
+        let (body, done) = (self.b.create_block(), self.b.create_block());
+        let any = self.b.ins().icmp(IntCC::SignedLessThan, s0, n);
+        self.b.ins().brif(any, body, &[], done, &[]);
+        self.b.switch_to_block(body);
+        let i = self.b.use_var(iv);
+        let x = self.fused_elem(arg, i, &arrays, &datas, &scalars);
+        let a = self.b.use_var(acc);
+        let r = match (op, d) {
+            (ReduceOp::Min | ReduceOp::Max, DType::F32 | DType::F64) => {
+                // `minimum(a, x)`: a if a < x (a > x for maximum) or a is nan, else x.
+                let cc = if op == ReduceOp::Min {
+                    FloatCC::LessThan
+                } else {
+                    FloatCC::GreaterThan
+                };
+                let keep = self.b.ins().fcmp(cc, a, x);
+                let nan = self.b.ins().fcmp(FloatCC::Unordered, a, a);
+                let keep = self.b.ins().bor(keep, nan);
+                self.b.ins().select(keep, a, x)
+            }
+            (ReduceOp::Min, DType::Bool) | (ReduceOp::All, _) => self.b.ins().band(a, x),
+            (ReduceOp::Max, DType::Bool) | (ReduceOp::Any, _) => self.b.ins().bor(a, x),
+            (ReduceOp::Min, _) => self.b.ins().smin(a, x),
+            (ReduceOp::Max, _) => self.b.ins().smax(a, x),
+            (ReduceOp::Sum, _) => self.b.ins().iadd(a, x),
+            (ReduceOp::Prod, _) => self.b.ins().imul(a, x),
+            _ => unreachable!("checked by reduce_fusable"),
+        };
+        self.b.def_var(acc, r);
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.def_var(iv, i1);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, n);
+        self.b.ins().brif(more, body, &[], done, &[]);
+        self.b.seal_block(body);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        let r = self.b.use_var(acc);
+        self.b.ins().jump(join, &[r.into()]);
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        Val::scalar(self.b.block_params(join)[0])
+    }
+
+    /// A whole-array element-wise expression as one native loop that allocates only its
+    /// result, when every array operand is a local with the same shape, C-contiguous
+    /// (checked at run time; otherwise the interpreter evaluates it, broadcasting).
+    fn fused(&mut self, e: &Expr) -> Val {
+        let (arrays, scalars, handles, n) = self.fuse_prelude(e);
         let (native_b, slow_b, join) = (
             self.b.create_block(),
             self.b.create_block(),
@@ -1896,4 +2005,20 @@ fn has_call(e: &Expr) -> bool {
         }
     });
     found
+}
+
+/// True when a reduction over `arg` can run as a native fused loop (see `fused_reduce`):
+/// an order-independent or first-to-last fold over an element-wise tree.
+fn reduce_fusable(op: ReduceOp, arg: &Expr) -> bool {
+    let Some(d) = arg.ty.dtype() else {
+        return false;
+    };
+    let op_ok = match op {
+        ReduceOp::Min | ReduceOp::Max | ReduceOp::Any | ReduceOp::All => true,
+        // Integer sums and products wrap, so their order does not matter; float sums keep
+        // NumPy's pairwise order in the interpreter.
+        ReduceOp::Sum | ReduceOp::Prod => !d.is_float(),
+        _ => false,
+    };
+    op_ok && fusable(arg, false)
 }

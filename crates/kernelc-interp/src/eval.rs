@@ -464,9 +464,14 @@ impl<'p> Interpreter<'p> {
         args: &'p [Expr],
         span: Span,
     ) -> Result<Value, RuntimeError> {
+        // As in Python, every argument is evaluated before anything is formatted (a later
+        // argument may call a function that writes into an earlier argument's array).
+        let mut values = Vec::with_capacity(args.len());
+        for a in args {
+            values.push(self.eval(f, a)?);
+        }
         let mut line = String::new();
-        for (k, a) in args.iter().enumerate() {
-            let v = self.eval(f, a)?;
+        for (k, v) in values.iter().enumerate() {
             if k > 0 {
                 line.push(' ');
             }
