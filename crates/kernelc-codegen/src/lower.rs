@@ -480,6 +480,118 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
     }
 
+    /// Executes a statement with the interpreter.
+    fn delegate_stmt(&mut self, s: &Stmt) {
+        let used = rt::used_locals_stmt(s);
+        let addr = self.spill(&used);
+        let ctx = self.ctx;
+        let fid = self.b.ins().iconst(types::I64, self.func_id as i64);
+        let sp = self.b.ins().iconst(types::I64, s as *const Stmt as i64);
+        self.call_rt(
+            rt::rt_exec as *const u8,
+            &[types::I64; 4],
+            &[],
+            &[ctx, fid, sp, addr],
+        );
+        self.check_failed();
+    }
+
+    /// `a[:] = tree` or `a op= tree` over a whole local array as one native loop, when the
+    /// target and the tree's arrays are C-contiguous with one shape and no operand overlaps
+    /// the target except element for element (checked at run time; otherwise the
+    /// interpreter executes the statement).
+    fn store_whole(&mut self, s: &Stmt, array: &Expr, aug: Option<AugOp>, value: &Expr) {
+        let ExprKind::Local(tid) = array.kind else {
+            unreachable!("checked")
+        };
+        let d = array.ty.dtype().expect("array");
+        let (arrays, scalars, handles, _) = if value.ty.is_array() {
+            self.fuse_prelude(value)
+        } else {
+            let v = self.expr(value).value();
+            let z = self.b.ins().iconst(types::I64, 0);
+            (Vec::new(), vec![(value as *const Expr, v)], Vec::new(), z)
+        };
+        let target = self.read_local(tid, array.span);
+        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (8 * (handles.len() + 1)) as u32,
+            3,
+        ));
+        self.b.ins().stack_store(types::I64, target, slot, 0);
+        for (k, &h) in handles.iter().enumerate() {
+            self.b
+                .ins()
+                .stack_store(types::I64, h, slot, (8 * (k + 1)) as i32);
+        }
+        let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+        let k = self.b.ins().iconst(types::I64, handles.len() as i64 + 1);
+        let n = self.call_rt(
+            rt::rt_store_len as *const u8,
+            &[types::I64; 2],
+            &[types::I64],
+            &[addr, k],
+        )[0];
+        let (native_b, slow_b, join) = (
+            self.b.create_block(),
+            self.b.create_block(),
+            self.b.create_block(),
+        );
+        let ok = self
+            .b
+            .ins()
+            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n, 0);
+        self.b.ins().brif(ok, native_b, &[], slow_b, &[]);
+        self.b.switch_to_block(slow_b);
+        self.b.seal_block(slow_b);
+        self.delegate_stmt(s);
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(native_b);
+        self.b.seal_block(native_b);
+        let datas: Vec<Value> = handles
+            .iter()
+            .map(|&h| self.b.ins().load(types::I64, HANDLE_FIELD, h, OFF_DATA))
+            .collect();
+        let out = self
+            .b
+            .ins()
+            .load(types::I64, HANDLE_FIELD, target, OFF_DATA);
+        let (body, done) = (self.b.create_block(), self.b.create_block());
+        let iv = self.b.declare_var(types::I64);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.b.def_var(iv, zero);
+        let any = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
+        self.b.ins().brif(any, body, &[], done, &[]);
+        self.b.switch_to_block(body);
+        let i = self.b.use_var(iv);
+        let v = self.fused_elem(value, i, &arrays, &datas, &scalars);
+        let off = self.b.ins().imul_imm_s(i, d.size() as i64);
+        let at = self.b.ins().iadd(out, off);
+        let new = match aug {
+            None => v,
+            Some(AugOp { op, ty }) => {
+                let old = self
+                    .b
+                    .ins()
+                    .load(dtype_clif(d), MemFlagsData::trusted(), at, 0);
+                let old = self.cast_value(old, d, ty, s.span);
+                let r = self.binary_values(op, ty, old, v, s.span);
+                self.cast_value(r, ty, d, s.span)
+            }
+        };
+        self.b.ins().store(MemFlagsData::trusted(), new, at, 0);
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.def_var(iv, i1);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, n);
+        self.b.ins().brif(more, body, &[], done, &[]);
+        self.b.seal_block(body);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+    }
+
     /// Runs the calls taken out of the delegated expression or statement at `addr`.
     fn run_hoisted(&mut self, addr: usize) {
         let hoisted = self.hoisted;
@@ -546,22 +658,14 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 aug,
                 value,
             } => {
+                // Calls taken out of the stored value run first, whichever path stores it.
+                self.run_hoisted(s as *const Stmt as usize);
                 if self.element_store_native(array, index) {
                     self.store_element(array, index, *aug, value, s.span);
+                } else if whole_store_native(array, index, value) {
+                    self.store_whole(s, array, *aug, value);
                 } else {
-                    self.run_hoisted(s as *const Stmt as usize);
-                    let used = rt::used_locals_stmt(s);
-                    let addr = self.spill(&used);
-                    let ctx = self.ctx;
-                    let fid = self.b.ins().iconst(types::I64, self.func_id as i64);
-                    let sp = self.b.ins().iconst(types::I64, s as *const Stmt as i64);
-                    self.call_rt(
-                        rt::rt_exec as *const u8,
-                        &[types::I64; 4],
-                        &[],
-                        &[ctx, fid, sp, addr],
-                    );
-                    self.check_failed();
+                    self.delegate_stmt(s);
                 }
             }
             StmtKind::If { cond, then, orelse } => {
@@ -2021,4 +2125,27 @@ fn reduce_fusable(op: ReduceOp, arg: &Expr) -> bool {
         _ => false,
     };
     op_ok && fusable(arg, false)
+}
+
+/// True for a store into a whole local array (`a[:] = ...`, `a op= ...`) whose value is
+/// an element-wise tree (or a scalar) native code can fuse.
+fn whole_store_native(array: &Expr, index: &[Index], value: &Expr) -> bool {
+    let whole = match index {
+        [] => true,
+        [Index::Slice {
+            start: None,
+            stop: None,
+            step: None,
+            ..
+        }] => true,
+        _ => false,
+    };
+    matches!(array.kind, ExprKind::Local(_))
+        && array.ty.is_array()
+        && whole
+        && if value.ty.is_array() {
+            value.ty.ndim() == array.ty.ndim() && fusable(value, false)
+        } else {
+            native_op(value) && !has_call(value)
+        }
 }

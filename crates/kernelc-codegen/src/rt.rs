@@ -513,3 +513,27 @@ pub unsafe extern "C" fn rt_new_like(ctx: *mut JitCtx, like: u64, dtype: u64, sp
         }
     })
 }
+
+/// For a store into a whole array: the element count when the target (first handle) and
+/// the operands are C-contiguous with one shape and every operand either does not overlap
+/// the target or is exactly aligned with it (element i read before element i is written);
+/// else -1.
+pub unsafe extern "C" fn rt_store_len(hs: *const u64, k: u64) -> i64 {
+    // SAFETY: as in `rt_fuse_len`.
+    let n = unsafe { rt_fuse_len(hs, k) };
+    if n < 0 {
+        return -1;
+    }
+    // SAFETY: native code passes `k >= 1` live handles.
+    let hs = unsafe { std::slice::from_raw_parts(hs, k as usize) };
+    // SAFETY: live handles.
+    let t = unsafe { &*(hs[0] as *const ArrayHandle) };
+    for &h in &hs[1..] {
+        // SAFETY: live handle.
+        let a = unsafe { &*(h as *const ArrayHandle) };
+        if a.array.shares_buffer(&t.array) && a.data != t.data {
+            return -1;
+        }
+    }
+    n
+}

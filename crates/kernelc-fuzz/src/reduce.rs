@@ -13,6 +13,14 @@ fn block_end(lines: &[&str], i: usize) -> usize {
     j
 }
 
+/// True for `wN += 1`, the step of a generated `while` loop's bounding counter.
+fn is_loop_counter_step(line: &str) -> bool {
+    let t = line.trim();
+    t.strip_prefix('w')
+        .and_then(|r| r.strip_suffix(" += 1"))
+        .is_some_and(|n| !n.is_empty() && n.chars().all(|c| c.is_ascii_digit()))
+}
+
 /// Shrinks `text` while `fails` holds (it must hold for `text`). `fails` should also
 /// require that the candidate compiles, or the result is a syntax error. At most
 /// `max_tries` candidates are tried.
@@ -39,6 +47,11 @@ pub fn reduce(text: &str, mut fails: impl FnMut(&str) -> bool, max_tries: usize)
             }
             let mut removed = false;
             for (a, b) in candidates {
+                // The counter that bounds a generated `while` loop must stay, or the
+                // candidate never terminates.
+                if b == a + 1 && is_loop_counter_step(&current[a]) {
+                    continue;
+                }
                 let mut next: Vec<String> = current[..a].to_vec();
                 next.extend_from_slice(&current[b..]);
                 let cand = next.join("\n") + "\n";
