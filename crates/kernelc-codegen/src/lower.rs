@@ -2130,16 +2130,15 @@ fn reduce_fusable(op: ReduceOp, arg: &Expr) -> bool {
 /// True for a store into a whole local array (`a[:] = ...`, `a op= ...`) whose value is
 /// an element-wise tree (or a scalar) native code can fuse.
 fn whole_store_native(array: &Expr, index: &[Index], value: &Expr) -> bool {
-    let whole = match index {
-        [] => true,
-        [Index::Slice {
+    let whole = matches!(
+        index,
+        [] | [Index::Slice {
             start: None,
             stop: None,
             step: None,
             ..
-        }] => true,
-        _ => false,
-    };
+        }]
+    );
     matches!(array.kind, ExprKind::Local(_))
         && array.ty.is_array()
         && whole
