@@ -37,6 +37,11 @@ impl Buffer {
                 layout: None,
             };
         }
+        if let Some(b) = pool::take(bytes) {
+            // SAFETY: the pooled buffer owns `bytes` writable bytes.
+            unsafe { std::ptr::write_bytes(b.ptr.as_ptr(), 0, bytes) };
+            return b;
+        }
         let layout = Layout::from_size_align(bytes, ALIGN).expect("array too large");
         // SAFETY: layout has non-zero size.
         let ptr = unsafe { alloc::alloc_zeroed(layout) };
@@ -80,9 +85,68 @@ impl Buffer {
 impl Drop for Buffer {
     fn drop(&mut self) {
         if let Some(layout) = self.layout {
+            if pool::keep(self.ptr, self.bytes, layout) {
+                return;
+            }
             // SAFETY: allocated in `zeroed` with exactly this layout.
             unsafe { alloc::dealloc(self.ptr.as_ptr(), layout) }
         }
+    }
+}
+
+/// A few recently freed large buffers, kept for reuse: a kernel called in a loop that
+/// returns a new large array would otherwise map fresh pages (and take their page faults)
+/// on every call, as NumPy's allocator cache also avoids.
+mod pool {
+    use super::Buffer;
+    use std::alloc::Layout;
+    use std::ptr::NonNull;
+    use std::sync::Mutex;
+
+    /// Buffers at least this large are pooled.
+    const MIN_BYTES: usize = 1 << 20;
+    /// At most this many buffers, and this many bytes, are kept.
+    const MAX_BUFFERS: usize = 4;
+    const MAX_TOTAL: usize = 256 << 20;
+
+    struct Slot {
+        ptr: NonNull<u8>,
+        bytes: usize,
+        layout: Layout,
+    }
+
+    // SAFETY: a pooled buffer is plain memory nobody references.
+    unsafe impl Send for Slot {}
+
+    static POOL: Mutex<Vec<Slot>> = Mutex::new(Vec::new());
+
+    /// Takes a pooled buffer of exactly `bytes` bytes (contents unspecified).
+    pub(super) fn take(bytes: usize) -> Option<Buffer> {
+        if bytes < MIN_BYTES {
+            return None;
+        }
+        let mut p = POOL.lock().ok()?;
+        let i = p.iter().position(|s| s.bytes == bytes)?;
+        let s = p.swap_remove(i);
+        Some(Buffer {
+            ptr: s.ptr,
+            bytes: s.bytes,
+            layout: Some(s.layout),
+        })
+    }
+
+    /// Keeps a freed buffer if there is room; false when the caller must free it.
+    pub(super) fn keep(ptr: NonNull<u8>, bytes: usize, layout: Layout) -> bool {
+        if bytes < MIN_BYTES {
+            return false;
+        }
+        let Ok(mut p) = POOL.lock() else { return false };
+        let total: usize = p.iter().map(|s| s.bytes).sum();
+        if p.len() >= MAX_BUFFERS || total + bytes > MAX_TOTAL {
+            return false;
+        }
+        p.push(Slot { ptr, bytes, layout });
+        true
     }
 }
 
