@@ -171,7 +171,7 @@ fn delegated(f: &mut Func, e: &mut Expr, pre: &mut Vec<Box<Stmt>>, table: &mut H
         ExprKind::Call(..) if holdable(e.ty) => return to_temp(f, e, pre, table),
         _ => {}
     }
-    let mut kids = children_mut(e);
+    let mut kids = kernelc_sema::pretty::children_mut(e);
     let Some(last) = kids.iter().rposition(|c| has_hoistable(c)) else {
         return;
     };
@@ -186,79 +186,7 @@ fn delegated(f: &mut Func, e: &mut Expr, pre: &mut Vec<Box<Stmt>>, table: &mut H
 
 /// Calls `g` on each direct sub-expression, in evaluation order.
 fn for_each_child(e: &mut Expr, g: &mut impl FnMut(&mut Expr)) {
-    children_mut(e).into_iter().for_each(g)
-}
-
-/// The direct sub-expressions, in evaluation order.
-fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
-    use kernelc_sema::tir::{Alloc, Dist, Index};
-    let mut v: Vec<&mut Expr> = Vec::new();
-    match &mut e.kind {
-        ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
-        ExprKind::Unary(_, x)
-        | ExprKind::PowInt(x, _)
-        | ExprKind::Cast(x)
-        | ExprKind::Dim(x, _)
-        | ExprKind::Size(x)
-        | ExprKind::Shape(x)
-        | ExprKind::Seed(x) => v.push(x),
-        ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
-            v.push(a);
-            v.push(b)
-        }
-        ExprKind::IfExp { cond, then, orelse } => {
-            v.push(cond);
-            v.push(then);
-            v.push(orelse)
-        }
-        ExprKind::Where(a, b, c) => {
-            v.push(a);
-            v.push(b);
-            v.push(c)
-        }
-        ExprKind::Call(_, xs)
-        | ExprKind::Math(_, xs)
-        | ExprKind::Tuple(xs)
-        | ExprKind::Print(xs)
-        | ExprKind::Chain(xs, _) => v.extend(xs.iter_mut()),
-        ExprKind::Reduce { arg, .. } => v.push(arg),
-        ExprKind::Index(a, idx) => {
-            v.push(a);
-            for i in idx {
-                match i {
-                    Index::Int(x) => v.push(x),
-                    Index::Slice {
-                        start, stop, step, ..
-                    } => v.extend([start, stop, step].into_iter().flatten()),
-                }
-            }
-        }
-        ExprKind::Alloc(a) => match a {
-            Alloc::Zeros { shape } | Alloc::Ones { shape } => v.push(shape),
-            Alloc::Full { shape, value } => {
-                v.push(shape);
-                v.push(value)
-            }
-            Alloc::Arange { start, stop, step } => {
-                v.push(start);
-                v.push(stop);
-                v.push(step)
-            }
-            Alloc::Linspace { start, stop, num } => {
-                v.push(start);
-                v.push(stop);
-                v.push(num)
-            }
-        },
-        ExprKind::Random { dist, shape } => {
-            if let Dist::Randint { lo, hi } = dist {
-                v.push(lo);
-                v.push(hi);
-            }
-            if let Some(s) = shape {
-                v.push(s)
-            }
-        }
-    }
-    v
+    kernelc_sema::pretty::children_mut(e)
+        .into_iter()
+        .for_each(g)
 }

@@ -376,65 +376,8 @@ pub fn walk_expr(e: &Expr, f: &mut impl FnMut(&Expr)) {
 pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
     fn ex(e: &mut Expr, f: &mut impl FnMut(&mut Expr)) {
         f(e);
-        match &mut e.kind {
-            ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
-            ExprKind::Unary(_, x)
-            | ExprKind::PowInt(x, _)
-            | ExprKind::Cast(x)
-            | ExprKind::Dim(x, _)
-            | ExprKind::Size(x)
-            | ExprKind::Shape(x)
-            | ExprKind::Seed(x) => ex(x, f),
-            ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
-                ex(a, f);
-                ex(b, f)
-            }
-            ExprKind::IfExp { cond, then, orelse } => {
-                ex(cond, f);
-                ex(then, f);
-                ex(orelse, f)
-            }
-            ExprKind::Where(a, b, c) => {
-                ex(a, f);
-                ex(b, f);
-                ex(c, f)
-            }
-            ExprKind::Call(_, xs)
-            | ExprKind::Math(_, xs)
-            | ExprKind::Tuple(xs)
-            | ExprKind::Print(xs)
-            | ExprKind::Chain(xs, _) => xs.iter_mut().for_each(|x| ex(x, f)),
-            ExprKind::Reduce { arg, .. } => ex(arg, f),
-            ExprKind::Index(a, idx) => {
-                ex(a, f);
-                idx_mut(idx, f)
-            }
-            ExprKind::Alloc(a) => match a {
-                Alloc::Zeros { shape } | Alloc::Ones { shape } => ex(shape, f),
-                Alloc::Full { shape, value } => {
-                    ex(shape, f);
-                    ex(value, f)
-                }
-                Alloc::Arange { start, stop, step } => {
-                    ex(start, f);
-                    ex(stop, f);
-                    ex(step, f)
-                }
-                Alloc::Linspace { start, stop, num } => {
-                    ex(start, f);
-                    ex(stop, f);
-                    ex(num, f)
-                }
-            },
-            ExprKind::Random { dist, shape } => {
-                if let Dist::Randint { lo, hi } = dist {
-                    ex(lo, f);
-                    ex(hi, f);
-                }
-                if let Some(s) = shape {
-                    ex(s, f)
-                }
-            }
+        for c in children_mut(e) {
+            ex(c, f);
         }
     }
     fn idx_mut(idx: &mut [Index], f: &mut impl FnMut(&mut Expr)) {
@@ -488,4 +431,77 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => ex(e, f),
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
     }
+}
+
+/// The direct sub-expressions, in evaluation order.
+pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
+    let mut v: Vec<&mut Expr> = Vec::new();
+    match &mut e.kind {
+        ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
+        ExprKind::Unary(_, x)
+        | ExprKind::PowInt(x, _)
+        | ExprKind::Cast(x)
+        | ExprKind::Dim(x, _)
+        | ExprKind::Size(x)
+        | ExprKind::Shape(x)
+        | ExprKind::Seed(x) => v.push(x),
+        ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
+            v.push(a);
+            v.push(b)
+        }
+        ExprKind::IfExp { cond, then, orelse } => {
+            v.push(cond);
+            v.push(then);
+            v.push(orelse)
+        }
+        ExprKind::Where(a, b, c) => {
+            v.push(a);
+            v.push(b);
+            v.push(c)
+        }
+        ExprKind::Call(_, xs)
+        | ExprKind::Math(_, xs)
+        | ExprKind::Tuple(xs)
+        | ExprKind::Print(xs)
+        | ExprKind::Chain(xs, _) => v.extend(xs.iter_mut()),
+        ExprKind::Reduce { arg, .. } => v.push(arg),
+        ExprKind::Index(a, idx) => {
+            v.push(a);
+            for i in idx {
+                match i {
+                    Index::Int(x) => v.push(x),
+                    Index::Slice {
+                        start, stop, step, ..
+                    } => v.extend([start, stop, step].into_iter().flatten()),
+                }
+            }
+        }
+        ExprKind::Alloc(a) => match a {
+            Alloc::Zeros { shape } | Alloc::Ones { shape } => v.push(shape),
+            Alloc::Full { shape, value } => {
+                v.push(shape);
+                v.push(value)
+            }
+            Alloc::Arange { start, stop, step } => {
+                v.push(start);
+                v.push(stop);
+                v.push(step)
+            }
+            Alloc::Linspace { start, stop, num } => {
+                v.push(start);
+                v.push(stop);
+                v.push(num)
+            }
+        },
+        ExprKind::Random { dist, shape } => {
+            if let Dist::Randint { lo, hi } = dist {
+                v.push(lo);
+                v.push(hi);
+            }
+            if let Some(s) = shape {
+                v.push(s)
+            }
+        }
+    }
+    v
 }
