@@ -480,6 +480,25 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
     }
 
+    /// `for i in start..n: body(i)`, tested at the bottom (the fused loops' skeleton).
+    fn counted_loop(&mut self, start: Value, n: Value, mut body: impl FnMut(&mut Self, Value)) {
+        let (body_b, done) = (self.b.create_block(), self.b.create_block());
+        let iv = self.b.declare_var(types::I64);
+        self.b.def_var(iv, start);
+        let any = self.b.ins().icmp(IntCC::SignedLessThan, start, n);
+        self.b.ins().brif(any, body_b, &[], done, &[]);
+        self.b.switch_to_block(body_b);
+        let i = self.b.use_var(iv);
+        body(self, i);
+        let i1 = self.b.ins().iadd_imm_s(i, 1);
+        self.b.def_var(iv, i1);
+        let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, n);
+        self.b.ins().brif(more, body_b, &[], done, &[]);
+        self.b.seal_block(body_b);
+        self.b.switch_to_block(done);
+        self.b.seal_block(done);
+    }
+
     /// Executes a statement with the interpreter.
     fn delegate_stmt(&mut self, s: &Stmt) {
         let used = rt::used_locals_stmt(s);
@@ -556,37 +575,25 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .b
             .ins()
             .load(types::I64, HANDLE_FIELD, target, OFF_DATA);
-        let (body, done) = (self.b.create_block(), self.b.create_block());
-        let iv = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
-        self.b.def_var(iv, zero);
-        let any = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
-        self.b.ins().brif(any, body, &[], done, &[]);
-        self.b.switch_to_block(body);
-        let i = self.b.use_var(iv);
-        let v = self.fused_elem(value, i, &arrays, &datas, &scalars);
-        let off = self.b.ins().imul_imm_s(i, d.size() as i64);
-        let at = self.b.ins().iadd(out, off);
-        let new = match aug {
-            None => v,
-            Some(AugOp { op, ty }) => {
-                let old = self
-                    .b
-                    .ins()
-                    .load(dtype_clif(d), MemFlagsData::trusted(), at, 0);
-                let old = self.cast_value(old, d, ty, s.span);
-                let r = self.binary_values(op, ty, old, v, s.span);
-                self.cast_value(r, ty, d, s.span)
-            }
-        };
-        self.b.ins().store(MemFlagsData::trusted(), new, at, 0);
-        let i1 = self.b.ins().iadd_imm_s(i, 1);
-        self.b.def_var(iv, i1);
-        let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, n);
-        self.b.ins().brif(more, body, &[], done, &[]);
-        self.b.seal_block(body);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
+        self.counted_loop(zero, n, |this, i| {
+            let v = this.fused_elem(value, i, &arrays, &datas, &scalars);
+            let off = this.b.ins().imul_imm_s(i, d.size() as i64);
+            let at = this.b.ins().iadd(out, off);
+            let new = match aug {
+                None => v,
+                Some(AugOp { op, ty }) => {
+                    let old = this
+                        .b
+                        .ins()
+                        .load(dtype_clif(d), MemFlagsData::trusted(), at, 0);
+                    let old = this.cast_value(old, d, ty, s.span);
+                    let r = this.binary_values(op, ty, old, v, s.span);
+                    this.cast_value(r, ty, d, s.span)
+                }
+            };
+            this.b.ins().store(MemFlagsData::trusted(), new, at, 0);
+        });
         self.b.ins().jump(join, &[]);
         self.b.switch_to_block(join);
         self.b.seal_block(join);
@@ -1485,45 +1492,33 @@ impl<'a, 'b> FnLower<'a, 'b> {
         };
         let acc = self.b.declare_var(t);
         self.b.def_var(acc, init);
-        let iv = self.b.declare_var(types::I64);
         let s0 = self.b.ins().iconst(types::I64, start);
-        self.b.def_var(iv, s0);
-        let (body, done) = (self.b.create_block(), self.b.create_block());
-        let any = self.b.ins().icmp(IntCC::SignedLessThan, s0, n);
-        self.b.ins().brif(any, body, &[], done, &[]);
-        self.b.switch_to_block(body);
-        let i = self.b.use_var(iv);
-        let x = self.fused_elem(arg, i, &arrays, &datas, &scalars);
-        let a = self.b.use_var(acc);
-        let r = match (op, d) {
-            (ReduceOp::Min | ReduceOp::Max, DType::F32 | DType::F64) => {
-                // `minimum(a, x)`: a if a < x (a > x for maximum) or a is nan, else x.
-                let cc = if op == ReduceOp::Min {
-                    FloatCC::LessThan
-                } else {
-                    FloatCC::GreaterThan
-                };
-                let keep = self.b.ins().fcmp(cc, a, x);
-                let nan = self.b.ins().fcmp(FloatCC::Unordered, a, a);
-                let keep = self.b.ins().bor(keep, nan);
-                self.b.ins().select(keep, a, x)
-            }
-            (ReduceOp::Min, DType::Bool) | (ReduceOp::All, _) => self.b.ins().band(a, x),
-            (ReduceOp::Max, DType::Bool) | (ReduceOp::Any, _) => self.b.ins().bor(a, x),
-            (ReduceOp::Min, _) => self.b.ins().smin(a, x),
-            (ReduceOp::Max, _) => self.b.ins().smax(a, x),
-            (ReduceOp::Sum, _) => self.b.ins().iadd(a, x),
-            (ReduceOp::Prod, _) => self.b.ins().imul(a, x),
-            _ => unreachable!("checked by reduce_fusable"),
-        };
-        self.b.def_var(acc, r);
-        let i1 = self.b.ins().iadd_imm_s(i, 1);
-        self.b.def_var(iv, i1);
-        let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, n);
-        self.b.ins().brif(more, body, &[], done, &[]);
-        self.b.seal_block(body);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
+        self.counted_loop(s0, n, |this, i| {
+            let x = this.fused_elem(arg, i, &arrays, &datas, &scalars);
+            let a = this.b.use_var(acc);
+            let r = match (op, d) {
+                (ReduceOp::Min | ReduceOp::Max, DType::F32 | DType::F64) => {
+                    // `minimum(a, x)`: a if a < x (a > x for maximum) or a is nan, else x.
+                    let cc = if op == ReduceOp::Min {
+                        FloatCC::LessThan
+                    } else {
+                        FloatCC::GreaterThan
+                    };
+                    let keep = this.b.ins().fcmp(cc, a, x);
+                    let nan = this.b.ins().fcmp(FloatCC::Unordered, a, a);
+                    let keep = this.b.ins().bor(keep, nan);
+                    this.b.ins().select(keep, a, x)
+                }
+                (ReduceOp::Min, DType::Bool) | (ReduceOp::All, _) => this.b.ins().band(a, x),
+                (ReduceOp::Max, DType::Bool) | (ReduceOp::Any, _) => this.b.ins().bor(a, x),
+                (ReduceOp::Min, _) => this.b.ins().smin(a, x),
+                (ReduceOp::Max, _) => this.b.ins().smax(a, x),
+                (ReduceOp::Sum, _) => this.b.ins().iadd(a, x),
+                (ReduceOp::Prod, _) => this.b.ins().imul(a, x),
+                _ => unreachable!("checked by reduce_fusable"),
+            };
+            this.b.def_var(acc, r);
+        });
         let r = self.b.use_var(acc);
         self.b.ins().jump(join, &[r.into()]);
         self.b.switch_to_block(join);
@@ -1575,25 +1570,13 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .map(|&h| self.b.ins().load(types::I64, HANDLE_FIELD, h, OFF_DATA))
             .collect();
         let out_data = self.b.ins().load(types::I64, HANDLE_FIELD, out, OFF_DATA);
-        let (body, done) = (self.b.create_block(), self.b.create_block());
-        let iv = self.b.declare_var(types::I64);
         let zero = self.b.ins().iconst(types::I64, 0);
-        self.b.def_var(iv, zero);
-        let any = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, n, 0);
-        self.b.ins().brif(any, body, &[], done, &[]);
-        self.b.switch_to_block(body);
-        let i = self.b.use_var(iv);
-        let v = self.fused_elem(e, i, &arrays, &datas, &scalars);
-        let off = self.b.ins().imul_imm_s(i, d.size() as i64);
-        let at = self.b.ins().iadd(out_data, off);
-        self.b.ins().store(MemFlagsData::trusted(), v, at, 0);
-        let i1 = self.b.ins().iadd_imm_s(i, 1);
-        self.b.def_var(iv, i1);
-        let more = self.b.ins().icmp(IntCC::SignedLessThan, i1, n);
-        self.b.ins().brif(more, body, &[], done, &[]);
-        self.b.seal_block(body);
-        self.b.switch_to_block(done);
-        self.b.seal_block(done);
+        self.counted_loop(zero, n, |this, i| {
+            let v = this.fused_elem(e, i, &arrays, &datas, &scalars);
+            let off = this.b.ins().imul_imm_s(i, d.size() as i64);
+            let at = this.b.ins().iadd(out_data, off);
+            this.b.ins().store(MemFlagsData::trusted(), v, at, 0);
+        });
         self.b.ins().jump(join, &[out.into()]);
         self.b.switch_to_block(join);
         self.b.seal_block(join);
