@@ -190,7 +190,7 @@ where
     let reader = file
         .data::<T>()
         .map_err(|e| format!("malformed .npy data: {e}"))?;
-    let array = Array::zeros(T::DTYPE, shape);
+    let mut array = Array::zeros(T::DTYPE, shape);
     let Some(slot) = array.as_mut_slice::<T>() else {
         return Err("internal error: a new array is not contiguous".to_string());
     };

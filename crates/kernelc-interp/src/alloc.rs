@@ -59,7 +59,7 @@ pub fn shape_from_tuple(t: &[i64]) -> Fallible<Vec<usize>> {
 
 /// An array of `shape` with every element `value` (of the array's type).
 pub fn full(shape: &[usize], value: Scalar) -> Fallible<Array> {
-    let a = new_array(value.dtype(), shape)?;
+    let mut a = new_array(value.dtype(), shape)?;
     with_dtype!(value.dtype(), T => {
         if let Some(s) = a.as_mut_slice::<T>() {
             s.fill(T::from_scalar(value));
@@ -108,7 +108,7 @@ pub fn arange(dtype: DType, start: Scalar, stop: Scalar, step: Scalar) -> Fallib
     };
     let a0 = cast_scalar(a0, dtype)?;
     let a1 = if n > 1 { cast_scalar(a1, dtype)? } else { a0 };
-    let a = new_array(dtype, &[n])?;
+    let mut a = new_array(dtype, &[n])?;
     with_dtype!(dtype, T => {
         let out = a.as_mut_slice::<T>().unwrap_or_default();
         let (a0, a1) = (T::from_scalar(a0), T::from_scalar(a1));
@@ -208,14 +208,14 @@ pub fn random_array(
         Distribution::Uniform | Distribution::Normal => DType::F64,
         Distribution::Randint(..) => DType::I64,
     };
-    let a = new_array(elem, shape)?;
+    let mut a = new_array(elem, shape)?;
     match dist {
         Distribution::Uniform if elem == DType::F32 => {
-            rng.fill_uniform_f32(slice::<f32>(&a)?);
+            rng.fill_uniform_f32(slice::<f32>(&mut a)?);
         }
-        Distribution::Uniform => rng.fill_uniform_f64(slice::<f64>(&a)?),
-        Distribution::Normal => rng.fill_normal_f64(slice::<f64>(&a)?),
-        Distribution::Randint(lo, hi) => rng.fill_randint(slice::<i64>(&a)?, lo, hi),
+        Distribution::Uniform => rng.fill_uniform_f64(slice::<f64>(&mut a)?),
+        Distribution::Normal => rng.fill_normal_f64(slice::<f64>(&mut a)?),
+        Distribution::Randint(lo, hi) => rng.fill_randint(slice::<i64>(&mut a)?, lo, hi),
     }
     if elem != dtype {
         return crate::elementwise::cast_array(&a, dtype);
@@ -223,7 +223,7 @@ pub fn random_array(
     Ok(a)
 }
 
-fn slice<T: Element>(a: &Array) -> Fallible<&mut [T]> {
+fn slice<T: Element>(a: &mut Array) -> Fallible<&mut [T]> {
     a.as_mut_slice::<T>()
         .ok_or_else(|| "internal error: fresh array is not contiguous".to_string())
 }

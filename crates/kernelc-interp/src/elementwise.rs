@@ -84,25 +84,16 @@ pub(crate) fn buffer<T: Element>(a: &Array) -> Fallible<&[T]> {
     Ok(unsafe { std::slice::from_raw_parts(buf.as_ptr() as *const T, len) })
 }
 
-/// The whole buffer of an array as a mutable typed slice. The caller must not hold any
-/// other slice of the same buffer while using it.
-#[allow(clippy::mut_from_ref)]
-pub(crate) fn buffer_mut<T: Element>(a: &Array) -> Fallible<&mut [T]> {
-    if a.dtype() != T::DTYPE {
-        return Err(format!(
-            "internal error: {} array written as {}",
+/// The start of an array's buffer for element writes at offsets of its view (see
+/// [`Array::data_mut_ptr`]); an error for a wrong element type or read-only memory.
+pub(crate) fn buffer_mut_ptr<T: Element>(a: &Array) -> Fallible<*mut T> {
+    a.data_mut_ptr::<T>().ok_or_else(|| {
+        format!(
+            "internal error: {} array written as {} (or read-only)",
             a.dtype(),
             T::DTYPE
-        ));
-    }
-    let buf = a.buffer();
-    let len = buf.len_bytes() / std::mem::size_of::<T>();
-    if len == 0 {
-        return Ok(&mut []);
-    }
-    // SAFETY: as in `buffer`; exclusivity is the documented rule of this function (the
-    // only caller, `assign_typed`, copies any source that overlaps the target first).
-    Ok(unsafe { std::slice::from_raw_parts_mut(buf.as_ptr() as *mut T, len) })
+        )
+    })
 }
 
 /// True when the memory of two arrays' buffers overlaps.
@@ -305,7 +296,7 @@ fn output<R: Element>(shape: &[usize]) -> Fallible<(Array, usize)> {
     Ok((out, n))
 }
 
-fn out_slice<R: Element>(out: &Array) -> Fallible<&mut [R]> {
+fn out_slice<R: Element>(out: &mut Array) -> Fallible<&mut [R]> {
     out.as_mut_slice::<R>()
         .ok_or_else(|| "internal error: fresh array is not contiguous".to_string())
 }
@@ -387,9 +378,9 @@ pub(crate) fn map1<A: Element, R: Element>(
     mut f: impl FnMut(A) -> R,
 ) -> Fallible<Array> {
     let shape = output_shape(&[arg_shape(&a)])?;
-    let (out, n) = output::<R>(&shape)?;
+    let (mut out, n) = output::<R>(&shape)?;
     let pa = Prepared::new(a, &shape)?;
-    let o = out_slice::<R>(&out)?;
+    let o = out_slice::<R>(&mut out)?;
     if o.is_empty() {
         return Ok(out);
     }
@@ -410,9 +401,9 @@ pub(crate) fn map2<A: Element, B: Element, R: Element>(
     mut f: impl FnMut(A, B) -> R,
 ) -> Fallible<Array> {
     let shape = output_shape(&[arg_shape(&a), arg_shape(&b)])?;
-    let (out, n) = output::<R>(&shape)?;
+    let (mut out, n) = output::<R>(&shape)?;
     let (pa, pb) = (Prepared::new(a, &shape)?, Prepared::new(b, &shape)?);
-    let o = out_slice::<R>(&out)?;
+    let o = out_slice::<R>(&mut out)?;
     if o.is_empty() {
         return Ok(out);
     }
@@ -440,11 +431,11 @@ pub(crate) fn map3<A: Element, B: Element, C: Element, R: Element>(
     mut f: impl FnMut(A, B, C) -> R,
 ) -> Fallible<Array> {
     let shape = output_shape(&[arg_shape(&a), arg_shape(&b), arg_shape(&c)])?;
-    let (out, n) = output::<R>(&shape)?;
+    let (mut out, n) = output::<R>(&shape)?;
     let pa = Prepared::new(a, &shape)?;
     let pb = Prepared::new(b, &shape)?;
     let pc = Prepared::new(c, &shape)?;
-    let o = out_slice::<R>(&out)?;
+    let o = out_slice::<R>(&mut out)?;
     if o.is_empty() {
         return Ok(out);
     }
@@ -663,7 +654,10 @@ fn assign_typed<T: Element>(target: &Array, src: Arg<T>) -> Fallible<()> {
         return Ok(());
     }
     let ps = Prepared::new(src, &shape)?;
-    if let Some(out) = target.as_mut_slice::<T>() {
+    // SAFETY (both writes below): the interpreter runs on one thread, and the source is
+    // not a view of the target's memory (`assign` copied an overlapping one), so no other
+    // reference to the written elements is alive while `ps` is read.
+    if let Some(out) = unsafe { target.shared_mut_slice::<T>() } {
         match &ps {
             Prepared::Full(s) => out.copy_from_slice(s),
             Prepared::Const(x) => out.fill(*x),
@@ -679,7 +673,7 @@ fn assign_typed<T: Element>(target: &Array, src: Arg<T>) -> Fallible<()> {
         }
         return Ok(());
     }
-    let data = buffer_mut::<T>(target)?;
+    let data = buffer_mut_ptr::<T>(target)?;
     let nd = shape.len();
     let m = shape[nd - 1];
     let tstrides = target.strides().to_vec();
@@ -691,7 +685,9 @@ fn assign_typed<T: Element>(target: &Array, src: Arg<T>) -> Fallible<()> {
         }
         let row = ps.row(idx, r, m);
         for j in 0..m {
-            data[(off + j as isize * ts) as usize] = row.get(j);
+            // SAFETY: offsets of in-bounds indices of the view lie inside its buffer; the
+            // access rule is the one stated above.
+            unsafe { *data.offset(off + j as isize * ts) = row.get(j) };
         }
     });
     Ok(())

@@ -553,6 +553,7 @@ fn all_scalars(vals: &[Value]) -> Option<Vec<Scalar>> {
 /// A 1-element array holding `s` (a reduction of a scalar).
 fn scalar_array(s: Scalar) -> Array {
     let a = Array::zeros(s.dtype(), &[1]);
-    a.write_at(a.offset(), s);
+    // SAFETY: `a` is fresh: no other view or reference of its buffer exists.
+    unsafe { a.write_at(a.offset(), s) };
     a
 }

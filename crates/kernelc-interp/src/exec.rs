@@ -495,7 +495,9 @@ impl<'p> Interpreter<'p> {
                         .and_then(|r| cast_scalar(r, dt)),
                 }
                 .map_err(|m| error_at(m, span))?;
-                target.write_at(off, new);
+                // SAFETY: the interpreter runs on one thread, and no slice of the target's
+                // buffer is alive here (the value was computed before the write).
+                unsafe { target.write_at(off, new) };
             }
             Selection::View(view) => match fused_val {
                 Some(mut node) => {

@@ -12,7 +12,7 @@
 //! failing element (integer `//` by zero, ...) stops the evaluation with the node's span.
 
 use crate::alloc::new_array;
-use crate::elementwise::{broadcast_shapes, buffer, buffer_mut, for_each_row, overlaps};
+use crate::elementwise::{broadcast_shapes, buffer, buffer_mut_ptr, for_each_row, overlaps};
 use crate::scalar::{
     cast, cast_error, math_float_match, math_int_match, pow_int, unop_symbol, unsupported,
     with_dtype, with_float_dtype, Fallible, Num,
@@ -466,11 +466,13 @@ fn run(root: &mut Node, shape: &[usize], sink: Sink) -> Result<(), (String, Span
             root.eval(&Pos { idx, j0, single }, len)?;
             with_dtype!(dt, T => {
                 let src = &T::get(&root.buf).map_err(&at)?[..len];
+                // SAFETY (both writes): one thread; the block was computed into the
+                // node's scratch buffer and no slice of the target's buffer is alive.
                 if contiguous_out {
-                    let o = target.as_mut_slice::<T>().ok_or_else(|| at("internal error: output".into()))?;
+                    let o = unsafe { target.shared_mut_slice::<T>() }.ok_or_else(|| at("internal error: output".into()))?;
                     o[r * row_len + j0..r * row_len + j0 + len].copy_from_slice(src);
                 } else {
-                    let data = buffer_mut::<T>(target).map_err(&at)?;
+                    let data = buffer_mut_ptr::<T>(target).map_err(&at)?;
                     let mut off = target.offset();
                     for (&i, &s) in idx.iter().zip(&tstrides) {
                         off += i as isize * s;
@@ -478,7 +480,7 @@ fn run(root: &mut Node, shape: &[usize], sink: Sink) -> Result<(), (String, Span
                     let ts = tstrides.last().copied().unwrap_or(0);
                     off += j0 as isize * ts;
                     for (j, &v) in src.iter().enumerate() {
-                        data[(off + j as isize * ts) as usize] = v;
+                        unsafe { *data.offset(off + j as isize * ts) = v };
                     }
                 }
             });

@@ -101,7 +101,7 @@ fn reduce_lines<T: Element, R: Element>(
             let mut strides = a.strides().to_vec();
             shape.remove(k);
             strides.remove(k);
-            let out = crate::alloc::new_array(R::DTYPE, &shape)?;
+            let mut out = crate::alloc::new_array(R::DTYPE, &shape)?;
             let o = out
                 .as_mut_slice::<R>()
                 .ok_or_else(|| "internal error: fresh array is not contiguous".to_string())?;

@@ -3,7 +3,22 @@
 //!
 //! Several `Array`s may view the same buffer (`b = a`, slices, rows). Writes through one
 //! view are visible through the others, as in Python. The buffer is either owned (allocated
-//! here, 64-byte aligned) or borrowed from the embedding program.
+//! here, 64-byte aligned) or borrowed from the embedding program (writable or read-only).
+//!
+//! # Access rules (soundness)
+//! Because views share their buffer, holding an `&Array` (or even an `&mut Array`) says
+//! nothing about who else can reach the same elements. So:
+//! * reading is safe: [`Array::as_slice`], [`Array::read_at`], [`Array::get`];
+//! * writing through a view that may be shared is `unsafe`: [`Array::write_at`],
+//!   [`Array::set`], [`Array::shared_mut_slice`], [`Array::data_mut_ptr`]. Their contract:
+//!   while the write happens, no other thread reads or writes the written elements and no
+//!   Rust reference to them (a slice from `as_slice`, another `shared_mut_slice`) is alive;
+//! * safe mutable access exists only when the view provably is the only one:
+//!   [`Array::as_mut_slice`] takes `&mut self` and succeeds only for the sole view of a
+//!   writable buffer (a freshly allocated result, for instance).
+//!
+//! Every view's reachable elements lie inside its buffer: the safe view constructors check
+//! it, so reads never leave the buffer.
 
 use crate::{DType, Scalar};
 use std::alloc::{self, Layout};
@@ -19,12 +34,15 @@ pub struct Buffer {
     bytes: usize,
     /// `Some` when this buffer allocated `ptr` and must free it.
     layout: Option<Layout>,
+    /// False for memory lent read-only by the embedding program: nothing writes it.
+    writable: bool,
 }
 
-// SAFETY: a Buffer is plain memory with no thread affinity. Concurrent writes to the same
-// elements from parallel loops are the kernel author's responsibility, as in Numba.
+// SAFETY: a Buffer is plain memory with no thread affinity.
 unsafe impl Send for Buffer {}
-// SAFETY: see `Send`; the buffer itself is never reallocated, so shared access is sound.
+// SAFETY: the buffer is never reallocated, and every write through a shared reference is an
+// `unsafe` operation of `Array` whose contract excludes concurrent access to the written
+// elements (see the module doc), so sharing a `&Buffer` between threads is sound.
 unsafe impl Sync for Buffer {}
 
 impl Buffer {
@@ -35,6 +53,7 @@ impl Buffer {
                 ptr: NonNull::<u64>::dangling().cast(),
                 bytes: 0,
                 layout: None,
+                writable: true,
             };
         }
         if let Some(b) = pool::take(bytes) {
@@ -52,6 +71,7 @@ impl Buffer {
             ptr,
             bytes,
             layout: Some(layout),
+            writable: true,
         }
     }
 
@@ -65,11 +85,34 @@ impl Buffer {
             ptr,
             bytes,
             layout: None,
+            writable: true,
         }
     }
 
+    /// Wraps memory owned by someone else that must never be written.
+    ///
+    /// # Safety
+    /// `ptr` must be valid for reads of `bytes` bytes, aligned for the element type it
+    /// will be viewed as, and not written by anyone, for as long as any `Array` over this
+    /// buffer lives.
+    pub unsafe fn borrowed_read_only(ptr: NonNull<u8>, bytes: usize) -> Buffer {
+        Buffer {
+            ptr,
+            bytes,
+            layout: None,
+            writable: false,
+        }
+    }
+
+    /// The start of the memory. Writing through it needs the guarantees of
+    /// [`Array::write_at`] and a writable buffer ([`Buffer::is_writable`]).
     pub fn as_ptr(&self) -> *mut u8 {
         self.ptr.as_ptr()
+    }
+
+    /// False when the memory was lent read-only ([`Buffer::borrowed_read_only`]).
+    pub fn is_writable(&self) -> bool {
+        self.writable
     }
 
     /// True when the memory belongs to the embedding program (not allocated here).
@@ -132,6 +175,7 @@ mod pool {
             ptr: s.ptr,
             bytes: s.bytes,
             layout: Some(s.layout),
+            writable: true,
         })
     }
 
@@ -251,10 +295,9 @@ impl Array {
             Some(data.len()),
             "shape does not fit data"
         );
-        let a = Array::zeros(T::DTYPE, shape);
-        // SAFETY: `a` is fresh, contiguous, of dtype T and holds exactly data.len() elements.
-        unsafe {
-            std::ptr::copy_nonoverlapping(data.as_ptr(), a.base_ptr::<T>(), data.len());
+        let mut a = Array::zeros(T::DTYPE, shape);
+        if let Some(s) = a.as_mut_slice::<T>() {
+            s.copy_from_slice(&data);
         }
         a
     }
@@ -323,7 +366,8 @@ impl Array {
     /// Pointer to element `[0, 0, ...]`, typed.
     ///
     /// # Safety
-    /// `T` must match the dtype; the pointer is valid while the buffer lives.
+    /// `T` must match the dtype; the pointer is valid while the buffer lives. Writing
+    /// through it needs the guarantees of [`Array::write_at`].
     #[inline]
     pub unsafe fn base_ptr<T: Element>(&self) -> *mut T {
         debug_assert_eq!(T::DTYPE, self.dtype);
@@ -333,25 +377,58 @@ impl Array {
 
     /// The elements as a slice when the array is C-contiguous.
     ///
-    /// The slice aliases the shared buffer: callers must not keep it across a write made
-    /// through another view of the same buffer.
+    /// Sound because every write through another view of the buffer is an `unsafe`
+    /// operation whose caller promises that no such slice is alive while it writes.
     pub fn as_slice<T: Element>(&self) -> Option<&[T]> {
         if T::DTYPE != self.dtype || !self.is_c_contiguous() {
             return None;
         }
-        // SAFETY: contiguous, dtype checked, all `size` elements lie in the buffer.
+        // SAFETY: contiguous, dtype checked, all `size` elements lie in the buffer (view
+        // invariant); writers elsewhere respect live slices (module doc).
         Some(unsafe { std::slice::from_raw_parts(self.base_ptr::<T>(), self.size()) })
     }
 
-    /// The elements as a mutable slice when the array is C-contiguous (same aliasing rule
-    /// as [`Array::as_slice`]).
-    #[allow(clippy::mut_from_ref)]
-    pub fn as_mut_slice<T: Element>(&self) -> Option<&mut [T]> {
-        if T::DTYPE != self.dtype || !self.is_c_contiguous() {
+    /// True when this is the only view of its buffer and the buffer may be written: then
+    /// `&mut self` is exclusive access to every element.
+    pub fn is_unique(&mut self) -> bool {
+        self.buf.writable && Arc::get_mut(&mut self.buf).is_some()
+    }
+
+    /// The elements as a mutable slice, when this view is the only one of a writable
+    /// buffer (see [`Array::is_unique`]) and is C-contiguous with element type `T`; `None`
+    /// otherwise. A freshly allocated array always qualifies.
+    pub fn as_mut_slice<T: Element>(&mut self) -> Option<&mut [T]> {
+        if T::DTYPE != self.dtype || !self.is_c_contiguous() || !self.is_unique() {
             return None;
         }
-        // SAFETY: as in `as_slice`; exclusivity is the caller's rule documented above.
+        // SAFETY: contiguous, dtype checked, elements inside the buffer; no other `Array`
+        // shares the buffer and `&mut self` excludes other uses of this one, so the slice
+        // is the only access for its lifetime.
         Some(unsafe { std::slice::from_raw_parts_mut(self.base_ptr::<T>(), self.size()) })
+    }
+
+    /// The elements as a mutable slice when the array is C-contiguous with element type
+    /// `T` and its buffer is writable, although other views may share the buffer.
+    ///
+    /// # Safety
+    /// For the lifetime of the slice, no other thread accesses these elements and no other
+    /// reference to any of them (slices from [`Array::as_slice`] or from this function
+    /// through any view of the same buffer) is used.
+    #[allow(clippy::mut_from_ref)]
+    pub unsafe fn shared_mut_slice<T: Element>(&self) -> Option<&mut [T]> {
+        if T::DTYPE != self.dtype || !self.is_c_contiguous() || !self.buf.writable {
+            return None;
+        }
+        // SAFETY: as in `as_slice`; exclusivity is the caller's contract above.
+        Some(unsafe { std::slice::from_raw_parts_mut(self.base_ptr::<T>(), self.size()) })
+    }
+
+    /// The start of the whole buffer, typed, for writes at element offsets
+    /// ([`Array::offset_of`]); `None` when `T` is not the dtype or the buffer is read-only.
+    /// Creating the pointer is safe; writing through it needs the guarantees of
+    /// [`Array::write_at`], and offsets must come from in-bounds indices of a view.
+    pub fn data_mut_ptr<T: Element>(&self) -> Option<*mut T> {
+        (T::DTYPE == self.dtype && self.buf.writable).then(|| self.buf.as_ptr() as *mut T)
     }
 
     /// Element offset (from the buffer start) of a multi-index; indices must be in bounds.
@@ -366,12 +443,23 @@ impl Array {
                 .sum::<isize>()
     }
 
-    /// Reads the element at an in-bounds element offset.
+    /// True when element offset `off` lies inside the buffer.
+    #[inline]
+    fn in_buffer(&self, off: isize) -> bool {
+        off >= 0 && (off as usize) < self.buf.bytes / self.dtype.size()
+    }
+
+    /// Reads the element at an element offset from the buffer start (from an in-bounds
+    /// index, see [`Array::offset_of`]). Panics when the offset is outside the buffer.
     #[inline]
     pub fn read_at(&self, off: isize) -> Scalar {
+        assert!(
+            self.in_buffer(off),
+            "element offset outside the array buffer"
+        );
         let p = self.buf.as_ptr();
-        // SAFETY: every offset produced from an in-bounds index lies inside the buffer, and
-        // the element type matches the dtype.
+        // SAFETY: the offset lies inside the buffer (checked above) and the element type
+        // matches the dtype.
         unsafe {
             match self.dtype {
                 DType::Bool => Scalar::Bool(*(p as *const bool).offset(off)),
@@ -383,12 +471,23 @@ impl Array {
         }
     }
 
-    /// Writes a scalar (of this array's dtype) at an in-bounds element offset.
+    /// Writes a scalar (of this array's dtype) at an element offset from the buffer start.
+    /// Panics when the offset is outside the buffer or the buffer is read-only.
+    ///
+    /// # Safety
+    /// Other views may share the buffer: during the write no other thread may access the
+    /// element and no Rust reference to it (a slice from [`Array::as_slice`] or
+    /// [`Array::shared_mut_slice`] of any view of the buffer) may be alive.
     #[inline]
-    pub fn write_at(&self, off: isize, v: Scalar) {
+    pub unsafe fn write_at(&self, off: isize, v: Scalar) {
+        assert!(
+            self.in_buffer(off) && self.buf.writable,
+            "write outside a writable array buffer"
+        );
         let p = self.buf.as_ptr();
         debug_assert_eq!(v.dtype(), self.dtype);
-        // SAFETY: as in `read_at`.
+        // SAFETY: in bounds and writable (checked above), element type matches the dtype,
+        // and the caller excludes conflicting accesses.
         unsafe {
             match self.dtype {
                 DType::Bool => *(p as *mut bool).offset(off) = bool::from_scalar(v),
@@ -406,8 +505,12 @@ impl Array {
     }
 
     /// Writes the element at a multi-index (in bounds).
-    pub fn set(&self, index: &[usize], v: Scalar) {
-        self.write_at(self.offset_of(index), v)
+    ///
+    /// # Safety
+    /// As for [`Array::write_at`].
+    pub unsafe fn set(&self, index: &[usize], v: Scalar) {
+        // SAFETY: forwarded to the caller.
+        unsafe { self.write_at(self.offset_of(index), v) }
     }
 
     /// Calls `f` with the element offset of every element, in C order.
@@ -427,6 +530,7 @@ impl Array {
 
     /// A view with `axis` restricted to `start, start+step, ...` (`len` elements). The
     /// caller has clamped the range as Python slicing does.
+    /// Panics when the view would reach outside the buffer.
     pub fn slice_axis(&self, axis: usize, start: usize, step: isize, len: usize) -> Array {
         let mut v = self.clone();
         if len > 0 {
@@ -434,11 +538,13 @@ impl Array {
         }
         v.shape[axis] = len;
         v.strides[axis] = self.strides[axis] * step;
+        v.check_view();
         v
     }
 
-    /// A view with `axis` removed, fixed at position `i` (in bounds).
+    /// A view with `axis` removed, fixed at position `i` (in bounds; panics otherwise).
     pub fn index_axis(&self, axis: usize, i: usize) -> Array {
+        assert!(i < self.shape[axis], "index_axis out of bounds");
         let mut v = self.clone();
         v.offset += i as isize * self.strides[axis];
         v.shape.remove(axis);
@@ -447,15 +553,40 @@ impl Array {
     }
 
     /// A view of the same elements with a new shape and strides (broadcasting uses stride
-    /// 0); the caller guarantees every reachable element is inside the buffer.
+    /// 0). Panics when the view would reach outside the buffer.
     pub fn restrided(&self, shape: Vec<usize>, strides: Vec<isize>) -> Array {
-        Array {
+        assert_eq!(
+            shape.len(),
+            strides.len(),
+            "shape and strides differ in rank"
+        );
+        let v = Array {
             buf: self.buf.clone(),
             dtype: self.dtype,
             offset: self.offset,
             shape,
             strides,
+        };
+        v.check_view();
+        v
+    }
+
+    /// Asserts the view invariant: every reachable element lies inside the buffer.
+    fn check_view(&self) {
+        if self.shape.contains(&0) {
+            return;
         }
+        let (mut lo, mut hi) = (self.offset as i128, self.offset as i128);
+        for (&n, &s) in self.shape.iter().zip(&self.strides) {
+            let span = (n as i128 - 1) * s as i128;
+            if span < 0 {
+                lo += span;
+            } else {
+                hi += span;
+            }
+        }
+        let len = (self.buf.bytes / self.dtype.size().max(1)) as i128;
+        assert!(lo >= 0 && hi < len, "array view outside its buffer");
     }
 
     /// An array viewing memory the caller owns (no copy).
@@ -464,6 +595,8 @@ impl Array {
     /// `data` must be valid for reads (and for writes, if kernels write into the array) of
     /// `len` elements of `T`, and stay valid, with no other access through Rust references
     /// that conflicts with the kernel's, for as long as this array or any view of it lives.
+    /// Every element reachable from offset 0 with `shape` and `strides` must lie among the
+    /// `len` (or the array must be re-based with [`Array::from_parts`] before any use).
     pub unsafe fn borrow_raw<T: Element>(
         data: *mut T,
         len: usize,
@@ -482,15 +615,59 @@ impl Array {
         }
     }
 
+    /// An array viewing memory the caller lends read-only (no copy): every write to it
+    /// panics, and [`Array::as_mut_slice`] / [`Array::data_mut_ptr`] refuse it.
+    ///
+    /// # Safety
+    /// `data` must be valid for reads of `len` elements of `T` and not be written by
+    /// anyone for as long as this array or any view of it lives; reachable elements as
+    /// for [`Array::borrow_raw`].
+    pub unsafe fn borrow_raw_read_only<T: Element>(
+        data: *const T,
+        len: usize,
+        shape: &[usize],
+        strides: &[isize],
+    ) -> Array {
+        let ptr = NonNull::new(data as *mut u8).unwrap_or(NonNull::<u64>::dangling().cast());
+        // SAFETY: forwarded to the caller.
+        let buf = unsafe { Buffer::borrowed_read_only(ptr, len * T::DTYPE.size()) };
+        Array {
+            buf: Arc::new(buf),
+            dtype: T::DTYPE,
+            offset: 0,
+            shape: shape.to_vec(),
+            strides: strides.to_vec(),
+        }
+    }
+
     /// A C-contiguous copy of the elements.
     pub fn to_contiguous(&self) -> Array {
-        let out = Array::zeros(self.dtype, &self.shape);
-        let mut k = 0isize;
-        self.for_each_offset(|off| {
-            out.write_at(k, self.read_at(off));
-            k += 1;
-        });
+        let mut out = Array::zeros(self.dtype, &self.shape);
+        fn copy<T: Element>(src: &Array, out: &mut Array) {
+            if let (Some(p), Some(o)) = (src.data_ptr::<T>(), out.as_mut_slice::<T>()) {
+                let mut k = 0;
+                src.for_each_offset(|off| {
+                    // SAFETY: offsets of an in-bounds view lie inside the buffer (view
+                    // invariant); `out` is a different, fresh buffer.
+                    o[k] = unsafe { *p.offset(off) };
+                    k += 1;
+                });
+            }
+        }
+        match self.dtype {
+            DType::Bool => copy::<bool>(self, &mut out),
+            DType::I32 => copy::<i32>(self, &mut out),
+            DType::I64 => copy::<i64>(self, &mut out),
+            DType::F32 => copy::<f32>(self, &mut out),
+            DType::F64 => copy::<f64>(self, &mut out),
+        }
         out
+    }
+
+    /// The start of the whole buffer, typed, for reads at element offsets of in-bounds
+    /// indices; `None` when `T` is not the dtype.
+    pub fn data_ptr<T: Element>(&self) -> Option<*const T> {
+        (T::DTYPE == self.dtype).then(|| self.buf.as_ptr() as *const T)
     }
 
     /// All elements in C order.
@@ -552,11 +729,39 @@ mod tests {
         assert!(!col.is_c_contiguous());
         let rev = a.slice_axis(1, 3, -2, 2); // a[:, ::-2]
         assert_eq!(rev.to_vec::<f64>(), vec![3.0, 1.0, 7.0, 5.0, 11.0, 9.0]);
-        col.set(&[1], Scalar::F64(-1.0));
+        // SAFETY: one thread, no slice of the buffer is alive.
+        unsafe { col.set(&[1], Scalar::F64(-1.0)) };
         assert_eq!(a.get(&[1, 2]), Scalar::F64(-1.0));
         assert_eq!(a.get_flat(6), Scalar::F64(-1.0));
         let empty = a.slice_axis(0, 0, 1, 0);
         assert_eq!(empty.size(), 0);
         assert!(empty.to_vec::<f64>().is_empty());
+        assert_eq!(rev.to_contiguous().to_vec::<f64>(), rev.to_vec::<f64>());
+    }
+
+    #[test]
+    fn mutable_slices_only_for_the_sole_view() {
+        let mut a = Array::zeros(DType::F64, &[4]);
+        a.as_mut_slice::<f64>().unwrap()[1] = 2.0;
+        let mut b = a.clone();
+        assert!(
+            b.as_mut_slice::<f64>().is_none(),
+            "a second view shares the buffer"
+        );
+        assert!(a.as_mut_slice::<i64>().is_none(), "wrong element type");
+        drop(b);
+        assert_eq!(a.as_mut_slice::<f64>().unwrap(), &[0.0, 2.0, 0.0, 0.0]);
+        let data = [1.0f64, 2.0];
+        // SAFETY: `data` outlives `r` and is never written.
+        let mut r = unsafe { Array::borrow_raw_read_only(data.as_ptr(), 2, &[2], &[1]) };
+        assert!(r.as_mut_slice::<f64>().is_none() && r.data_mut_ptr::<f64>().is_none());
+        assert_eq!(r.as_slice::<f64>().unwrap(), &data);
+    }
+
+    #[test]
+    #[should_panic(expected = "array view outside its buffer")]
+    fn views_outside_the_buffer_are_refused() {
+        let a = Array::zeros(DType::I64, &[3]);
+        a.restrided(vec![4], vec![1]);
     }
 }

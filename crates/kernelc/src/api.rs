@@ -73,7 +73,7 @@ impl<'a, T: Element> From<&'a [T]> for Arg<'a> {
     fn from(s: &'a [T]) -> Arg<'a> {
         // SAFETY: the slice outlives the `Arg` (lifetime 'a) and so the call; it is marked
         // read-only and copied before any call that could write it.
-        let a = unsafe { Array::borrow_raw(s.as_ptr() as *mut T, s.len(), &[s.len()], &[1]) };
+        let a = unsafe { Array::borrow_raw_read_only(s.as_ptr(), s.len(), &[s.len()], &[1]) };
         Arg {
             value: Value::Array(a),
             read_only: true,
@@ -137,10 +137,10 @@ mod nd {
             let shape = v.shape().to_vec();
             let strides = strides_of(v.strides());
             let (len, off) = extent(&shape, &strides);
-            let base = v.as_ptr().wrapping_offset(-off) as *mut T;
+            let base = v.as_ptr().wrapping_offset(-off);
             // SAFETY: the view's elements lie in [base, base+len); the borrow outlives the
             // `Arg`; it is read-only and copied before calls that could write it.
-            let a = unsafe { Array::borrow_raw(base, len, &shape, &strides) };
+            let a = unsafe { Array::borrow_raw_read_only(base, len, &shape, &strides) };
             let a = view_at(a, off);
             Arg {
                 value: Value::Array(a),
