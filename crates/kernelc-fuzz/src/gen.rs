@@ -915,6 +915,34 @@ impl Gen {
         }
     }
 
+    /// A view of array `name` (of shape `vshape`) with exactly shape `want`, or `None`
+    /// when there is none: `a[2:5]`, `a[::-1]`, `m[i, 1:4]`, `m[1:, ::2]`, `m[:, j]`.
+    fn view_with_shape(
+        &mut self,
+        f: &mut Func,
+        name: &str,
+        vshape: &[usize],
+        want: &[usize],
+    ) -> Option<String> {
+        match (vshape, want) {
+            ([m], [n]) if m >= n => Some(format!("{name}[{}]", self.exact_slice(*m, *n))),
+            ([r, c], [n]) if c >= n && *r > 0 && (r < n || self.chance(0.5)) => {
+                let i = self.index(f, *r);
+                Some(format!("{name}[{i}, {}]", self.exact_slice(*c, *n)))
+            }
+            ([r, c], [n]) if r >= n && *c > 0 => {
+                let j = self.index(f, *c);
+                Some(format!("{name}[{}, {j}]", self.exact_slice(*r, *n)))
+            }
+            ([r, c], [n, m]) if r >= n && c >= m => Some(format!(
+                "{name}[{}, {}]",
+                self.exact_slice(*r, *n),
+                self.exact_slice(*c, *m)
+            )),
+            _ => None,
+        }
+    }
+
     fn safe_literal_index(&mut self, n: usize) -> i64 {
         let i = self.rng.below(n) as i64;
         if self.chance(0.3) {
@@ -1049,6 +1077,51 @@ impl Gen {
             (t, s)
         };
         let aug = whole || self.chance(0.4);
+        if !f.in_prange() && self.chance(0.25) {
+            // The source is another view of the same array (overlapping the target in
+            // most cases): NumPy reads the whole right side before writing.
+            if let Some(src) = self.view_with_shape(f, &v.name, shape, &region) {
+                let src = if self.chance(0.4) {
+                    let (o, od, ow) = self.array_or_scalar(f, &region, d, 1);
+                    let op = if d == Dt::Bool {
+                        Op::Or
+                    } else {
+                        *self.rng.pick(&[Op::Add, Op::Sub, Op::Mul])
+                    };
+                    let t = op.result(promote(d, false, od, ow));
+                    let e = format!("({src} {} {o})", op.symbol());
+                    if t == d {
+                        e
+                    } else {
+                        self.array_cast(
+                            Ax {
+                                text: e,
+                                dt: t,
+                                shape: region.clone(),
+                                fresh: true,
+                            },
+                            d,
+                        )
+                        .text
+                    }
+                } else {
+                    src
+                };
+                let sym = if !aug {
+                    ""
+                } else if d == Dt::Bool {
+                    "|"
+                } else {
+                    *self.rng.pick(&["+", "-", "*"])
+                };
+                if sym.is_empty() {
+                    f.line(format!("{target} = {src}"));
+                } else {
+                    f.line(format!("{target} {sym}= {src}"));
+                }
+                return;
+            }
+        }
         if !aug {
             let e = self.store_value(f, &region, d);
             f.line(format!("{target} = {e}"));
@@ -1096,6 +1169,8 @@ impl Gen {
         } else {
             let rshape = if region.len() == 2 && self.chance(0.3) {
                 vec![region[1]]
+            } else if self.chance(0.2) {
+                self.broadcast_shape(&region)
             } else {
                 region.clone()
             };
@@ -2095,10 +2170,19 @@ impl Gen {
         ]);
         let dt = reduce_type(op, a.dt);
         let is_name = a.text.chars().all(|c| c.is_ascii_alphanumeric());
-        let text = if is_name && op != "norm" && self.chance(0.3) {
-            format!("{}.{op}()", a.text)
+        let axis = if shape.len() == 1 && self.chance(0.15) {
+            if self.chance(0.5) {
+                ", axis=0"
+            } else {
+                ", axis=-1"
+            }
         } else {
-            format!("{op}({})", a.text)
+            ""
+        };
+        let text = if is_name && op != "norm" && self.chance(0.3) {
+            format!("{}.{op}({})", a.text, axis.trim_start_matches(", "))
+        } else {
+            format!("{op}({}{axis})", a.text)
         };
         Sx::strong(text, dt)
     }
@@ -2113,8 +2197,9 @@ impl Gen {
             return self.array_leaf(f, shape, hint);
         }
         let d = depth - 1;
-        match self.rng.weighted(&[30, 8, 6, 14, 5, 6, 4]) {
+        match self.rng.weighted(&[30, 8, 6, 14, 5, 6, 4, 8]) {
             0 => self.array_binary(f, shape, hint, d),
+            7 => self.broadcast_binary(f, shape, hint, d),
             1 => {
                 // Comparison: a bool array.
                 let a = self.ax(f, shape, hint, d);
@@ -2209,7 +2294,7 @@ impl Gen {
         hint: Dt,
         depth: u32,
     ) -> (String, Dt, bool) {
-        match self.rng.below(10) {
+        match self.rng.below(12) {
             0..=5 => {
                 let a = self.ax(f, shape, hint, depth);
                 (a.text, a.dt, false)
@@ -2218,12 +2303,101 @@ impl Gen {
                 let a = self.ax(f, &shape[1..], hint, depth);
                 (a.text, a.dt, false)
             }
+            10 | 11 => {
+                // An operand with axes of length 1 (or of lower rank) that broadcasts.
+                let s = self.broadcast_shape(shape);
+                let a = self.ax(f, &s, hint, depth);
+                (a.text, a.dt, false)
+            }
             _ => {
                 // Weak integer literals beside arrays stay within i32 (an i32 array
                 // would reject them).
                 let s = fit_i32(self.sx(f, hint, depth.min(1)));
                 (s.text, s.dt, s.weak)
             }
+        }
+    }
+
+    /// A shape that broadcasts to `shape` without being it: axes of length 1, or a lower
+    /// rank (`(n, 1)`, `(1, m)`, `(m,)`, `(1,)` for `(n, m)`).
+    fn broadcast_shape(&mut self, shape: &[usize]) -> Shape {
+        match shape {
+            [_] => vec![1],
+            [r, c] => match self.rng.below(5) {
+                0 => vec![*r, 1],
+                1 => vec![1, *c],
+                2 => vec![*c],
+                3 => vec![1, 1],
+                _ => vec![1],
+            },
+            _ => shape.to_vec(),
+        }
+    }
+
+    /// Two operand shapes whose broadcast is exactly `shape`, usually neither equal to it:
+    /// `(n, 1)` with `(1, m)`, `(m,)` with `(n, 1)`, `(1,)` with `(n,)`, ...
+    fn broadcast_pair(&mut self, shape: &[usize]) -> (Shape, Shape) {
+        let (a, b) = match shape {
+            [n] => (vec![1], vec![*n]),
+            [r, c] => match self.rng.below(5) {
+                0 | 1 => (vec![*r, 1], vec![1, *c]),
+                2 => (vec![*c], vec![*r, 1]),
+                3 => (vec![*r, 1], shape.to_vec()),
+                _ => {
+                    let s = self.broadcast_shape(shape);
+                    (s, shape.to_vec())
+                }
+            },
+            _ => (shape.to_vec(), shape.to_vec()),
+        };
+        if self.chance(0.5) {
+            (b, a)
+        } else {
+            (a, b)
+        }
+    }
+
+    /// An element-wise operation whose operands only broadcast to `shape` (outer-product
+    /// style `x - y` with shapes `(n, 1)` and `(1, m)`, rank-different operands).
+    fn broadcast_binary(&mut self, f: &mut Func, shape: &[usize], hint: Dt, depth: u32) -> Ax {
+        let (sa, sb) = self.broadcast_pair(shape);
+        let a = self.ax(f, &sa, hint, depth);
+        let b = self.ax(f, &sb, hint, depth);
+        let t = promote(a.dt, false, b.dt, false);
+        let (text, dt) = match self.rng.below(8) {
+            0..=4 => {
+                let op = *self
+                    .rng
+                    .pick(&[Op::Add, Op::Sub, Op::Mul, Op::Mul, Op::Div]);
+                (
+                    format!("({} {} {})", a.text, op.symbol(), b.text),
+                    op.result(t),
+                )
+            }
+            5 => {
+                let op = *self.rng.pick(&["<", "<=", ">", ">=", "==", "!="]);
+                (format!("({} {op} {})", a.text, b.text), Dt::Bool)
+            }
+            6 => {
+                let name = *self
+                    .rng
+                    .pick(&["minimum", "maximum", "hypot", "arctan2", "copysign"]);
+                let (dt, _) = math_type(name, [(a.dt, false), (b.dt, false)].into_iter());
+                (format!("{name}({}, {})", a.text, b.text), dt)
+            }
+            _ => {
+                let c = self.ax(f, shape, Dt::Bool, depth.min(1));
+                (
+                    format!("where({}, {}, {})", c.text, a.text, b.text),
+                    promote(a.dt, false, b.dt, false),
+                )
+            }
+        };
+        Ax {
+            text,
+            dt,
+            shape: shape.to_vec(),
+            fresh: true,
         }
     }
 
@@ -2340,7 +2514,7 @@ impl Gen {
     /// A leaf array of exactly `shape`: a variable, a view, a constructor, an axis
     /// reduction, a helper call.
     fn array_leaf(&mut self, f: &mut Func, shape: &[usize], hint: Dt) -> Ax {
-        match self.rng.weighted(&[40, 15, 22, 6, 4]) {
+        match self.rng.weighted(&[40, 15, 22, 6, 7]) {
             0 => {
                 let vs: Vec<Var> = f
                     .vars()
