@@ -1082,7 +1082,11 @@ impl Gen {
             // most cases): NumPy reads the whole right side before writing.
             if let Some(src) = self.view_with_shape(f, &v.name, shape, &region) {
                 let src = if self.chance(0.4) {
-                    let (o, od, ow) = self.array_or_scalar(f, &region, d, 1);
+                    let (o, od, ow) = if d == Dt::Bool {
+                        (self.exact_array(f, &region, d, 1).text, d, false)
+                    } else {
+                        self.array_or_scalar(f, &region, d, 1)
+                    };
                     let op = if d == Dt::Bool {
                         Op::Or
                     } else {
