@@ -80,6 +80,8 @@ enum Stage {
     Ast,
     /// The typed IR of the entry function and everything it calls.
     Typed,
+    /// The planned functions and their loop nests (what the code generator consumes).
+    Loops,
     /// Cranelift IR of every compiled function.
     Clif,
     /// Machine code of every compiled function.
@@ -168,6 +170,9 @@ fn execute(cli: Cli) -> u8 {
                     &entry,
                     &[],
                 )?),
+                Stage::Loops => {
+                    kernelc::loops_listing(&kernelc::compile(src, &module, &entry, &[])?)
+                }
                 Stage::Clif | Stage::Asm => {
                     let program = kernelc::compile(src, &module, &entry, &[])?;
                     let listing = if matches!(stage, Stage::Clif) {

@@ -6,8 +6,8 @@
 //! Dropping a `JitProgram` frees its machine code.
 
 pub mod abi;
-mod hoist;
 mod lower;
+mod nest_rt;
 pub mod rt;
 
 use abi::{from_bits, to_bits, ArrayHandle, JitCtx};
@@ -39,11 +39,12 @@ pub struct JitProgram {
     module: Option<JITModule>,
     /// The program as written (what delegated interpreter calls run).
     original: Arc<Program>,
-    /// The program native code was generated from (calls hoisted).
+    /// The program native code was generated from: the planned functions (with their
+    /// temporaries), whose delegated expressions the interpreter evaluates.
     program: Arc<Program>,
-    /// Statements native code was generated from outside the program (kept alive: the
-    /// code may point into them).
-    _hoisted: Vec<hoist::Hoisted>,
+    /// The run-time descriptions of every function's loop nests (native code holds their
+    /// addresses; the vectors are never resized, so their elements never move).
+    _nests: Vec<Vec<nest_rt::NestInfo>>,
     /// Entry trampolines, by function id.
     entries: Vec<*const u8>,
     /// The listing requested at compile time, one entry per function.
@@ -88,9 +89,30 @@ impl JitProgram {
     /// Compiles every function of `program`.
     pub fn compile(program: Program, listing: Listing) -> Result<JitProgram, CodegenError> {
         let original = Arc::new(program.clone());
-        let mut program = program;
-        let hoisted = hoist::hoist_calls(&mut program);
-        let program = Arc::new(program);
+        let planned = kernelc_loops::plan_program(&program);
+        if cfg!(debug_assertions) {
+            for f in &planned.funcs {
+                let errs = kernelc_loops::verify(f);
+                if !errs.is_empty() {
+                    return Err(CodegenError(format!(
+                        "loop nests of {}: {}",
+                        f.func.name,
+                        errs.join("; ")
+                    )));
+                }
+            }
+        }
+        let infos: Vec<Vec<nest_rt::NestInfo>> = planned
+            .funcs
+            .iter()
+            .map(|f| f.nests.iter().map(nest_rt::NestInfo::new).collect())
+            .collect();
+        let nests: Vec<Vec<kernelc_loops::Nest>> =
+            planned.funcs.iter().map(|f| f.nests.clone()).collect();
+        let program = Arc::new(Program {
+            funcs: planned.funcs.into_iter().map(|f| f.func).collect(),
+            entry: planned.entry,
+        });
         let mut flags = settings::builder();
         flags.set("opt_level", "speed").map_err(cg)?;
         // The verifier costs about 6% of compile time; debug builds (and the tests run in
@@ -126,7 +148,7 @@ impl JitProgram {
             ctx.func.name = UserFuncName::user(0, i as u32);
             {
                 let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
-                lower::FnLower::new(b, f, i, &ids, &hoisted[i], &mut module, cc).lower();
+                lower::FnLower::new(b, f, i, &ids, &nests[i], &infos[i], &mut module, cc).lower();
             }
             if listing == Listing::Clif {
                 texts.push(format!("; {} (#{i})\n{}", f.name, ctx.func.display()));
@@ -197,7 +219,7 @@ impl JitProgram {
             module: Some(module),
             original,
             program,
-            _hoisted: hoisted,
+            _nests: infos,
             entries,
             listing: texts,
         })

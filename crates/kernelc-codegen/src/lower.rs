@@ -12,6 +12,8 @@
 
 use crate::abi::{self, pack_span, CTX_DEPTH, CTX_FAILED, OFF_DATA, OFF_SHAPE, OFF_STRIDES};
 use crate::rt::{self, code};
+
+mod nest;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
@@ -23,7 +25,7 @@ use cranelift_module::FuncId as ClifFuncId;
 use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{
     AugOp, BinOp, Dist, Expr, ExprKind, Func, FuncId, Index, LocalId, LogicalOp, MathFn, Parallel,
-    RedOp, ReduceOp, Stmt, StmtKind, Type, UnOp,
+    RedOp, Stmt, StmtKind, Type, UnOp,
 };
 use kernelc_syntax::Span;
 
@@ -79,7 +81,7 @@ pub fn native_op(e: &Expr) -> bool {
     let scalar = matches!(e.ty, Type::Scalar(_));
     let local_array = |x: &Expr| matches!(x.kind, ExprKind::Local(_)) && x.ty.is_array();
     match &e.kind {
-        ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Call(..) => true,
+        ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Call(..) | ExprKind::Nest(_) => true,
         ExprKind::Unary(..)
         | ExprKind::Binary(..)
         | ExprKind::PowInt(..)
@@ -124,8 +126,10 @@ pub struct FnLower<'a, 'b> {
     pub func_id: FuncId,
     /// Compiled functions, by typed-IR id.
     pub callees: &'a [ClifFuncId],
-    /// Calls moved out of delegated expressions (see `hoist`).
-    pub hoisted: &'a crate::hoist::Hoisted,
+    /// The function's loop nests (`ExprKind::Nest`/`StmtKind::Nest` index them) and
+    /// their run-time descriptions (owned by the compiled program).
+    pub nests: &'a [kernelc_loops::Nest],
+    pub infos: &'a [crate::nest_rt::NestInfo],
     pub module: &'a mut dyn cranelift_module::Module,
     pub cc: CallConv,
     ctx: Value,
@@ -158,12 +162,14 @@ enum Known {
 }
 
 impl<'a, 'b> FnLower<'a, 'b> {
+    #[allow(clippy::too_many_arguments)]
     pub fn new(
         b: FunctionBuilder<'b>,
         func: &'a Func,
         func_id: FuncId,
         callees: &'a [ClifFuncId],
-        hoisted: &'a crate::hoist::Hoisted,
+        nests: &'a [kernelc_loops::Nest],
+        infos: &'a [crate::nest_rt::NestInfo],
         module: &'a mut dyn cranelift_module::Module,
         cc: CallConv,
     ) -> FnLower<'a, 'b> {
@@ -179,7 +185,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
             func,
             func_id,
             callees,
-            hoisted,
+            nests,
+            infos,
             module,
             cc,
             ctx,
@@ -515,100 +522,6 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.check_failed();
     }
 
-    /// `a[:] = tree` or `a op= tree` over a whole local array as one native loop, when the
-    /// target and the tree's arrays are C-contiguous with one shape and no operand overlaps
-    /// the target except element for element (checked at run time; otherwise the
-    /// interpreter executes the statement).
-    fn store_whole(&mut self, s: &Stmt, array: &Expr, aug: Option<AugOp>, value: &Expr) {
-        let ExprKind::Local(tid) = array.kind else {
-            unreachable!("checked")
-        };
-        let d = array.ty.dtype().expect("array");
-        let (arrays, scalars, handles, _) = if value.ty.is_array() {
-            self.fuse_prelude(value)
-        } else {
-            let v = self.expr(value).value();
-            let z = self.b.ins().iconst(types::I64, 0);
-            (Vec::new(), vec![(value as *const Expr, v)], Vec::new(), z)
-        };
-        let target = self.read_local(tid, array.span);
-        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            (8 * (handles.len() + 1)) as u32,
-            3,
-        ));
-        self.b.ins().stack_store(types::I64, target, slot, 0);
-        for (k, &h) in handles.iter().enumerate() {
-            self.b
-                .ins()
-                .stack_store(types::I64, h, slot, (8 * (k + 1)) as i32);
-        }
-        let addr = self.b.ins().stack_addr(types::I64, slot, 0);
-        let k = self.b.ins().iconst(types::I64, handles.len() as i64 + 1);
-        let n = self.call_rt(
-            rt::rt_store_len as *const u8,
-            &[types::I64; 2],
-            &[types::I64],
-            &[addr, k],
-        )[0];
-        let (native_b, slow_b, join) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        let ok = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n, 0);
-        self.b.ins().brif(ok, native_b, &[], slow_b, &[]);
-        self.b.switch_to_block(slow_b);
-        self.b.seal_block(slow_b);
-        self.delegate_stmt(s);
-        self.b.ins().jump(join, &[]);
-        self.b.switch_to_block(native_b);
-        self.b.seal_block(native_b);
-        let datas: Vec<Value> = handles
-            .iter()
-            .map(|&h| self.b.ins().load(types::I64, HANDLE_FIELD, h, OFF_DATA))
-            .collect();
-        let out = self
-            .b
-            .ins()
-            .load(types::I64, HANDLE_FIELD, target, OFF_DATA);
-        let zero = self.b.ins().iconst(types::I64, 0);
-        self.counted_loop(zero, n, |this, i| {
-            let v = this.fused_elem(value, i, &arrays, &datas, &scalars);
-            let off = this.b.ins().imul_imm_s(i, d.size() as i64);
-            let at = this.b.ins().iadd(out, off);
-            let new = match aug {
-                None => v,
-                Some(AugOp { op, ty }) => {
-                    let old = this
-                        .b
-                        .ins()
-                        .load(dtype_clif(d), MemFlagsData::trusted(), at, 0);
-                    let old = this.cast_value(old, d, ty, s.span);
-                    let r = this.binary_values(op, ty, old, v, s.span);
-                    this.cast_value(r, ty, d, s.span)
-                }
-            };
-            this.b.ins().store(MemFlagsData::trusted(), new, at, 0);
-        });
-        self.b.ins().jump(join, &[]);
-        self.b.switch_to_block(join);
-        self.b.seal_block(join);
-    }
-
-    /// Runs the calls taken out of the delegated expression or statement at `addr`.
-    fn run_hoisted(&mut self, addr: usize) {
-        let hoisted = self.hoisted;
-        if let Some(pre) = hoisted.get(&addr) {
-            for s in pre {
-                self.stmt(s);
-            }
-        }
-    }
-
     /// Releases an owned array temporary.
     fn drop_val(&mut self, v: Val) {
         if v.owned {
@@ -665,12 +578,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 aug,
                 value,
             } => {
-                // Calls taken out of the stored value run first, whichever path stores it.
-                self.run_hoisted(s as *const Stmt as usize);
                 if self.element_store_native(array, index) {
                     self.store_element(array, index, *aug, value, s.span);
-                } else if whole_store_native(array, index, value) {
-                    self.store_whole(s, array, *aug, value);
                 } else {
                     self.delegate_stmt(s);
                 }
@@ -762,6 +671,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let v = self.expr(e);
                 self.drop_val(v);
             }
+            StmtKind::Nest(id) => self.nest_store(*id),
         }
     }
 
@@ -1214,19 +1124,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     fn expr(&mut self, e: &Expr) -> Val {
-        self.run_hoisted(e as *const Expr as usize);
-        if e.ty.is_array() && fusable(e, true) {
-            return self.fused(e);
-        }
-        if let ExprKind::Reduce {
-            op,
-            arg,
-            axis: None,
-        } = &e.kind
-        {
-            if reduce_fusable(*op, arg) {
-                return self.fused_reduce(e, *op, arg);
-            }
+        if let ExprKind::Nest(id) = e.kind {
+            return self.nest_value(id);
         }
         if !self.native(e) {
             return self.delegate(e);
@@ -1409,288 +1308,6 @@ impl<'a, 'b> FnLower<'a, 'b> {
             _ => unreachable!("not native"),
         };
         Val::scalar(v)
-    }
-
-    /// Evaluates the operands of a fused tree: the array locals (their handles), the scalar
-    /// operands (once, before the loop), and the common element count of the arrays, or -1
-    /// when they are not all C-contiguous with one shape.
-    #[allow(clippy::type_complexity)]
-    fn fuse_prelude(
-        &mut self,
-        e: &Expr,
-    ) -> (Vec<LocalId>, Vec<(*const Expr, Value)>, Vec<Value>, Value) {
-        let mut arrays: Vec<LocalId> = Vec::new();
-        let mut scalars: Vec<(*const Expr, Value)> = Vec::new();
-        self.fused_leaves(e, &mut arrays, &mut scalars);
-        let handles: Vec<Value> = arrays
-            .iter()
-            .map(|&id| self.read_local(id, e.span))
-            .collect();
-        let slot = self.b.create_sized_stack_slot(StackSlotData::new(
-            StackSlotKind::ExplicitSlot,
-            (8 * handles.len().max(1)) as u32,
-            3,
-        ));
-        for (k, &h) in handles.iter().enumerate() {
-            self.b
-                .ins()
-                .stack_store(types::I64, h, slot, (8 * k) as i32);
-        }
-        let addr = self.b.ins().stack_addr(types::I64, slot, 0);
-        let k = self.b.ins().iconst(types::I64, handles.len() as i64);
-        let n = self.call_rt(
-            rt::rt_fuse_len as *const u8,
-            &[types::I64; 2],
-            &[types::I64],
-            &[addr, k],
-        )[0];
-        (arrays, scalars, handles, n)
-    }
-
-    /// A reduction without `axis` over a fused tree, as one native loop with no temporary:
-    /// `min`/`max` (folded from the first element, as the interpreter does), integer
-    /// `sum`/`prod`, `any`/`all`. Empty or non-contiguous inputs go to the interpreter.
-    fn fused_reduce(&mut self, red: &Expr, op: ReduceOp, arg: &Expr) -> Val {
-        let (arrays, scalars, handles, n) = self.fuse_prelude(arg);
-        let d = arg.ty.dtype().expect("array");
-        let t = dtype_clif(d);
-        let (native_b, slow_b, join) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.append_block_param(join, t);
-        // min/max of nothing is an error the interpreter reports.
-        let min_n = if matches!(op, ReduceOp::Min | ReduceOp::Max) {
-            1
-        } else {
-            0
-        };
-        let ok = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n, min_n);
-        self.b.ins().brif(ok, native_b, &[], slow_b, &[]);
-        self.b.switch_to_block(slow_b);
-        self.b.seal_block(slow_b);
-        let slow = self.delegate(red).value();
-        self.b.ins().jump(join, &[slow.into()]);
-        self.b.switch_to_block(native_b);
-        self.b.seal_block(native_b);
-        let datas: Vec<Value> = handles
-            .iter()
-            .map(|&h| self.b.ins().load(types::I64, HANDLE_FIELD, h, OFF_DATA))
-            .collect();
-        let (init, start) = match op {
-            ReduceOp::Min | ReduceOp::Max => {
-                let zero = self.b.ins().iconst(types::I64, 0);
-                (self.fused_elem(arg, zero, &arrays, &datas, &scalars), 1)
-            }
-            ReduceOp::Sum | ReduceOp::Any => (self.zero(t), 0),
-            ReduceOp::Prod | ReduceOp::All => (self.b.ins().iconst(t, 1), 0),
-            _ => unreachable!("checked by reduce_fusable"),
-        };
-        let acc = self.b.declare_var(t);
-        self.b.def_var(acc, init);
-        let s0 = self.b.ins().iconst(types::I64, start);
-        self.counted_loop(s0, n, |this, i| {
-            let x = this.fused_elem(arg, i, &arrays, &datas, &scalars);
-            let a = this.b.use_var(acc);
-            let r = match (op, d) {
-                (ReduceOp::Min | ReduceOp::Max, DType::F32 | DType::F64) => {
-                    // `minimum(a, x)`: a if a < x (a > x for maximum) or a is nan, else x.
-                    let cc = if op == ReduceOp::Min {
-                        FloatCC::LessThan
-                    } else {
-                        FloatCC::GreaterThan
-                    };
-                    let keep = this.b.ins().fcmp(cc, a, x);
-                    let nan = this.b.ins().fcmp(FloatCC::Unordered, a, a);
-                    let keep = this.b.ins().bor(keep, nan);
-                    this.b.ins().select(keep, a, x)
-                }
-                (ReduceOp::Min, DType::Bool) | (ReduceOp::All, _) => this.b.ins().band(a, x),
-                (ReduceOp::Max, DType::Bool) | (ReduceOp::Any, _) => this.b.ins().bor(a, x),
-                (ReduceOp::Min, _) => this.b.ins().smin(a, x),
-                (ReduceOp::Max, _) => this.b.ins().smax(a, x),
-                (ReduceOp::Sum, _) => this.b.ins().iadd(a, x),
-                (ReduceOp::Prod, _) => this.b.ins().imul(a, x),
-                _ => unreachable!("checked by reduce_fusable"),
-            };
-            this.b.def_var(acc, r);
-        });
-        let r = self.b.use_var(acc);
-        self.b.ins().jump(join, &[r.into()]);
-        self.b.switch_to_block(join);
-        self.b.seal_block(join);
-        Val::scalar(self.b.block_params(join)[0])
-    }
-
-    /// A whole-array element-wise expression as one native loop that allocates only its
-    /// result, when every array operand is a local with the same shape, C-contiguous
-    /// (checked at run time; otherwise the interpreter evaluates it, broadcasting).
-    fn fused(&mut self, e: &Expr) -> Val {
-        let (arrays, scalars, handles, n) = self.fuse_prelude(e);
-        let (native_b, slow_b, join) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.append_block_param(join, types::I64);
-        let ok = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, n, 0);
-        self.b.ins().brif(ok, native_b, &[], slow_b, &[]);
-        // The interpreter's path (broadcasting, views).
-        self.b.switch_to_block(slow_b);
-        self.b.seal_block(slow_b);
-        let slow = self.delegate(e).value();
-        self.b.ins().jump(join, &[slow.into()]);
-        // The native loop.
-        self.b.switch_to_block(native_b);
-        self.b.seal_block(native_b);
-        let d = e.ty.dtype().expect("array");
-        let code = [DType::Bool, DType::I32, DType::I64, DType::F32, DType::F64]
-            .iter()
-            .position(|&x| x == d)
-            .unwrap_or(4) as i64;
-        let ctx = self.ctx;
-        let code = self.b.ins().iconst(types::I64, code);
-        let s = self.span(e.span);
-        let out = self.call_rt(
-            rt::rt_new_like as *const u8,
-            &[types::I64; 4],
-            &[types::I64],
-            &[ctx, handles[0], code, s],
-        )[0];
-        self.check_failed();
-        let datas: Vec<Value> = handles
-            .iter()
-            .map(|&h| self.b.ins().load(types::I64, HANDLE_FIELD, h, OFF_DATA))
-            .collect();
-        let out_data = self.b.ins().load(types::I64, HANDLE_FIELD, out, OFF_DATA);
-        let zero = self.b.ins().iconst(types::I64, 0);
-        self.counted_loop(zero, n, |this, i| {
-            let v = this.fused_elem(e, i, &arrays, &datas, &scalars);
-            let off = this.b.ins().imul_imm_s(i, d.size() as i64);
-            let at = this.b.ins().iadd(out_data, off);
-            this.b.ins().store(MemFlagsData::trusted(), v, at, 0);
-        });
-        self.b.ins().jump(join, &[out.into()]);
-        self.b.switch_to_block(join);
-        self.b.seal_block(join);
-        Val {
-            v: Some(self.b.block_params(join)[0]),
-            owned: true,
-        }
-    }
-
-    /// Collects the array locals and evaluates the scalar operands of a fused tree.
-    fn fused_leaves(
-        &mut self,
-        e: &Expr,
-        arrays: &mut Vec<LocalId>,
-        scalars: &mut Vec<(*const Expr, Value)>,
-    ) {
-        if !e.ty.is_array() {
-            let v = self.expr(e).value();
-            scalars.push((e as *const Expr, v));
-            return;
-        }
-        match &e.kind {
-            ExprKind::Local(id) => {
-                if !arrays.contains(id) {
-                    arrays.push(*id);
-                }
-            }
-            ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) | ExprKind::Cast(x) => {
-                self.fused_leaves(x, arrays, scalars)
-            }
-            ExprKind::Binary(_, a, b) => {
-                self.fused_leaves(a, arrays, scalars);
-                self.fused_leaves(b, arrays, scalars);
-            }
-            ExprKind::Math(_, xs) => xs
-                .iter()
-                .for_each(|x| self.fused_leaves(x, arrays, scalars)),
-            ExprKind::Where(c, a, b) => {
-                self.fused_leaves(c, arrays, scalars);
-                self.fused_leaves(a, arrays, scalars);
-                self.fused_leaves(b, arrays, scalars);
-            }
-            _ => unreachable!("checked by fusable"),
-        }
-    }
-
-    /// Element `i` of a fused tree.
-    fn fused_elem(
-        &mut self,
-        e: &Expr,
-        i: Value,
-        arrays: &[LocalId],
-        datas: &[Value],
-        scalars: &[(*const Expr, Value)],
-    ) -> Value {
-        if !e.ty.is_array() {
-            let p = e as *const Expr;
-            return scalars
-                .iter()
-                .find(|(q, _)| *q == p)
-                .map(|(_, v)| *v)
-                .expect("evaluated");
-        }
-        let d = e.ty.dtype().expect("array");
-        match &e.kind {
-            ExprKind::Local(id) => {
-                let k = arrays.iter().position(|x| x == id).expect("collected");
-                let off = self.b.ins().imul_imm_s(i, d.size() as i64);
-                let at = self.b.ins().iadd(datas[k], off);
-                self.b
-                    .ins()
-                    .load(dtype_clif(d), MemFlagsData::trusted(), at, 0)
-            }
-            ExprKind::Unary(op, x) => {
-                let xd = x.ty.dtype().expect("typed");
-                let v = self.fused_elem(x, i, arrays, datas, scalars);
-                match (op, xd) {
-                    (UnOp::Neg, xd) if xd.is_float() => self.b.ins().fneg(v),
-                    (UnOp::Neg, _) => self.b.ins().ineg(v),
-                    (UnOp::Not, _) | (UnOp::Invert, DType::Bool) => self.b.ins().bxor_imm_s(v, 1),
-                    (UnOp::Invert, _) => self.b.ins().bnot(v),
-                }
-            }
-            ExprKind::Binary(op, a, b) => {
-                let od = a.ty.dtype().expect("typed");
-                let x = self.fused_elem(a, i, arrays, datas, scalars);
-                let y = self.fused_elem(b, i, arrays, datas, scalars);
-                self.binary_values(*op, od, x, y, e.span)
-            }
-            ExprKind::PowInt(x, n) => {
-                let v = self.fused_elem(x, i, arrays, datas, scalars);
-                self.pow_int(v, *n, d)
-            }
-            ExprKind::Cast(x) => {
-                let from = x.ty.dtype().expect("typed");
-                let v = self.fused_elem(x, i, arrays, datas, scalars);
-                self.cast_value(v, from, d, e.span)
-            }
-            ExprKind::Math(f, xs) => {
-                let ad = xs[0].ty.dtype().expect("typed");
-                let vals: Vec<Value> = xs
-                    .iter()
-                    .map(|x| self.fused_elem(x, i, arrays, datas, scalars))
-                    .collect();
-                self.math(*f, ad, &vals)
-            }
-            ExprKind::Where(c, a, b) => {
-                let cv = self.fused_elem(c, i, arrays, datas, scalars);
-                let x = self.fused_elem(a, i, arrays, datas, scalars);
-                let y = self.fused_elem(b, i, arrays, datas, scalars);
-                self.b.ins().select(cv, x, y)
-            }
-            _ => unreachable!("checked by fusable"),
-        }
     }
 
     fn constant(&mut self, s: Scalar) -> Value {
@@ -2048,86 +1665,4 @@ fn assigns(body: &[Stmt], id: LocalId) -> bool {
         StmtKind::For { var, body, .. } => *var == id || assigns(body, id),
         _ => false,
     })
-}
-
-/// True when an array expression can run as a native fused loop: element-wise nodes whose
-/// per-element work cannot fail (no integer `//`, `%`, `**`, no float-to-int casts), over
-/// array locals and scalar operands. `top`: the root must contain an operation.
-fn fusable(e: &Expr, top: bool) -> bool {
-    if !e.ty.is_array() {
-        return native_op(e) && !has_call(e);
-    }
-    let elem_ok = |op: &BinOp, d: Option<DType>| {
-        !(matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Pow)
-            && d.is_some_and(|d| !d.is_float()))
-    };
-    match &e.kind {
-        ExprKind::Local(_) => !top,
-        ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) => fusable(x, false),
-        ExprKind::Cast(x) => {
-            let from = x.ty.dtype();
-            let to = e.ty.dtype();
-            !(from.is_some_and(|f| f.is_float())
-                && to.is_some_and(|t| !t.is_float() && t != DType::Bool))
-                && fusable(x, false)
-        }
-        ExprKind::Binary(op, a, b) => {
-            elem_ok(op, a.ty.dtype()) && fusable(a, false) && fusable(b, false)
-        }
-        ExprKind::Math(_, xs) => xs.iter().all(|x| fusable(x, false)),
-        ExprKind::Where(c, a, b) => fusable(c, false) && fusable(a, false) && fusable(b, false),
-        _ => false,
-    }
-}
-
-/// True when an expression calls a function (its effects must keep their place).
-fn has_call(e: &Expr) -> bool {
-    let mut found = false;
-    kernelc_sema::pretty::walk_expr(e, &mut |x| {
-        if matches!(
-            x.kind,
-            ExprKind::Call(..) | ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Print(_)
-        ) {
-            found = true;
-        }
-    });
-    found
-}
-
-/// True when a reduction over `arg` can run as a native fused loop (see `fused_reduce`):
-/// an order-independent or first-to-last fold over an element-wise tree.
-fn reduce_fusable(op: ReduceOp, arg: &Expr) -> bool {
-    let Some(d) = arg.ty.dtype() else {
-        return false;
-    };
-    let op_ok = match op {
-        ReduceOp::Min | ReduceOp::Max | ReduceOp::Any | ReduceOp::All => true,
-        // Integer sums and products wrap, so their order does not matter; float sums keep
-        // NumPy's pairwise order in the interpreter.
-        ReduceOp::Sum | ReduceOp::Prod => !d.is_float(),
-        _ => false,
-    };
-    op_ok && fusable(arg, false)
-}
-
-/// True for a store into a whole local array (`a[:] = ...`, `a op= ...`) whose value is
-/// an element-wise tree (or a scalar) native code can fuse.
-fn whole_store_native(array: &Expr, index: &[Index], value: &Expr) -> bool {
-    let whole = matches!(
-        index,
-        [] | [Index::Slice {
-            start: None,
-            stop: None,
-            step: None,
-            ..
-        }]
-    );
-    matches!(array.kind, ExprKind::Local(_))
-        && array.ty.is_array()
-        && whole
-        && if value.ty.is_array() {
-            value.ty.ndim() == array.ty.ndim() && fusable(value, false)
-        } else {
-            native_op(value) && !has_call(value)
-        }
 }

@@ -215,6 +215,10 @@ pub mod code {
     pub const INT_MOD_ZERO: i64 = 2;
     pub const RANGE_STEP_ZERO: i64 = 3;
     pub const RECURSION: i64 = 4;
+    pub const EMPTY_MIN: i64 = 5;
+    pub const EMPTY_MAX: i64 = 6;
+    pub const EMPTY_ARGMIN: i64 = 7;
+    pub const EMPTY_ARGMAX: i64 = 8;
 }
 
 /// Records a fixed-message runtime error.
@@ -225,6 +229,10 @@ pub unsafe extern "C" fn rt_error(ctx: *mut JitCtx, code: i64, span: i64) {
             code::INT_MOD_ZERO => msg::INT_MOD_ZERO,
             code::RANGE_STEP_ZERO => msg::RANGE_STEP_ZERO,
             code::RECURSION => "maximum recursion depth exceeded",
+            code::EMPTY_MIN => return err(c, msg::empty_reduction("minimum"), span),
+            code::EMPTY_MAX => return err(c, msg::empty_reduction("maximum"), span),
+            code::EMPTY_ARGMIN => "attempt to get argmin of an empty sequence",
+            code::EMPTY_ARGMAX => "attempt to get argmax of an empty sequence",
             _ => "internal error: unknown error code",
         };
         err(c, m, span)

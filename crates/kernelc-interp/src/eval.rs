@@ -44,7 +44,7 @@ fn operand(v: &Value, span: Span) -> Result<Operand<'_>, RuntimeError> {
     }
 }
 
-fn internal(what: &str, span: Span) -> RuntimeError {
+pub(crate) fn internal(what: &str, span: Span) -> RuntimeError {
     error_at(format!("internal error: {what}"), span)
 }
 

@@ -328,6 +328,12 @@ impl<'p> Interpreter<'p> {
             StmtKind::Expr(e) => {
                 self.eval(f, e)?;
             }
+            StmtKind::Nest(_) => {
+                return Err(crate::eval::internal(
+                    "a planned loop nest reached the interpreter",
+                    s.span,
+                ))
+            }
         }
         Ok(Flow::Next)
     }

@@ -13,7 +13,8 @@ pub fn print_program(p: &Program) -> String {
     out
 }
 
-fn print_func(out: &mut String, id: FuncId, f: &Func) {
+/// Prints one function (`fn #id name(params) -> ret:`, its locals, its body).
+pub fn print_func(out: &mut String, id: FuncId, f: &Func) {
     let params: Vec<String> = f
         .params
         .iter()
@@ -137,6 +138,9 @@ fn stmt(out: &mut String, f: &Func, s: &Stmt, depth: usize) {
         StmtKind::Expr(e) => {
             let _ = writeln!(out, "{pad}{}", expr(f, e));
         }
+        StmtKind::Nest(id) => {
+            let _ = writeln!(out, "{pad}nest #{id}");
+        }
     }
 }
 
@@ -159,7 +163,7 @@ fn indices(f: &Func, index: &[Index]) -> String {
     parts.join(", ")
 }
 
-fn scalar(s: Scalar) -> String {
+pub fn scalar(s: Scalar) -> String {
     match s {
         Scalar::Bool(b) => format!("{b}"),
         Scalar::I32(v) => format!("{v}i32"),
@@ -251,6 +255,7 @@ pub fn expr(f: &Func, e: &Expr) -> String {
         }
         ExprKind::Seed(s) => format!("seed({})", expr(f, s)),
         ExprKind::Print(args) => format!("print({})", list(f, args)),
+        ExprKind::Nest(id) => format!("nest #{id}"),
     }
 }
 
@@ -293,7 +298,7 @@ pub fn walk_stmt(s: &Stmt, f: &mut impl FnMut(&Expr)) {
             body.iter().for_each(|s| walk_stmt(s, f));
         }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => walk_expr(e, f),
-        StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
+        StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Nest(_) => {}
     }
 }
 
@@ -315,7 +320,7 @@ fn walk_index(index: &[Index], f: &mut impl FnMut(&Expr)) {
 pub fn children(e: &Expr) -> Vec<&Expr> {
     let mut v: Vec<&Expr> = Vec::new();
     match &e.kind {
-        ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
+        ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) | ExprKind::Nest(_) => {}
         ExprKind::Unary(_, x)
         | ExprKind::PowInt(x, _)
         | ExprKind::Cast(x)
@@ -429,7 +434,7 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
             body.iter_mut().for_each(|s| walk_stmt_mut(s, f));
         }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => ex(e, f),
-        StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue => {}
+        StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Nest(_) => {}
     }
 }
 
@@ -437,7 +442,7 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
 pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
     let mut v: Vec<&mut Expr> = Vec::new();
     match &mut e.kind {
-        ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) => {}
+        ExprKind::Const(_) | ExprKind::Str(_) | ExprKind::Local(_) | ExprKind::Nest(_) => {}
         ExprKind::Unary(_, x)
         | ExprKind::PowInt(x, _)
         | ExprKind::Cast(x)

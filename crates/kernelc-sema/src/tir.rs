@@ -173,6 +173,10 @@ pub enum StmtKind {
     Return(Option<Expr>),
     /// An expression evaluated for its effect (`print(...)`, `seed(1)`, a call).
     Expr(Expr),
+    /// A region store planned as a loop nest (`Sink::Store`): an index into the planned
+    /// function's nests. Only in functions planned by `kernelc-loops`, which only the code
+    /// generator consumes; sema never produces it.
+    Nest(usize),
 }
 
 /// `array[index] op= value`: the old element is cast to `ty`, combined with `value` (of type
@@ -302,6 +306,10 @@ pub enum ExprKind {
     Seed(Box<Expr>),
     /// `print(args...)`: space-separated, newline-terminated.
     Print(Vec<Expr>),
+    /// A whole-array operation planned as a loop nest (a new array or a reduction): an
+    /// index into the planned function's nests. Only in functions planned by
+    /// `kernelc-loops`, which only the code generator consumes; sema never produces it.
+    Nest(usize),
 }
 
 /// Array constructors. Shapes are `Tuple` expressions (an int argument was wrapped).

@@ -61,6 +61,12 @@ pub fn compile(
     kernelc_sema::compile(module, entry, args).map_err(|d| CompileError::new(src, d))
 }
 
+/// The loop-nest form of a typed program (`kernelc ir --stage loops`): each function as
+/// the code generator receives it, with its nests.
+pub fn loops_listing(program: &Program) -> String {
+    kernelc_loops::print_program(&kernelc_loops::plan_program(program))
+}
+
 /// Which executor runs a program.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Executor {
