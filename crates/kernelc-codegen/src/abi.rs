@@ -119,26 +119,14 @@ pub fn unpack_span(s: i64) -> (u32, u32) {
     ((s as u64 >> 32) as u32, s as u64 as u32)
 }
 
-/// A scalar as a 64-bit word (bool 0/1, ints sign-extended, floats by their bits).
+/// A scalar as a 64-bit word (the op table's [`Scalar::to_word`]).
 pub fn to_bits(s: Scalar) -> u64 {
-    match s {
-        Scalar::Bool(b) => b as u64,
-        Scalar::I32(v) => v as i64 as u64,
-        Scalar::I64(v) => v as u64,
-        Scalar::F32(v) => v.to_bits() as u64,
-        Scalar::F64(v) => v.to_bits(),
-    }
+    s.to_word()
 }
 
-/// A word back to a scalar of type `d`.
+/// A word back to a scalar of type `d` ([`Scalar::from_word`]).
 pub fn from_bits(bits: u64, d: DType) -> Scalar {
-    match d {
-        DType::Bool => Scalar::Bool(bits & 0xff != 0),
-        DType::I32 => Scalar::I32(bits as u32 as i32),
-        DType::I64 => Scalar::I64(bits as i64),
-        DType::F32 => Scalar::F32(f32::from_bits(bits as u32)),
-        DType::F64 => Scalar::F64(f64::from_bits(bits)),
-    }
+    Scalar::from_word(bits, d)
 }
 
 /// True when native code can hold values of this type in a local.

@@ -16,7 +16,7 @@ use crate::abi::{from_bits, pack_span, to_bits, unpack_span, ArrayHandle, JitCtx
 use kernelc_interp::{Interpreter, Value};
 use kernelc_runtime::error::msg;
 use kernelc_runtime::rng::Rng;
-use kernelc_runtime::{math, ops, RuntimeError, Scalar};
+use kernelc_runtime::{math, ops, RuntimeError};
 use kernelc_sema::tir::{Expr, FuncId, LocalId, Program, RedOp, Stmt, Type};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -426,13 +426,7 @@ pub unsafe extern "C" fn rt_prange_end(ctx: *mut JitCtx) {
 
 /// Iteration count of `range(start, stop, step)` (step != 0).
 pub unsafe extern "C" fn rt_range_count(start: i64, stop: i64, step: i64) -> i64 {
-    let (start, stop, step) = (start as i128, stop as i128, step as i128);
-    let n = if step > 0 {
-        (stop - start + step - 1) / step
-    } else {
-        (start - stop - step - 1) / -step
-    };
-    n.clamp(0, i64::MAX as i128) as i64
+    kernelc_runtime::optable::range_count(start, stop, step).min(i64::MAX as u64) as i64
 }
 
 /// Chunk length of a prange with `n` iterations.
@@ -460,26 +454,7 @@ pub unsafe extern "C" fn rt_minmax_f32(op: i64, a: f32, b: f32) -> f32 {
 
 /// The identity of a reduction operator, as a word.
 pub fn identity_bits(op: RedOp, d: kernelc_runtime::DType) -> u64 {
-    use kernelc_runtime::DType::*;
-    let s = match (op, d) {
-        (RedOp::Add, _) => Scalar::zero(d),
-        (RedOp::Mul, Bool) => Scalar::Bool(true),
-        (RedOp::Mul, I32) => Scalar::I32(1),
-        (RedOp::Mul, I64) => Scalar::I64(1),
-        (RedOp::Mul, F32) => Scalar::F32(1.0),
-        (RedOp::Mul, F64) => Scalar::F64(1.0),
-        (RedOp::Min, Bool) => Scalar::Bool(true),
-        (RedOp::Min, I32) => Scalar::I32(i32::MAX),
-        (RedOp::Min, I64) => Scalar::I64(i64::MAX),
-        (RedOp::Min, F32) => Scalar::F32(f32::INFINITY),
-        (RedOp::Min, F64) => Scalar::F64(f64::INFINITY),
-        (RedOp::Max, Bool) => Scalar::Bool(false),
-        (RedOp::Max, I32) => Scalar::I32(i32::MIN),
-        (RedOp::Max, I64) => Scalar::I64(i64::MIN),
-        (RedOp::Max, F32) => Scalar::F32(f32::NEG_INFINITY),
-        (RedOp::Max, F64) => Scalar::F64(f64::NEG_INFINITY),
-    };
-    to_bits(s)
+    op.identity(d).to_word()
 }
 
 /// Packs a span (re-exported for the code generator).

@@ -20,7 +20,8 @@
 //! at most a hundred elements.
 
 use crate::rng::Rng;
-use crate::ty::{arith, float_of, promote, Dt, Op, ALL};
+use crate::ty::{arith, promote, Dt, Op, ALL};
+use kernelc_sema::tir::{MathFn, ReduceOp};
 
 /// Probability that an index, divisor or cast is left unguarded (may fail at runtime).
 const P_UNSAFE: f64 = 0.01;
@@ -2140,18 +2141,20 @@ impl Gen {
         }
     }
 
+    /// A math function from the op table (70% unary, 20% binary, 10% `clip`), with its
+    /// arity.
     fn math_fn(&mut self) -> (&'static str, usize) {
-        const F1: [&str; 29] = [
-            "sqrt", "exp", "expm1", "log", "log1p", "log2", "log10", "sin", "cos", "tan", "arcsin",
-            "arccos", "arctan", "sinh", "cosh", "tanh", "arcsinh", "arccosh", "arctanh", "abs",
-            "floor", "ceil", "trunc", "rint", "sign", "isnan", "isinf", "isfinite", "abs",
-        ];
-        const F2: [&str; 6] = ["arctan2", "hypot", "copysign", "fmod", "minimum", "maximum"];
-        match self.rng.below(10) {
-            0..=6 => (*self.rng.pick(&F1), 1),
-            7 | 8 => (*self.rng.pick(&F2), 2),
-            _ => ("clip", 3),
-        }
+        let arity = match self.rng.below(10) {
+            0..=6 => 1,
+            7 | 8 => 2,
+            _ => 3,
+        };
+        let fs: Vec<MathFn> = MathFn::ALL
+            .into_iter()
+            .filter(|f| f.arity() == arity)
+            .collect();
+        let f = *self.rng.pick(&fs);
+        (f.name(), arity)
     }
 
     /// `sum(a)`, `a.max()`, `dot(a, b)`, `norm(a)`, ... of an array in scope or of an
@@ -2799,7 +2802,7 @@ fn fit_i32(x: Sx) -> Sx {
     }
 }
 
-/// Result type of a math function of arguments `(type, weak)` (see `builtins.rs`).
+/// Result type of a math function of arguments `(type, weak)` (the op table's rule).
 fn math_type(name: &str, args: impl Iterator<Item = (Dt, bool)>) -> (Dt, bool) {
     let mut t: Option<(Dt, bool)> = None;
     for (d, w) in args {
@@ -2809,35 +2812,16 @@ fn math_type(name: &str, args: impl Iterator<Item = (Dt, bool)>) -> (Dt, bool) {
         });
     }
     let (t, weak) = t.expect("at least one argument");
-    let keeps_ints = matches!(name, "abs" | "sign" | "minimum" | "maximum" | "clip");
-    let ct = if keeps_ints && !t.is_float() {
-        arith(t)
-    } else {
-        float_of(t)
-    };
-    let rt = if matches!(name, "isnan" | "isinf" | "isfinite") {
-        Dt::Bool
-    } else {
-        ct
-    };
-    (rt, weak)
+    let f = MathFn::from_name(name).expect("a math function of the op table");
+    (f.types(t).1, weak)
 }
 
-/// Result type of a reduction of an array of element type `d`.
+/// Result type of a reduction of an array of element type `d` (the op table's rule).
 fn reduce_type(op: &str, d: Dt) -> Dt {
-    match op {
-        "sum" | "prod" => {
-            if d.is_float() {
-                d
-            } else {
-                Dt::I64
-            }
-        }
-        "min" | "max" => d,
-        "mean" | "norm" => float_of(d),
-        "any" | "all" => Dt::Bool,
-        _ => Dt::I64,
-    }
+    ReduceOp::from_name(op)
+        .expect("a reduction of the op table")
+        .types(d)
+        .1
 }
 
 #[cfg(test)]

@@ -9,15 +9,15 @@
 use crate::elementwise::{self, Operand};
 use crate::fused;
 use crate::index::{self, Item, Selection};
-use crate::scalar::{binary_scalar, cast_scalar, with_dtype, Num};
+use crate::scalar::{binary_scalar, cast_scalar};
 use crate::value::Value;
 use kernelc_runtime::error::msg;
+use kernelc_runtime::optable::range_count;
 use kernelc_runtime::reduce::prange_chunks;
 use kernelc_runtime::rng::Rng;
-use kernelc_runtime::{Array, DType, Element, RuntimeError, Scalar};
+use kernelc_runtime::{Array, RuntimeError, Scalar};
 use kernelc_sema::tir::{
-    AugOp, BinOp, Block, Expr, ExprKind, Func, FuncId, Index, Parallel, Program, RedOp, Stmt,
-    StmtKind, Type,
+    AugOp, Block, Expr, ExprKind, Func, FuncId, Index, Parallel, Program, Stmt, StmtKind, Type,
 };
 use kernelc_syntax::Span;
 use std::io::Write;
@@ -381,7 +381,7 @@ impl<'p> Interpreter<'p> {
         par: &'p Parallel,
         span: Span,
     ) -> Result<Flow, RuntimeError> {
-        let n = iteration_count(start, stop, step);
+        let n = range_count(start, stop, step);
         let (chunk_len, chunks) = prange_chunks(n);
         let base = self.rng.substream();
         let outer: Vec<Value> = par
@@ -398,7 +398,7 @@ impl<'p> Interpreter<'p> {
                     result = Err(error_at("internal error: array reduction variable", span));
                     break 'chunks;
                 };
-                f.set(r.local, Value::Scalar(identity(r.op, s.dtype())));
+                f.set(r.local, Value::Scalar(r.op.identity(s.dtype())));
             }
             self.rng = Rng::for_chunk(base, k);
             let first = k * chunk_len;
@@ -436,7 +436,12 @@ impl<'p> Interpreter<'p> {
         for (i, (r, v)) in par.reductions.iter().zip(outer).enumerate() {
             let Value::Scalar(mut acc) = v else { continue };
             for p in &partials {
-                acc = combine(r.op, acc, p[i]).map_err(|m| error_at(m, span))?;
+                acc = r.op.combine(acc, p[i]).ok_or_else(|| {
+                    error_at(
+                        "internal error: reduction partials of different types",
+                        span,
+                    )
+                })?;
             }
             f.set(r.local, Value::Scalar(acc));
         }
@@ -646,72 +651,5 @@ fn store_region(view: &Array, aug: Option<AugOp>, val: &Value) -> Result<(), Str
             };
             elementwise::assign(view, Operand::Array(&r))
         }
-    }
-}
-
-/// Number of iterations of `range(start, stop, step)` (`step != 0`).
-fn iteration_count(start: i64, stop: i64, step: i64) -> u64 {
-    let (start, stop, step) = (start as i128, stop as i128, step as i128);
-    let n = if step > 0 {
-        (stop - start + step - 1) / step
-    } else {
-        (start - stop - step - 1) / -step
-    };
-    n.max(0) as u64
-}
-
-/// The identity of a reduction operator in a type.
-fn identity(op: RedOp, dt: DType) -> Scalar {
-    with_dtype!(dt, T => match op {
-        RedOp::Add => T::default().to_scalar(),
-        RedOp::Mul => T::ONE.to_scalar(),
-        RedOp::Min => T::MIN_IDENTITY.to_scalar(),
-        RedOp::Max => T::MAX_IDENTITY.to_scalar(),
-    })
-}
-
-/// `acc op p` for combining reduction partials.
-fn combine(op: RedOp, acc: Scalar, p: Scalar) -> Result<Scalar, String> {
-    match op {
-        RedOp::Add => binary_scalar(BinOp::Add, acc, p),
-        RedOp::Mul => binary_scalar(BinOp::Mul, acc, p),
-        RedOp::Min | RedOp::Max => {
-            if acc.dtype() != p.dtype() {
-                return Err("internal error: reduction partials of different types".into());
-            }
-            Ok(with_dtype!(acc.dtype(), T => {
-                let (a, b) = (T::from_scalar(acc), T::from_scalar(p));
-                if op == RedOp::Min {
-                    <T as Num>::minimum(a, b)
-                } else {
-                    <T as Num>::maximum(a, b)
-                }
-                .to_scalar()
-            }))
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn iteration_counts_follow_range() {
-        assert_eq!(iteration_count(0, 10, 1), 10);
-        assert_eq!(iteration_count(0, 10, 3), 4);
-        assert_eq!(iteration_count(10, 0, -3), 4);
-        assert_eq!(iteration_count(5, 5, 1), 0);
-        assert_eq!(iteration_count(5, 0, 1), 0);
-        assert_eq!(iteration_count(i64::MIN, i64::MAX, 1), u64::MAX);
-    }
-
-    #[test]
-    fn reduction_identities() {
-        assert_eq!(identity(RedOp::Min, DType::F64), Scalar::F64(f64::INFINITY));
-        assert_eq!(identity(RedOp::Max, DType::I32), Scalar::I32(i32::MIN));
-        assert_eq!(identity(RedOp::Mul, DType::I64), Scalar::I64(1));
-        let nan = combine(RedOp::Max, Scalar::F64(1.0), Scalar::F64(f64::NAN)).unwrap();
-        assert!(matches!(nan, Scalar::F64(x) if x.is_nan()));
     }
 }

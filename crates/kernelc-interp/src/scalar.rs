@@ -66,10 +66,6 @@ pub(crate) use with_float_dtype;
 /// type are rejected by [`Num::supports`] before they are called).
 pub(crate) trait Num: Element + PartialOrd + Default + std::fmt::Debug {
     const ONE: Self;
-    /// Identity of `min` (`+inf`, `MAX`, `true`).
-    const MIN_IDENTITY: Self;
-    /// Identity of `max` (`-inf`, `MIN`, `false`).
-    const MAX_IDENTITY: Self;
 
     fn supports(op: BinOp) -> bool;
     fn add(self, o: Self) -> Self;
@@ -105,8 +101,6 @@ pub(crate) trait Num: Element + PartialOrd + Default + std::fmt::Debug {
 
 impl Num for bool {
     const ONE: bool = true;
-    const MIN_IDENTITY: bool = true;
-    const MAX_IDENTITY: bool = false;
     fn supports(op: BinOp) -> bool {
         use BinOp::*;
         // NumPy: `+` on bools is `or`, `*` is `and`.
@@ -190,8 +184,6 @@ macro_rules! int_num {
     ($t:ty, $floordiv:path, $mod:path, $pow:path, $shl:path, $shr:path, $from_f64:path, $from_f32:path) => {
         impl Num for $t {
             const ONE: $t = 1;
-            const MIN_IDENTITY: $t = <$t>::MAX;
-            const MAX_IDENTITY: $t = <$t>::MIN;
             fn supports(op: BinOp) -> bool {
                 op != BinOp::Div
             }
@@ -320,8 +312,6 @@ macro_rules! float_num {
      $sign:path, $clip:path, $from_f64:expr, $from_i64:expr) => {
         impl Num for $t {
             const ONE: $t = 1.0;
-            const MIN_IDENTITY: $t = <$t>::INFINITY;
-            const MAX_IDENTITY: $t = <$t>::NEG_INFINITY;
             fn supports(op: BinOp) -> bool {
                 use BinOp::*;
                 !matches!(op, BitAnd | BitOr | BitXor | Shl | Shr)

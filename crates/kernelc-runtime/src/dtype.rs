@@ -116,6 +116,30 @@ impl Scalar {
     }
 
     /// The zero of a type.
+    /// The scalar as a 64-bit word, as native code holds it: bool 0/1, ints
+    /// sign-extended, floats by their bits.
+    pub fn to_word(self) -> u64 {
+        match self {
+            Scalar::Bool(b) => b as u64,
+            Scalar::I32(v) => v as i64 as u64,
+            Scalar::I64(v) => v as u64,
+            Scalar::F32(v) => v.to_bits() as u64,
+            Scalar::F64(v) => v.to_bits(),
+        }
+    }
+
+    /// A word back to a scalar of type `d` (the inverse of [`Scalar::to_word`]; a bool is
+    /// true when its low byte is not 0).
+    pub fn from_word(bits: u64, d: DType) -> Scalar {
+        match d {
+            DType::Bool => Scalar::Bool(bits & 0xff != 0),
+            DType::I32 => Scalar::I32(bits as u32 as i32),
+            DType::I64 => Scalar::I64(bits as i64),
+            DType::F32 => Scalar::F32(f32::from_bits(bits as u32)),
+            DType::F64 => Scalar::F64(f64::from_bits(bits)),
+        }
+    }
+
     pub fn zero(dtype: DType) -> Scalar {
         match dtype {
             DType::Bool => Scalar::Bool(false),

@@ -1,6 +1,7 @@
 //! What both executors (the reference interpreter and the JIT) share: element types and
 //! scalars, the array type, one definition of every scalar operation and math function,
-//! reductions in a fixed order, the counter-based RNG, prange chunking, value formatting.
+//! reductions in a fixed order, the counter-based RNG, prange chunking, value formatting,
+//! and the op table (math functions, reductions, range counts) every stage consults.
 
 pub mod array;
 pub mod dtype;
@@ -8,6 +9,7 @@ pub mod error;
 pub mod format;
 pub mod math;
 pub mod ops;
+pub mod optable;
 pub mod reduce;
 pub mod rng;
 

@@ -6,56 +6,15 @@
 use crate::consts::is_module;
 use crate::lower::{cast, parse_annotation, FnLower, TE};
 use crate::tir::*;
-use crate::types::{float_of, promote, with_rank};
+use crate::types::{promote, with_rank};
 use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast::{self, ExprKind as A};
 use kernelc_syntax::Span;
 
-const MATH: &[MathFn] = {
-    use MathFn::*;
-    &[
-        Sqrt, Exp, Expm1, Log, Log1p, Log2, Log10, Sin, Cos, Tan, Arcsin, Arccos, Arctan, Arctan2,
-        Sinh, Cosh, Tanh, Arcsinh, Arccosh, Arctanh, Hypot, Pow, Abs, Floor, Ceil, Trunc, Rint,
-        Sign, Copysign, Minimum, Maximum, Fmod, IsNan, IsInf, IsFinite, Clip,
-    ]
-};
-
-fn math_fn(name: &str) -> Option<MathFn> {
-    let name = match name {
-        "absolute" | "fabs" => "abs",
-        "arcsin" | "asin" => "arcsin",
-        "arccos" | "acos" => "arccos",
-        "arctan" | "atan" => "arctan",
-        "arctan2" | "atan2" => "arctan2",
-        "arcsinh" | "asinh" => "arcsinh",
-        "arccosh" | "acosh" => "arccosh",
-        "arctanh" | "atanh" => "arctanh",
-        "power" => "pow",
-        n => n,
-    };
-    MATH.iter().copied().find(|m| m.name() == name)
-}
-
-fn reduce_op(name: &str) -> Option<ReduceOp> {
-    Some(match name {
-        "sum" => ReduceOp::Sum,
-        "prod" => ReduceOp::Prod,
-        "min" | "amin" => ReduceOp::Min,
-        "max" | "amax" => ReduceOp::Max,
-        "mean" => ReduceOp::Mean,
-        "any" => ReduceOp::Any,
-        "all" => ReduceOp::All,
-        "argmin" => ReduceOp::ArgMin,
-        "argmax" => ReduceOp::ArgMax,
-        "norm" => ReduceOp::Norm,
-        _ => return None,
-    })
-}
-
 /// True for names of builtin functions.
 pub(crate) fn is_builtin(n: &str) -> bool {
-    math_fn(n).is_some()
-        || reduce_op(n).is_some()
+    MathFn::from_name(n).is_some()
+        || ReduceOp::from_name(n).is_some()
         || DType::from_name(n).is_some()
         || matches!(
             n,
@@ -120,7 +79,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             A::Attribute(base, attr) => {
                 // a.sum(axis=0) and friends
-                if reduce_op(&attr.name).is_some()
+                if ReduceOp::from_name(&attr.name).is_some()
                     || matches!(attr.name.as_str(), "astype" | "copy")
                 {
                     let this = self.expr(base)?;
@@ -182,7 +141,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let mut dtype_kw = None;
         for k in kwargs {
             match k.name.name.as_str() {
-                "axis" if reduce_op(name).is_some() => axis_kw = Some(&k.value),
+                "axis" if ReduceOp::from_name(name).is_some() => axis_kw = Some(&k.value),
                 "dtype"
                     if matches!(
                         name,
@@ -276,7 +235,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 span,
             }));
         }
-        if let Some(op) = reduce_op(name) {
+        if let Some(op) = ReduceOp::from_name(name) {
             let a = self.lower_args(this, args)?;
             // min(a, b) / max(a, b) of two values: element-wise minimum/maximum.
             if matches!(op, ReduceOp::Min | ReduceOp::Max) && a.len() >= 2 {
@@ -292,7 +251,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let x = a.into_iter().next()?;
             return self.reduce(op, x, axis_kw, span);
         }
-        if let Some(f) = math_fn(name) {
+        if let Some(f) = MathFn::from_name(name) {
             let a = self.lower_args(this, args)?;
             self.arity(name, a.len(), f.arity(), f.arity(), span)?;
             if f == MathFn::Pow {
@@ -613,7 +572,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
     }
 
     fn math(&mut self, f: MathFn, args: Vec<TE>, span: Span) -> Option<TE> {
-        use MathFn::*;
         let mut t: Option<(DType, bool)> = None;
         let mut nd = 0;
         for a in &args {
@@ -630,17 +588,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             });
         }
         let (t, weak) = t?;
-        let keeps_ints = matches!(f, Abs | Sign | Minimum | Maximum | Clip);
-        let ct = if keeps_ints && !t.is_float() {
-            crate::types::arith(t)
-        } else {
-            float_of(t)
-        };
-        let rt = if matches!(f, IsNan | IsInf | IsFinite) {
-            DType::Bool
-        } else {
-            ct
-        };
+        let (ct, rt) = f.types(t);
         let args = args.into_iter().map(|a| cast(a.e, ct)).collect();
         Some(TE {
             e: Expr {
@@ -684,18 +632,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 Some(kk as usize)
             }
         };
-        let d = at.dtype;
-        use ReduceOp::*;
-        let (acc, res) = match op {
-            Sum | Prod => {
-                let a = if d.is_float() { d } else { DType::I64 };
-                (a, a)
-            }
-            Min | Max => (d, d),
-            Mean | Norm => (float_of(d), float_of(d)),
-            Any | All => (DType::Bool, DType::Bool),
-            ArgMin | ArgMax => (d, DType::I64),
-        };
+        let (acc, res) = op.types(at.dtype);
         let out_rank = if axis.is_some() { nd - 1 } else { 0 };
         Some(TE::strong(Expr {
             kind: ExprKind::Reduce {

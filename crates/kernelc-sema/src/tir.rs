@@ -206,17 +206,9 @@ pub struct Reduction {
     pub op: RedOp,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RedOp {
-    /// `+=` and `-=`.
-    Add,
-    /// `*=`.
-    Mul,
-    /// `x = min(x, e)` (NumPy `minimum`: nan propagates).
-    Min,
-    /// `x = max(x, e)`.
-    Max,
-}
+/// The operator of a `prange` reduction variable (identity and combine rule in the op
+/// table).
+pub use kernelc_runtime::optable::RedOp;
 
 #[derive(Clone, Debug)]
 pub struct Expr {
@@ -425,135 +417,9 @@ pub enum LogicalOp {
     Or,
 }
 
-/// Math functions (LANGUAGE.md §6), defined once in `kernelc_runtime::math`.
-/// Float functions take f32/f64 arguments (ints were cast to f64). `Abs`, `Sign`,
-/// `Minimum`, `Maximum`, `Clip` also take ints. `IsNan`/`IsInf`/`IsFinite` return bool.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum MathFn {
-    Sqrt,
-    Exp,
-    Expm1,
-    Log,
-    Log1p,
-    Log2,
-    Log10,
-    Sin,
-    Cos,
-    Tan,
-    Arcsin,
-    Arccos,
-    Arctan,
-    Arctan2,
-    Sinh,
-    Cosh,
-    Tanh,
-    Arcsinh,
-    Arccosh,
-    Arctanh,
-    Hypot,
-    Pow,
-    Abs,
-    Floor,
-    Ceil,
-    Trunc,
-    Rint,
-    Sign,
-    Copysign,
-    Minimum,
-    Maximum,
-    Fmod,
-    IsNan,
-    IsInf,
-    IsFinite,
-    Clip,
-}
+/// Math functions (LANGUAGE.md §6): names, arities and types in the runtime's op table,
+/// the functions in `kernelc_runtime::math`.
+pub use kernelc_runtime::optable::MathFn;
 
-impl MathFn {
-    /// The source name.
-    pub fn name(self) -> &'static str {
-        use MathFn::*;
-        match self {
-            Sqrt => "sqrt",
-            Exp => "exp",
-            Expm1 => "expm1",
-            Log => "log",
-            Log1p => "log1p",
-            Log2 => "log2",
-            Log10 => "log10",
-            Sin => "sin",
-            Cos => "cos",
-            Tan => "tan",
-            Arcsin => "arcsin",
-            Arccos => "arccos",
-            Arctan => "arctan",
-            Arctan2 => "arctan2",
-            Sinh => "sinh",
-            Cosh => "cosh",
-            Tanh => "tanh",
-            Arcsinh => "arcsinh",
-            Arccosh => "arccosh",
-            Arctanh => "arctanh",
-            Hypot => "hypot",
-            Pow => "pow",
-            Abs => "abs",
-            Floor => "floor",
-            Ceil => "ceil",
-            Trunc => "trunc",
-            Rint => "rint",
-            Sign => "sign",
-            Copysign => "copysign",
-            Minimum => "minimum",
-            Maximum => "maximum",
-            Fmod => "fmod",
-            IsNan => "isnan",
-            IsInf => "isinf",
-            IsFinite => "isfinite",
-            Clip => "clip",
-        }
-    }
-
-    /// Number of arguments.
-    pub fn arity(self) -> usize {
-        use MathFn::*;
-        match self {
-            Arctan2 | Hypot | Pow | Copysign | Minimum | Maximum | Fmod => 2,
-            Clip => 3,
-            _ => 1,
-        }
-    }
-}
-
-/// Reductions. Float `Sum`/`Mean`/`Norm` use the pairwise order of
-/// `kernelc_runtime::reduce` along each reduced line; `Prod` multiplies in order; `Min`/`Max`
-/// propagate nan and fail on empty input; `ArgMin`/`ArgMax` give the first position (i64)
-/// and fail on empty input; `Mean` is sum / n; `Norm` is `sqrt(sum(x*x))`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum ReduceOp {
-    Sum,
-    Prod,
-    Min,
-    Max,
-    Mean,
-    Any,
-    All,
-    ArgMin,
-    ArgMax,
-    Norm,
-}
-
-impl ReduceOp {
-    pub fn name(self) -> &'static str {
-        match self {
-            ReduceOp::Sum => "sum",
-            ReduceOp::Prod => "prod",
-            ReduceOp::Min => "min",
-            ReduceOp::Max => "max",
-            ReduceOp::Mean => "mean",
-            ReduceOp::Any => "any",
-            ReduceOp::All => "all",
-            ReduceOp::ArgMin => "argmin",
-            ReduceOp::ArgMax => "argmax",
-            ReduceOp::Norm => "norm",
-        }
-    }
-}
+/// Reductions (`sum`, `mean`, `argmax`, ...), with their types in the runtime's op table.
+pub use kernelc_runtime::optable::ReduceOp;
