@@ -505,8 +505,30 @@ pub fn eval_new(mut root: Node) -> Result<Array, (String, Span)> {
     let span = root.span;
     let shape = root.shape().map_err(|m| (m, span))?;
     let out = new_array(root.dtype, &shape).map_err(|m| (m, span))?;
+    if out.size() == 0 {
+        surface_errors(&mut root)?;
+        return Ok(out);
+    }
     run(&mut root, &shape, Sink::New(&out))?;
     Ok(out)
+}
+
+/// For an empty result: runs every largest non-empty subtree once over its own shape and
+/// drops the values, so that the element errors of operations on non-empty operands (a nan
+/// cast to an integer, an integer division by zero) are reported as when each operation
+/// is evaluated on its own, NumPy's way (`empty * (a // 0)` fails although the product
+/// has no element).
+fn surface_errors(node: &mut Node) -> Result<(), (String, Span)> {
+    let span = node.span;
+    let shape = node.shape().map_err(|m| (m, span))?;
+    if shape.iter().product::<usize>() > 0 {
+        let scratch = new_array(node.dtype, &shape).map_err(|m| (m, span))?;
+        return run(node, &shape, Sink::New(&scratch));
+    }
+    for c in &mut node.children {
+        surface_errors(c)?;
+    }
+    Ok(())
 }
 
 /// Evaluates a tree directly into the view `target` (broadcast to its shape), when that is
@@ -532,6 +554,10 @@ pub fn eval_into(root: &mut Node, target: &Array) -> Result<bool, (String, Span)
             ),
             span,
         ));
+    }
+    if target.size() == 0 {
+        surface_errors(root)?;
+        return Ok(true);
     }
     run(root, target.shape(), Sink::View(target))?;
     Ok(true)
@@ -618,6 +644,26 @@ mod tests {
         );
         let (m, span) = eval_new(t).unwrap_err();
         assert_eq!((m.as_str(), span), (msg::INT_DIV_ZERO, Span::new(1, 2)));
+        // An empty result still reports the errors of its non-empty operands (as the
+        // operation-at-a-time evaluation does): empty + a // z.
+        let empty = Array::zeros(DType::I64, &[0]);
+        let (a1, z1) = (
+            Array::from_vec(vec![4i64], &[1]),
+            Array::zeros(DType::I64, &[1]),
+        );
+        let t = bin(
+            BinOp::Add,
+            leaf(&empty),
+            bin(BinOp::FloorDiv, leaf(&a1), leaf(&z1)),
+        );
+        let (m, _) = eval_new(t).unwrap_err();
+        assert_eq!(m, msg::INT_DIV_ZERO);
+        let mut t = bin(
+            BinOp::Add,
+            leaf(&empty),
+            bin(BinOp::FloorDiv, leaf(&a1), leaf(&z1)),
+        );
+        assert!(eval_into(&mut t, &Array::zeros(DType::I64, &[0])).is_err());
         // out[:, ::2] = a + 1 (broadcast row into a strided view)
         let out = Array::zeros(DType::I64, &[2, 6]);
         let view = out.slice_axis(1, 0, 2, 3);
