@@ -158,7 +158,8 @@ impl MathFn {
         matches!(self, MathFn::IsNan | MathFn::IsInf | MathFn::IsFinite)
     }
 
-    /// `(argument type, result type)` of a call whose arguments promote to `t`: every
+    /// `(argument type, result type)` of a call whose arguments promote to `t` (the type
+    /// checker lowers `pow(x, y)` as the operator `x ** y`, whose integer rules differ): every
     /// argument is cast to the argument type (f32 stays f32, other types compute in f64,
     /// except that [`MathFn::keeps_ints`] functions keep integers, bool becoming i64).
     pub fn types(self, t: DType) -> (DType, DType) {
