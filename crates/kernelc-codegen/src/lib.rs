@@ -7,6 +7,7 @@
 
 pub mod abi;
 mod lower;
+pub mod mathgen;
 mod nest_rt;
 pub mod rt;
 

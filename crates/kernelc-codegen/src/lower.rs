@@ -1649,8 +1649,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
             }
             _ => {}
         }
-        let addr = rt::pure::math_addr(f.name(), d == DType::F32)
-            .expect("every float math function has a runtime definition");
+        // The runtime's generic definition, compiled from IR once per process (same bits).
+        let addr = crate::mathgen::math_addr(f, d == DType::F32)
+            .expect("every float math function has an IR definition");
         let params = vec![t; args.len()];
         self.call_rt(addr, &params, &[t], args)[0]
     }
