@@ -252,6 +252,23 @@ impl ReduceOp {
             ArgMin | ArgMax => (d, DType::I64),
         }
     }
+
+    /// The value an accumulator of type `acc` (the first of [`ReduceOp::types`]) starts
+    /// from: 0 for sums (also of `mean` and `norm`), 1 for products, `False`/`True` for
+    /// `any`/`all`, and for `min`/`max` (and the running extreme of `argmin`/`argmax`) the
+    /// identity of [`RedOp::Min`]/[`RedOp::Max`] (+inf/-inf, the extreme integers), which
+    /// gives the bits of "first element, then fold" for every input.
+    pub fn identity(self, acc: DType) -> Scalar {
+        use ReduceOp::*;
+        match self {
+            Sum | Mean | Norm => Scalar::zero(acc),
+            Prod => RedOp::Mul.identity(acc),
+            Any => Scalar::Bool(false),
+            All => Scalar::Bool(true),
+            Min | ArgMin => RedOp::Min.identity(acc),
+            Max | ArgMax => RedOp::Max.identity(acc),
+        }
+    }
 }
 
 /// The operator of a `prange` reduction variable.
@@ -353,6 +370,13 @@ mod tests {
         assert_eq!(ReduceOp::Sum.types(DType::Bool), (DType::I64, DType::I64));
         assert_eq!(ReduceOp::Mean.types(DType::I32), (DType::F64, DType::F64));
         assert_eq!(ReduceOp::ArgMax.types(DType::F32), (DType::F32, DType::I64));
+        assert_eq!(ReduceOp::Prod.identity(DType::I64), Scalar::I64(1));
+        assert_eq!(ReduceOp::All.identity(DType::Bool), Scalar::Bool(true));
+        assert_eq!(
+            ReduceOp::ArgMax.identity(DType::F32),
+            Scalar::F32(f32::NEG_INFINITY)
+        );
+        assert_eq!(ReduceOp::Min.identity(DType::I32), Scalar::I32(i32::MAX));
     }
 
     #[test]
