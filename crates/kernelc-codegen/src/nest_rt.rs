@@ -13,7 +13,12 @@ use kernelc_runtime::error::msg;
 use kernelc_runtime::{Array, DType, RuntimeError};
 use kernelc_sema::tir::ReduceOp;
 use kernelc_syntax::Span;
+use smallvec::SmallVec;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// A shape or strides list: inline up to rank 4, so setting up a nest over small arrays
+/// allocates nothing but its result.
+type Dims<T> = SmallVec<[T; 4]>;
 
 /// What the setup helper needs to know about a nest.
 pub struct NestInfo {
@@ -172,15 +177,15 @@ fn error(span: Span, m: impl Into<String>) -> RuntimeError {
 struct Placed {
     data: *mut u8,
     buffer: *const u8,
-    shape: Vec<usize>,
-    strides: Vec<isize>,
+    shape: Dims<usize>,
+    strides: Dims<isize>,
 }
 
-fn broadcast(shapes: &[Vec<usize>], span: Span) -> Result<Vec<usize>, RuntimeError> {
-    let mut out: Vec<usize> = Vec::new();
+fn broadcast(shapes: &[Dims<usize>], span: Span) -> Result<Dims<usize>, RuntimeError> {
+    let mut out: Dims<usize> = Dims::new();
     for s in shapes {
         let n = out.len().max(s.len());
-        let mut next = vec![0; n];
+        let mut next: Dims<usize> = smallvec::smallvec![0; n];
         for (k, o) in next.iter_mut().enumerate() {
             let a = if k + out.len() >= n {
                 out[k + out.len() - n]
@@ -240,8 +245,8 @@ fn setup(info: &NestInfo, args: *const u64, geom: *mut i64) -> Result<(), Runtim
         pos += 1;
         w
     };
-    let mut placed: Vec<Placed> = Vec::with_capacity(info.ops.len());
-    let mut views: Vec<Array> = Vec::new();
+    let mut placed: SmallVec<[Placed; 6]> = SmallVec::new();
+    let mut views: SmallVec<[Array; 2]> = SmallVec::new();
     for o in &info.ops {
         let h = next() as *const ArrayHandle;
         // SAFETY: operands are live array locals.
@@ -257,7 +262,7 @@ fn setup(info: &NestInfo, args: *const u64, geom: *mut i64) -> Result<(), Runtim
             });
             continue;
         }
-        let mut items = Vec::with_capacity(o.view.len());
+        let mut items: SmallVec<[Item; 4]> = SmallVec::new();
         for v in &o.view {
             items.push(match *v {
                 ViewKind::Int(span) => Item::Int(next() as i64, span),
@@ -294,21 +299,22 @@ fn setup(info: &NestInfo, args: *const u64, geom: *mut i64) -> Result<(), Runtim
         placed.push(Placed {
             data,
             buffer: base,
-            shape: v.shape().to_vec(),
-            strides: v.strides().to_vec(),
+            shape: v.shape().iter().copied().collect(),
+            strides: v.strides().iter().copied().collect(),
         });
         views.push(v);
     }
     // Shapes, in the interpreter's order.
-    let mut stack: Vec<Vec<usize>> = Vec::new();
+    let mut stack: SmallVec<[Dims<usize>; 6]> = SmallVec::new();
     for s in &info.steps {
         match *s {
             ShapeStep::Operand(k) => stack.push(placed[k].shape.clone()),
-            ShapeStep::Scalar => stack.push(Vec::new()),
+            ShapeStep::Scalar => stack.push(Dims::new()),
             ShapeStep::Broadcast(n, span) => {
                 let at = stack.len().saturating_sub(n as usize);
-                let top: Vec<Vec<usize>> = stack.split_off(at);
-                stack.push(broadcast(&top, span)?);
+                let b = broadcast(&stack[at..], span)?;
+                stack.truncate(at);
+                stack.push(b);
             }
             ShapeStep::Aligned(span) => {
                 let b = stack.pop().unwrap_or_default();
@@ -329,7 +335,7 @@ fn setup(info: &NestInfo, args: *const u64, geom: *mut i64) -> Result<(), Runtim
     }
     let value = stack.pop();
     let nd = info.ndim;
-    let mut space: Vec<usize> = match info.sink {
+    let mut space: Dims<usize> = match info.sink {
         SinkInfo::Store => {
             let target = placed[0].shape.clone();
             if let Some(v) = &value {
@@ -384,7 +390,7 @@ fn setup(info: &NestInfo, args: *const u64, geom: *mut i64) -> Result<(), Runtim
             out: dtype,
             ..
         } => {
-            let mut shape = space.clone();
+            let mut shape: Vec<usize> = space.to_vec();
             shape.remove(k);
             let a =
                 kernelc_interp::alloc::new_array(dtype, &shape).map_err(|m| error(info.span, m))?;

@@ -463,7 +463,14 @@ fn run(root: &mut Node, shape: &[usize], sink: Sink) -> Result<(), (String, Span
         let mut j0 = 0;
         while j0 < row_len {
             let len = block.min(row_len - j0);
-            root.eval(&Pos { idx, j0, single }, len)?;
+            if let Err(e) = root.eval(&Pos { idx, j0, single }, len) {
+                // Report the first failing element in order (and at it, the first failing
+                // operation), as element-by-element evaluation does.
+                for j in j0..j0 + len {
+                    root.eval(&Pos { idx, j0: j, single }, 1)?;
+                }
+                return Err(e);
+            }
             with_dtype!(dt, T => {
                 let src = &T::get(&root.buf).map_err(&at)?[..len];
                 // SAFETY (both writes): one thread; the block was computed into the

@@ -72,6 +72,13 @@ fn elementwise(e: &Expr) -> bool {
         )
 }
 
+/// True for the nodes of one nest's element expression: element-wise and call-free (a
+/// tree with a call runs operator by operator, as the interpreter runs it, so a call's
+/// effects and the operators' errors keep Python's order).
+fn fused_node(e: &Expr) -> bool {
+    elementwise(e) && !has_call(e)
+}
+
 /// True for expressions that become a nest of their own.
 fn nest_root(e: &Expr) -> bool {
     elementwise(e)
@@ -111,6 +118,29 @@ fn interp_fuses(e: &Expr) -> bool {
         }
 }
 
+/// True when an element-wise tree can fail element by element (integer `//`, `%`, `**`;
+/// float to integer casts): then the order in which elements are visited decides which
+/// error is reported.
+fn fallible(e: &Expr) -> bool {
+    if !elementwise(e) {
+        return false;
+    }
+    let own = match &e.kind {
+        ExprKind::Binary(op, a, _) => {
+            matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Pow)
+                && a.ty.dtype().is_some_and(|d| !d.is_float())
+        }
+        ExprKind::Cast(x) => {
+            x.ty.dtype().is_some_and(|d| d.is_float())
+                && e.ty
+                    .dtype()
+                    .is_some_and(|d| !d.is_float() && d != DType::Bool)
+        }
+        _ => false,
+    };
+    own || ew_children(e).into_iter().any(fallible)
+}
+
 /// The element-wise children of an element-wise node, in evaluation order.
 fn ew_children(e: &Expr) -> Vec<&Expr> {
     match &e.kind {
@@ -125,7 +155,7 @@ fn ew_children(e: &Expr) -> Vec<&Expr> {
 /// The shape steps of an array-typed expression `e` whose array leaves are operands
 /// `next, next+1, ...` in left-to-right order, as the interpreter checks them.
 fn shape_steps(e: &Expr, next: &mut usize, out: &mut Vec<ShapeStep>) {
-    if !elementwise(e) {
+    if !elementwise(e) || has_call(e) {
         out.push(ShapeStep::Operand(*next));
         *next += 1;
     } else if interp_fuses(e) {
@@ -390,11 +420,21 @@ impl Planner {
             ndim: 0,
             span,
         });
+        let materialized;
+        let mut value = value;
         let (target, elem) = if aug.is_none() {
             let elem = self.elem(value, &mut ops, pre);
             (self.view_operand(array, index, span, pre), elem)
         } else {
             let t = self.view_operand(array, index, span, pre);
+            // The interpreter computes the value of `op=` whole (over its own shape)
+            // before updating: a value that can fail is computed first here too, so its
+            // errors come first and also surface when the target is empty.
+            if fallible(value) {
+                let l = self.array_local(value, pre);
+                materialized = self.local_expr(l, value.span);
+                value = &materialized;
+            }
             (t, self.elem(value, &mut ops, pre))
         };
         let ndim = target.ndim;
@@ -539,24 +579,24 @@ impl Planner {
             ElemKind::Scalar(self.leaf(e, pre))
         } else {
             match &e.kind {
-                ExprKind::Unary(op, x) if elementwise(e) => {
+                ExprKind::Unary(op, x) if fused_node(e) => {
                     ElemKind::Unary(*op, Box::new(self.elem(x, ops, pre)))
                 }
-                ExprKind::Binary(op, a, b) if elementwise(e) => {
+                ExprKind::Binary(op, a, b) if fused_node(e) => {
                     let a = self.elem(a, ops, pre);
                     let b = self.elem(b, ops, pre);
                     ElemKind::Binary(*op, Box::new(a), Box::new(b))
                 }
-                ExprKind::PowInt(x, n) if elementwise(e) => {
+                ExprKind::PowInt(x, n) if fused_node(e) => {
                     ElemKind::PowInt(Box::new(self.elem(x, ops, pre)), *n)
                 }
-                ExprKind::Cast(x) if elementwise(e) => {
+                ExprKind::Cast(x) if fused_node(e) => {
                     ElemKind::Cast(Box::new(self.elem(x, ops, pre)))
                 }
-                ExprKind::Math(f, xs) if elementwise(e) => {
+                ExprKind::Math(f, xs) if fused_node(e) => {
                     ElemKind::Math(*f, xs.iter().map(|x| self.elem(x, ops, pre)).collect())
                 }
-                ExprKind::Where(c, a, b) if elementwise(e) => {
+                ExprKind::Where(c, a, b) if fused_node(e) => {
                     let c = self.elem(c, ops, pre);
                     let a = self.elem(a, ops, pre);
                     let b = self.elem(b, ops, pre);
@@ -592,6 +632,9 @@ impl Planner {
 
     /// A `NewArray` nest for an element-wise tree.
     fn new_array(&mut self, e: &Expr, pre: &mut Vec<Stmt>) -> Expr {
+        if has_call(e) {
+            return self.new_array_op(e, pre);
+        }
         let mut ops = Operands::default();
         let elem = self.elem(e, &mut ops, pre);
         let mut steps = Vec::new();
@@ -600,6 +643,74 @@ impl Planner {
             ndim: e.ty.ndim(),
             operands: ops.list,
             elem,
+            sink: Sink::NewArray,
+            shape_steps: steps,
+            span: e.span,
+        });
+        Expr {
+            kind: ExprKind::Nest(id),
+            ty: e.ty,
+            span: e.span,
+        }
+    }
+
+    /// One operator of a tree with a call: its operands are evaluated first, in order
+    /// (sub-trees as nests of their own), then the operator is a nest over them.
+    fn new_array_op(&mut self, e: &Expr, pre: &mut Vec<Stmt>) -> Expr {
+        let kids = ew_children(e);
+        let planned = self.seq(&kids, pre);
+        let mut ops = Operands::default();
+        let mut steps = Vec::new();
+        let mut elems = Vec::new();
+        for (k, p) in kids.iter().zip(planned) {
+            let kind = if p.ty.is_array() {
+                let id = match p.kind {
+                    ExprKind::Local(id) => id,
+                    _ => self.hoist(p, pre),
+                };
+                ops.list.push(Operand {
+                    array: id,
+                    dtype: k.ty.dtype().unwrap_or(DType::F64),
+                    base_ndim: k.ty.ndim(),
+                    view: Vec::new(),
+                    ndim: k.ty.ndim(),
+                    span: k.span,
+                });
+                steps.push(ShapeStep::Operand(ops.list.len() - 1));
+                ElemKind::Read(ops.list.len() - 1)
+            } else {
+                steps.push(ShapeStep::Scalar);
+                ElemKind::Scalar(match p.kind {
+                    ExprKind::Const(c) => Leaf::Const(c),
+                    ExprKind::Local(id) => Leaf::Local(id),
+                    _ => Leaf::Local(self.hoist(p, pre)),
+                })
+            };
+            elems.push(Elem {
+                kind,
+                dtype: k.ty.dtype().unwrap_or(DType::F64),
+                span: k.span,
+            });
+        }
+        steps.push(ShapeStep::Broadcast(kids.len() as u8, e.span));
+        let mut it = elems.into_iter().map(Box::new);
+        let mut next = || it.next().expect("operand");
+        let kind = match &e.kind {
+            ExprKind::Unary(op, _) => ElemKind::Unary(*op, next()),
+            ExprKind::Binary(op, _, _) => ElemKind::Binary(*op, next(), next()),
+            ExprKind::PowInt(_, n) => ElemKind::PowInt(next(), *n),
+            ExprKind::Cast(_) => ElemKind::Cast(next()),
+            ExprKind::Math(f, xs) => ElemKind::Math(*f, (0..xs.len()).map(|_| *next()).collect()),
+            _ => ElemKind::Where(next(), next(), next()),
+        };
+        let id = self.push_nest(Nest {
+            ndim: e.ty.ndim(),
+            operands: ops.list,
+            elem: Elem {
+                kind,
+                dtype: e.ty.dtype().unwrap_or(DType::F64),
+                span: e.span,
+            },
             sink: Sink::NewArray,
             shape_steps: steps,
             span: e.span,
@@ -640,8 +751,19 @@ impl Planner {
                 kind: ElemKind::Binary(bin, Box::new(x), Box::new(y)),
             }
         } else {
-            shape_steps(args[0], &mut next, &mut steps);
-            self.elem(args[0], &mut ops, pre)
+            // Along an outer axis the lines are not visited in C order: a tree that can
+            // fail is computed first (in C order, as the interpreter does), then reduced.
+            let outer = axis.is_some_and(|k| k + 1 < args[0].ty.ndim());
+            let materialized;
+            let arg = if outer && fallible(args[0]) {
+                let l = self.array_local(args[0], pre);
+                materialized = self.local_expr(l, args[0].span);
+                &materialized
+            } else {
+                args[0]
+            };
+            shape_steps(arg, &mut next, &mut steps);
+            self.elem(arg, &mut ops, pre)
         };
         let ndim = args[0].ty.ndim();
         let float = elem.dtype.is_float();

@@ -54,13 +54,14 @@ fn strided_views_and_calls_inside() {
         &[f64s(1), f64s(1)],
         expect![[r#"
             fn #0 f(u: f64[:], v: f64[:]) -> f64[:]:
-                locals $n2: f64[:], $n3: f64[:]
+                locals $n2: f64[:], $n3: f64[:], $n4: f64[:]
+                $n3 = u[::2]
                 $n2 = call #1(v)
-                $n3 = $n2[1:]
+                $n4 = $n2[1:]
                 return nest #0
               nest #0: rank 1 -> new f64[rank 1]
-                in0 = u[::2]: f64 rank 1
-                in1 = $n3: f64 rank 1
+                in0 = $n3: f64 rank 1
+                in1 = $n4: f64 rank 1
                 shape in0 in1 broadcast/2
                 elem Add:f64(in0, in1)
             fn #1 g(a: f64[:]) -> f64[:]:

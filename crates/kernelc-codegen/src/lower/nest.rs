@@ -185,6 +185,27 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .map(|k| self.geo_load(geo, geo.g.stride(k, d)))
             .collect();
         let zero = self.b.ins().iconst(types::I64, 0);
+        let innermost = (d + 1..geo.g.ndim).all(|e| Some(e) == skip);
+        if innermost {
+            // The hot loop: each slot's address advances by its stride.
+            let vars: Vec<_> = ptrs
+                .iter()
+                .map(|&p| {
+                    let v = self.b.declare_var(types::I64);
+                    self.b.def_var(v, p);
+                    v
+                })
+                .collect();
+            self.counted_loop(zero, n, |this, _| {
+                let cur: Vec<Value> = vars.iter().map(|&v| this.b.use_var(v)).collect();
+                body(this, &cur);
+                for ((&v, &p), &s) in vars.iter().zip(&cur).zip(&strides) {
+                    let next = this.b.ins().iadd(p, s);
+                    this.b.def_var(v, next);
+                }
+            });
+            return;
+        }
         self.counted_loop(zero, n, |this, i| {
             let inner: Vec<Value> = ptrs
                 .iter()
