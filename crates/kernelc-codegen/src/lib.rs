@@ -46,6 +46,8 @@ pub struct JitProgram {
     /// The run-time descriptions of every function's loop nests (native code holds their
     /// addresses; the vectors are never resized, so their elements never move).
     _nests: Vec<Vec<nest_rt::NestInfo>>,
+    /// The loop nests themselves (delegated fallback expressions point into them).
+    _plans: Vec<Vec<kernelc_loops::Nest>>,
     /// Entry trampolines, by function id.
     entries: Vec<*const u8>,
     /// The listing requested at compile time, one entry per function.
@@ -221,6 +223,7 @@ impl JitProgram {
             original,
             program,
             _nests: infos,
+            _plans: nests,
             entries,
             listing: texts,
         })

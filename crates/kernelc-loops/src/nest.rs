@@ -40,6 +40,11 @@ pub struct Nest {
     pub shape_steps: Vec<ShapeStep>,
     /// The whole operation in the source.
     pub span: Span,
+    /// For an element expression that can fail: the same tree as a typed-IR expression
+    /// over the function's locals. When the space is empty, the code generator has the
+    /// interpreter evaluate it for its errors only: NumPy evaluates each operation on its
+    /// own operands, so `empty * (a // 0)` fails although the product has no element.
+    pub fallback: Option<kernelc_sema::tir::Expr>,
 }
 
 /// A scalar known before the nest runs.

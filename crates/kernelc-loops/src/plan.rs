@@ -38,6 +38,11 @@ pub fn plan_func(f: &Func) -> PlannedFunc {
         private: Vec::new(),
     };
     let body = p.block(&f.body);
+    for n in &mut p.nests {
+        if elem_fallible(&n.elem) {
+            n.fallback = Some(to_expr(&n.elem, &n.operands, &p.locals));
+        }
+    }
     PlannedFunc {
         func: Func {
             name: f.name.clone(),
@@ -455,6 +460,7 @@ impl Planner {
             let mut msteps = Vec::new();
             shape_steps(value, &mut 0, &mut msteps);
             let materialize = self.push_nest(Nest {
+                fallback: None,
                 ndim: value.ty.ndim(),
                 operands: ops.list[1..].to_vec(),
                 elem: shifted,
@@ -463,6 +469,7 @@ impl Planner {
                 span: value.span,
             });
             let copy = self.push_nest(Nest {
+                fallback: None,
                 ndim,
                 operands: vec![
                     ops.list[0].clone(),
@@ -501,6 +508,7 @@ impl Planner {
             span
         };
         self.push_nest(Nest {
+            fallback: None,
             ndim,
             operands: ops.list,
             elem,
@@ -640,6 +648,7 @@ impl Planner {
         let mut steps = Vec::new();
         shape_steps(e, &mut 0, &mut steps);
         let id = self.push_nest(Nest {
+            fallback: None,
             ndim: e.ty.ndim(),
             operands: ops.list,
             elem,
@@ -704,6 +713,7 @@ impl Planner {
             _ => ElemKind::Where(next(), next(), next()),
         };
         let id = self.push_nest(Nest {
+            fallback: None,
             ndim: e.ty.ndim(),
             operands: ops.list,
             elem: Elem {
@@ -784,6 +794,7 @@ impl Planner {
             });
             let temp = self.temp(vty, e.span);
             let materialize = self.push_nest(Nest {
+                fallback: None,
                 ndim,
                 operands: ops.list.clone(),
                 elem: elem.clone(),
@@ -792,6 +803,7 @@ impl Planner {
                 span: e.span,
             });
             let then = self.push_nest(Nest {
+                fallback: None,
                 ndim,
                 operands: vec![Operand {
                     array: temp,
@@ -824,6 +836,7 @@ impl Planner {
             None
         };
         let id = self.push_nest(Nest {
+            fallback: None,
             ndim,
             operands: ops.list,
             elem,
@@ -1053,6 +1066,106 @@ fn shift_reads(e: &Elem, by: isize) -> Elem {
     Elem {
         kind,
         dtype: e.dtype,
+        span: e.span,
+    }
+}
+
+/// True when evaluating the element expression can fail.
+fn elem_fallible(e: &Elem) -> bool {
+    let own = match &e.kind {
+        ElemKind::Binary(op, a, _) => {
+            matches!(op, BinOp::FloorDiv | BinOp::Mod | BinOp::Pow) && !a.dtype.is_float()
+        }
+        ElemKind::Cast(x) => x.dtype.is_float() && !e.dtype.is_float() && e.dtype != DType::Bool,
+        _ => false,
+    };
+    own || e.children().into_iter().any(elem_fallible)
+}
+
+/// The element expression as a typed-IR expression over the function's locals (see
+/// [`Nest::fallback`]). Its rank is the largest rank of the operands it reads.
+fn to_expr(e: &Elem, ops: &[Operand], locals: &[Local]) -> Expr {
+    let leaf = |l: &Leaf, span: Span| -> Expr {
+        match l {
+            Leaf::Const(c) => Expr {
+                kind: ExprKind::Const(*c),
+                ty: Type::Scalar(c.dtype()),
+                span,
+            },
+            Leaf::Local(id) => Expr {
+                kind: ExprKind::Local(*id),
+                ty: locals[*id].ty,
+                span,
+            },
+        }
+    };
+    let kids: Vec<Expr> = e
+        .children()
+        .into_iter()
+        .map(|c| to_expr(c, ops, locals))
+        .collect();
+    let ndim = kids.iter().map(|k| k.ty.ndim()).max().unwrap_or(0);
+    let ty = |d: DType| {
+        if ndim == 0 {
+            Type::Scalar(d)
+        } else {
+            Type::Array(ArrayType {
+                dtype: d,
+                ndim: ndim as u8,
+            })
+        }
+    };
+    let mut kids = kids.into_iter().map(Box::new);
+    let mut next = || kids.next().expect("child");
+    let kind = match &e.kind {
+        ElemKind::Read(k) => {
+            let o = &ops[*k];
+            let base = Expr {
+                kind: ExprKind::Local(o.array),
+                ty: locals[o.array].ty,
+                span: o.span,
+            };
+            if o.view.is_empty() {
+                return base;
+            }
+            let items = o
+                .view
+                .iter()
+                .map(|v| match v {
+                    ViewItem::Int(l, s) => Index::Int(leaf(l, *s)),
+                    ViewItem::Slice {
+                        start,
+                        stop,
+                        step,
+                        span,
+                    } => Index::Slice {
+                        start: start.as_ref().map(|l| leaf(l, *span)),
+                        stop: stop.as_ref().map(|l| leaf(l, *span)),
+                        step: step.as_ref().map(|l| leaf(l, *span)),
+                        span: *span,
+                    },
+                })
+                .collect();
+            return Expr {
+                kind: ExprKind::Index(Box::new(base), items),
+                ty: Type::Array(ArrayType {
+                    dtype: o.dtype,
+                    ndim: o.ndim as u8,
+                }),
+                span: o.span,
+            };
+        }
+        ElemKind::Scalar(l) => return leaf(l, e.span),
+        ElemKind::Unary(op, _) => ExprKind::Unary(*op, next()),
+        ElemKind::Binary(op, _, _) => ExprKind::Binary(*op, next(), next()),
+        ElemKind::PowInt(_, n) => ExprKind::PowInt(next(), *n),
+        ElemKind::Cast(_) => ExprKind::Cast(next()),
+        ElemKind::Math(f, xs) => ExprKind::Math(*f, (0..xs.len()).map(|_| *next()).collect()),
+        ElemKind::Where(..) => ExprKind::Where(next(), next(), next()),
+    };
+    Expr {
+        kind,
+        ty: ty(e.dtype),
         span: e.span,
     }
 }

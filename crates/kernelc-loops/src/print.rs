@@ -114,4 +114,7 @@ fn print_nest(out: &mut String, f: &Func, k: usize, n: &Nest) {
         let _ = writeln!(out, "    shape {}", steps.join(" "));
     }
     let _ = writeln!(out, "    elem {}", elem(f, &n.elem));
+    if n.fallback.is_some() {
+        let _ = writeln!(out, "    when empty: errors of the operands' operations");
+    }
 }

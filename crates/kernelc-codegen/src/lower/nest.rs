@@ -74,7 +74,27 @@ impl<'a, 'b> FnLower<'a, 'b> {
             &[ctx, ip, ap, gp],
         );
         self.check_failed();
-        Geo { slot, g }
+        let geo = Geo { slot, g };
+        if let Some(fb) = &n.fallback {
+            // An empty space: the operations on non-empty operands still report their
+            // errors (the interpreter evaluates the tree for them).
+            let mut size = self.b.ins().iconst(types::I64, 1);
+            for d in 0..g.ndim {
+                let s = self.geo_load(&geo, g.shape(d));
+                size = self.b.ins().imul(size, s);
+            }
+            let empty = self.b.ins().icmp_imm_s(IntCC::Equal, size, 0);
+            let (eb, cont) = (self.b.create_block(), self.b.create_block());
+            self.b.ins().brif(empty, eb, &[], cont, &[]);
+            self.b.switch_to_block(eb);
+            self.b.seal_block(eb);
+            let v = self.delegate(fb);
+            self.drop_val(v);
+            self.b.ins().jump(cont, &[]);
+            self.b.switch_to_block(cont);
+            self.b.seal_block(cont);
+        }
+        geo
     }
 
     fn leaf_value(&mut self, l: Leaf) -> Value {
