@@ -211,7 +211,7 @@ def prelude():
 def run(path):
     twin = path[:-2] + ".py"
     src_path = twin if os.path.exists(twin) else path
-    with open(src_path) as f:
+    with open(src_path, encoding="utf-8-sig", newline=None) as f:
         src = f.read()
     g = prelude()
     buf = io.StringIO()

@@ -115,15 +115,17 @@ impl CliError {
     fn report(&self) -> u8 {
         match self {
             CliError::Usage(m) => {
-                eprintln!("error: {m}\n\nFor more information, try '--help'.");
+                report_line(&format!(
+                    "error: {m}\n\nFor more information, try '--help'."
+                ));
                 2
             }
             CliError::Data(m) => {
-                eprintln!("error: {m}");
+                report_line(&format!("error: {m}"));
                 1
             }
             CliError::Kernel(e) => {
-                eprintln!("{e}");
+                report_line(&e.to_string());
                 1
             }
         }
@@ -138,10 +140,16 @@ fn main() -> ExitCode {
     match handle.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
-            eprintln!("error: internal error (the command stopped unexpectedly)");
+            report_line("error: internal error (the command stopped unexpectedly)");
             ExitCode::from(1)
         }
     }
+}
+
+/// Writes one message line to stderr. A closed or full stderr is ignored: the exit code
+/// still tells what happened (`eprintln!` would panic).
+fn report_line(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
 /// Runs one command; returns the exit code.
@@ -185,7 +193,10 @@ fn execute(cli: Cli) -> u8 {
                         .join("\n")
                 }
             };
-            print!("{text}");
+            // A closed stdout (`kernelc ir ... | head`) is not an error of the program.
+            let mut stdout = std::io::stdout().lock();
+            let _ = stdout.write_all(text.as_bytes());
+            let _ = stdout.flush();
             Ok(())
         }),
     }
@@ -269,7 +280,7 @@ fn with_source(path: &Path, f: impl FnOnce(&Source) -> Result<(), CliError>) -> 
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {
-            eprintln!("error: cannot read {}: {e}", path.display());
+            report_line(&format!("error: cannot read {}: {e}", path.display()));
             return 1;
         }
     };

@@ -70,6 +70,7 @@ pub fn parse(bytes: &[u8]) -> Result<Value, String> {
             bytes.len()
         ));
     }
+    bounded_header(&bytes[8 + len_bytes..data_start])?;
     // npyz multiplies the dimensions without checking for overflow: reject such shapes
     // first, so that the message does not depend on how the parser was compiled.
     if let Some(dims) = shape_in_header(&bytes[8 + len_bytes..data_start]) {
@@ -198,6 +199,42 @@ where
         *dst = v.map_err(|e| format!("malformed .npy data: {e}"))?;
     }
     Ok(array)
+}
+
+/// Longest header text read, in bytes: NumPy's own default (`max_header_size`), far above
+/// what a plain dtype needs (NumPy pads headers to 64 or 128 bytes).
+pub const MAX_HEADER_LEN: usize = 10_000;
+
+/// Deepest bracket nesting read in a header: the dict and the shape tuple (structured
+/// dtypes, which nest deeper, are not element types of the language).
+pub const MAX_HEADER_DEPTH: usize = 3;
+
+/// Rejects header texts the `npyz` parser should never see: its parser backtracks, taking
+/// time exponential in the bracket nesting of `descr`, so size and depth are checked here
+/// first, in one linear pass.
+fn bounded_header(text: &[u8]) -> Result<(), String> {
+    if text.len() > MAX_HEADER_LEN {
+        return Err(format!(
+            "malformed .npy header: it is {} bytes long, more than the {MAX_HEADER_LEN} read",
+            text.len()
+        ));
+    }
+    let mut depth = 0usize;
+    for &b in text {
+        match b {
+            b'(' | b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_HEADER_DEPTH {
+                    return Err(format!(
+                        "malformed .npy header: brackets nested more than {MAX_HEADER_DEPTH} deep ({SUPPORTED})"
+                    ));
+                }
+            }
+            b')' | b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// The dimensions of `'shape': (...)` in a header text, when they read plainly.
@@ -400,6 +437,41 @@ mod tests {
         );
         assert_eq!(shape_in_header(b"{'shape': (), }"), Some(vec![]));
         assert_eq!(shape_in_header(b"{'shape' : (2, 3,) }"), Some(vec![2, 3]));
+        // Deeply nested `descr` (exponential time in the npyz parser) and oversize headers
+        // are refused before parsing.
+        for depth in [4usize, 40, 4000] {
+            let header = format!(
+                "{{'descr': {}'<f8'{}, 'fortran_order': False, 'shape': (1,), }}",
+                "[".repeat(depth - 1),
+                "]".repeat(depth - 1)
+            );
+            let mut bytes = b"\x93NUMPY\x02\x00".to_vec();
+            bytes.extend((header.len() as u32).to_le_bytes());
+            bytes.extend(header.as_bytes());
+            bytes.extend([0u8; 8]);
+            let e = parse(&bytes).unwrap_err();
+            let want = if header.len() > MAX_HEADER_LEN {
+                "it is 8"
+            } else {
+                "brackets nested more than 3 deep"
+            };
+            assert!(e.contains(want), "{depth}: {e}");
+        }
+        let header = format!(
+            "{{'descr': '<f8', 'fortran_order': False, 'shape': (1,), {}}}",
+            " ".repeat(MAX_HEADER_LEN)
+        );
+        let mut bytes = b"\x93NUMPY\x02\x00".to_vec();
+        bytes.extend((header.len() as u32).to_le_bytes());
+        bytes.extend(header.as_bytes());
+        bytes.extend([0u8; 8]);
+        assert_eq!(
+            parse(&bytes).unwrap_err(),
+            format!(
+                "malformed .npy header: it is {} bytes long, more than the 10000 read",
+                header.len()
+            )
+        );
         // Flipping every byte of the header one at a time.
         for i in 0..good.len().min(128) {
             let mut b = good.clone();

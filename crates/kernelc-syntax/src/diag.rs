@@ -86,7 +86,12 @@ pub struct LineIndex {
 impl LineIndex {
     pub fn new(src: &str) -> LineIndex {
         let mut line_starts = vec![0];
-        line_starts.extend(src.match_indices('\n').map(|(i, _)| i + 1));
+        // A line ends at LF, or at a CR not followed by LF (CR-only line endings).
+        let bytes = src.as_bytes();
+        line_starts.extend((0..bytes.len()).filter_map(|i| {
+            let end = bytes[i] == b'\n' || (bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n'));
+            end.then_some(i + 1)
+        }));
         LineIndex { line_starts }
     }
 

@@ -144,7 +144,33 @@ pub(crate) struct Lexed {
 }
 
 pub(crate) fn lex(src: &str, expr_mode: bool) -> Lexed {
-    Lexer::new(src, expr_mode).run()
+    Lexer::new(&lone_cr_to_lf(src), expr_mode).run()
+}
+
+/// The UTF-8 byte-order mark, ignored at the very start of a file (as CPython does).
+pub const BOM: char = '\u{feff}';
+
+/// `src` with every carriage return that is not followed by a line feed replaced by a line
+/// feed: CPython accepts old Mac (CR-only) line endings. Byte offsets are unchanged, so
+/// spans computed on the result are valid in `src`.
+pub fn lone_cr_to_lf(src: &str) -> std::borrow::Cow<'_, str> {
+    let bytes = src.as_bytes();
+    let lone = |i: usize| bytes[i] == b'\r' && bytes.get(i + 1) != Some(&b'\n');
+    if !(0..bytes.len()).any(lone) {
+        return std::borrow::Cow::Borrowed(src);
+    }
+    let out: Vec<u8> = (0..bytes.len())
+        .map(|i| if lone(i) { b'\n' } else { bytes[i] })
+        .collect();
+    // Replacing one ASCII byte by another keeps the text valid UTF-8.
+    std::borrow::Cow::Owned(String::from_utf8(out).unwrap_or_else(|_| src.to_string()))
+}
+
+/// A source text as the front end reads it: without a leading byte-order mark and with
+/// CR-only line endings turned into LF (CRLF stays). Used by the facade's `Source`, so that
+/// spans, line numbers and rendered source lines all refer to the same text.
+pub fn normalize_source(src: &str) -> String {
+    lone_cr_to_lf(src.strip_prefix(BOM).unwrap_or(src)).into_owned()
 }
 
 fn keyword(word: &str) -> Option<TokenKind> {
@@ -276,7 +302,12 @@ impl<'a> Lexer<'a> {
     fn new(src: &'a str, expr_mode: bool) -> Lexer<'a> {
         Lexer {
             src,
-            pos: 0,
+            // A leading byte-order mark is skipped (spans stay offsets into `src`).
+            pos: if src.starts_with(BOM) {
+                BOM.len_utf8()
+            } else {
+                0
+            },
             tokens: Vec::new(),
             diags: Vec::new(),
             indents: vec![""],

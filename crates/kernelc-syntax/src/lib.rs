@@ -11,4 +11,5 @@ pub mod parser;
 
 pub use diag::{Diagnostic, Label, LineIndex, Span};
 pub use dump::{dump_expr, dump_module, unparse_expr};
+pub use lexer::{lone_cr_to_lf, normalize_source};
 pub use parser::{parse_expression, parse_module};

@@ -26,6 +26,7 @@ const MAX_BLOCK_DEPTH: u32 = 100;
 /// Parses a whole `.k` file. Always returns a module (possibly partial) and all the
 /// diagnostics found, lexer's and parser's, ordered by position.
 pub fn parse_module(src: &str) -> (Module, Vec<Diagnostic>) {
+    let src = &*crate::lexer::lone_cr_to_lf(src);
     let lexed = lex(src, false);
     let lex_diags = lexed.diags.clone();
     let mut p = Parser::new(src, lexed);
@@ -37,6 +38,7 @@ pub fn parse_module(src: &str) -> (Module, Vec<Diagnostic>) {
 /// whitespace and newlines (anywhere, in fact) are ignored. Returns `None` when no
 /// expression could be built; the diagnostics then say why.
 pub fn parse_expression(src: &str) -> (Option<Expr>, Vec<Diagnostic>) {
+    let src = &*crate::lexer::lone_cr_to_lf(src);
     let lexed = lex(src, true);
     let lex_diags = lexed.diags.clone();
     let mut p = Parser::new(src, lexed);

@@ -14,10 +14,18 @@ pub struct Source {
 }
 
 impl Source {
+    /// A source text as the front end reads it: a leading UTF-8 byte-order mark is
+    /// dropped and CR-only line endings become LF (CPython accepts both).
     pub fn new(name: impl Into<String>, text: impl Into<String>) -> Source {
+        let text: String = text.into();
+        let text = if text.starts_with(kernelc_syntax::lexer::BOM) || text.contains('\r') {
+            kernelc_syntax::normalize_source(&text)
+        } else {
+            text
+        };
         Source {
             name: name.into(),
-            text: text.into(),
+            text,
         }
     }
 
