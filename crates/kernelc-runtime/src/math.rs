@@ -1643,11 +1643,38 @@ pub fn rem_pio2_slow(x: f64) -> (f64, f64, f64) {
 // f64 entry points (the generic functions on [`Scalar64`])
 // ---------------------------------------------------------------------------------------
 
+/// True when the CPU has fused multiply-add instructions (detected once, then cached).
+/// `mul_add` is exactly rounded either way; with the instruction it is inline instead of
+/// a call to the platform's software `fma`, which made the polynomials several times
+/// slower.
+#[inline]
+fn has_fma() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::arch::is_x86_feature_detected!("fma")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        false
+    }
+}
+
 macro_rules! f64_unary {
     ($($name:ident => $g:ident),* $(,)?) => {$(
-        #[doc = concat!("[`", stringify!($g), "`] on `f64`.")]
+        #[doc = concat!("[`", stringify!($g), "`] on `f64` (with the FMA instruction when the CPU has it; the same bits).")]
         #[inline]
         pub fn $name(x: f64) -> f64 {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "fma")]
+                fn with_fma(x: f64) -> f64 {
+                    $g(&mut Scalar64, x)
+                }
+                if has_fma() {
+                    // SAFETY: the CPU supports the `fma` feature (checked above).
+                    return unsafe { with_fma(x) };
+                }
+            }
             $g(&mut Scalar64, x)
         }
     )*};
@@ -1655,9 +1682,20 @@ macro_rules! f64_unary {
 
 macro_rules! f64_binary {
     ($($name:ident => $g:ident),* $(,)?) => {$(
-        #[doc = concat!("[`", stringify!($g), "`] on `f64`.")]
+        #[doc = concat!("[`", stringify!($g), "`] on `f64` (with the FMA instruction when the CPU has it; the same bits).")]
         #[inline]
         pub fn $name(x: f64, y: f64) -> f64 {
+            #[cfg(target_arch = "x86_64")]
+            {
+                #[target_feature(enable = "fma")]
+                fn with_fma(x: f64, y: f64) -> f64 {
+                    $g(&mut Scalar64, x, y)
+                }
+                if has_fma() {
+                    // SAFETY: the CPU supports the `fma` feature (checked above).
+                    return unsafe { with_fma(x, y) };
+                }
+            }
             $g(&mut Scalar64, x, y)
         }
     )*};
