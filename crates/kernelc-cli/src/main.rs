@@ -49,6 +49,9 @@ enum Command {
         /// Threads for parallel loops (results never depend on it).
         #[arg(long)]
         threads: Option<usize>,
+        /// Stop the kernel after this many seconds (a runtime error, exit code 1).
+        #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
+        timeout: Option<std::time::Duration>,
     },
     /// Evaluate an array expression (numexpr style) over --arg values and print it.
     Eval {
@@ -146,6 +149,14 @@ fn main() -> ExitCode {
     }
 }
 
+/// `--timeout SECONDS`: a positive number of seconds (fractions allowed).
+fn parse_timeout(s: &str) -> Result<std::time::Duration, String> {
+    match s.parse::<f64>() {
+        Ok(x) if x > 0.0 && x.is_finite() && x < 1e9 => Ok(std::time::Duration::from_secs_f64(x)),
+        _ => Err(format!("'{s}' is not a positive number of seconds")),
+    }
+}
+
 /// Writes one message line to stderr. A closed or full stderr is ignored: the exit code
 /// still tells what happened (`eprintln!` would panic).
 fn report_line(text: &str) {
@@ -162,7 +173,10 @@ fn execute(cli: Cli) -> u8 {
             out,
             interp,
             threads: _,
-        } => with_source(&file, |src| run(src, &entry, &args, out.as_deref(), interp)),
+            timeout,
+        } => with_source(&file, |src| {
+            run(src, &entry, &args, out.as_deref(), interp, timeout)
+        }),
         Command::Eval { expr, args, out } => finish(eval(&expr, &args, out.as_deref())),
         Command::Check { file } => with_source(&file, |src| {
             kernelc::check(src)?;
@@ -210,6 +224,7 @@ fn run(
     raw_args: &[String],
     out_path: Option<&Path>,
     interp: bool,
+    timeout: Option<std::time::Duration>,
 ) -> Result<(), CliError> {
     let parsed = args::parse_all(raw_args)?;
     let module = kernelc::parse(src)?;
@@ -229,11 +244,26 @@ fn run(
 
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
+    let stop = kernelc::Interrupt::new();
+    let _deadline = timeout.map(|t| stop.deadline(t));
     let result = if interp {
         let mut interpreter = kernelc_interp::Interpreter::new(&program, &mut out);
+        interpreter.set_interrupt(stop);
         interpreter.call(program.entry, values)
     } else {
         let jit = kernelc::compile_native(src, program, Listing::None)?;
+        if let Some(t) = timeout {
+            // Native code does not poll the interrupt yet: the whole process stops at the
+            // deadline instead (without a position).
+            std::thread::spawn(move || {
+                std::thread::sleep(t);
+                report_line(&format!(
+                    "error: time limit exceeded: the kernel ran longer than {}s",
+                    t.as_secs_f64()
+                ));
+                std::process::exit(1);
+            });
+        }
         let mut rng = kernelc_runtime::rng::Rng::default();
         jit.call(jit.source_program().entry, &values, &mut out, &mut rng)
     };

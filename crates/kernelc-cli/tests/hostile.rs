@@ -89,3 +89,56 @@ fn nested_npy_descr_is_refused_quickly() {
         );
     }
 }
+
+/// Runs `kernelc ARGS`, killing it (a test failure) if it is still running after 60 s.
+fn run_bounded(args: &[&str]) -> (String, i32) {
+    let mut child = kernelc()
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let start = std::time::Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            let mut err = String::new();
+            std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+            return (err, status.code().unwrap_or(-1));
+        }
+        if start.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("kernelc {args:?} did not stop");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn timeout_stops_endless_loops_in_both_executors() {
+    let spin = scratch("spin.k");
+    std::fs::write(&spin, "def main():\n    while True:\n        pass\n").unwrap();
+    let par = scratch("spin_prange.k");
+    std::fs::write(
+        &par,
+        "def main():\n    s = 0\n    for i in prange(1000000000000):\n        s += i % 7\n    print(s)\n",
+    )
+    .unwrap();
+    let spin_pos = format!("{}:2:5", spin.display());
+    let par_pos = format!("{}:3:5", par.display());
+    for (file, pos) in [(&spin, spin_pos), (&par, par_pos)] {
+        let file = file.to_str().unwrap();
+        let (err, code) = run_bounded(&["run", file, "--timeout", "0.2", "--interp"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("time limit exceeded"), "{err}");
+        assert!(err.contains(&pos), "{err}");
+        let (err, code) = run_bounded(&["run", file, "--timeout", "0.2"]);
+        assert_eq!(code, 1, "{err}");
+        assert!(err.contains("time limit exceeded"), "{err}");
+    }
+    let (err, code) = run_bounded(&["run", spin.to_str().unwrap(), "--timeout=-1"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("'-1' is not a positive number of seconds"),
+        "{err}"
+    );
+}

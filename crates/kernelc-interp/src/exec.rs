@@ -15,7 +15,7 @@ use kernelc_runtime::error::msg;
 use kernelc_runtime::optable::range_count;
 use kernelc_runtime::reduce::prange_chunks;
 use kernelc_runtime::rng::Rng;
-use kernelc_runtime::{Array, RuntimeError, Scalar};
+use kernelc_runtime::{Array, Interrupt, RuntimeError, Scalar};
 use kernelc_sema::tir::{
     AugOp, Block, Expr, ExprKind, Func, FuncId, Index, Parallel, Program, Stmt, StmtKind, Type,
 };
@@ -31,6 +31,8 @@ pub struct Interpreter<'p> {
     pub(crate) rng: Rng,
     pub(crate) out: &'p mut dyn Write,
     pub(crate) depth: usize,
+    /// Polled at loop back-edges and calls; see [`Interpreter::set_interrupt`].
+    pub(crate) interrupt: Interrupt,
 }
 
 /// The locals of one active call.
@@ -108,6 +110,22 @@ impl<'p> Interpreter<'p> {
             rng: Rng::default(),
             out,
             depth: 0,
+            interrupt: Interrupt::new(),
+        }
+    }
+
+    /// Stops the running program with a runtime error (at the loop or call where it
+    /// notices) once `interrupt` is triggered, from any thread or by a deadline.
+    pub fn set_interrupt(&mut self, interrupt: Interrupt) {
+        self.interrupt = interrupt;
+    }
+
+    /// The error for a triggered interrupt at `span` (loop back-edges and calls).
+    #[inline]
+    fn poll_interrupt(&self, span: Span) -> Result<(), RuntimeError> {
+        match self.interrupt.check() {
+            None => Ok(()),
+            Some(m) => Err(error_at(m, span)),
         }
     }
 
@@ -233,6 +251,7 @@ impl<'p> Interpreter<'p> {
         if self.depth >= MAX_DEPTH {
             return Err(error_at("maximum recursion depth exceeded", span));
         }
+        self.poll_interrupt(span)?;
         let mut frame = Frame {
             func: f,
             locals: vec![None; f.locals.len()],
@@ -290,6 +309,7 @@ impl<'p> Interpreter<'p> {
             }
             StmtKind::While { cond, body } => {
                 while self.eval_bool(f, cond)? {
+                    self.poll_interrupt(s.span)?;
                     match self.exec_block(f, body)? {
                         Flow::Break => break,
                         Flow::Next | Flow::Continue => {}
@@ -312,7 +332,7 @@ impl<'p> Interpreter<'p> {
                     return Err(error_at(msg::RANGE_STEP_ZERO, step.span));
                 }
                 return match parallel {
-                    None => self.exec_for(f, *var, start, stop, step_v, body),
+                    None => self.exec_for(f, *var, start, stop, step_v, body, s.span),
                     Some(par) => self.exec_prange(f, *var, start, stop, step_v, body, par, s.span),
                 };
             }
@@ -338,6 +358,7 @@ impl<'p> Interpreter<'p> {
         Ok(Flow::Next)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn exec_for(
         &mut self,
         f: &mut Frame<'p>,
@@ -346,9 +367,11 @@ impl<'p> Interpreter<'p> {
         stop: i64,
         step: i64,
         body: &'p Block,
+        span: Span,
     ) -> Result<Flow, RuntimeError> {
         let mut i = start;
         while (step > 0 && i < stop) || (step < 0 && i > stop) {
+            self.poll_interrupt(span)?;
             f.set(var, Value::Scalar(Scalar::I64(i)));
             match self.exec_block(f, body)? {
                 Flow::Break => break,
@@ -406,6 +429,10 @@ impl<'p> Interpreter<'p> {
             for j in first..last {
                 let i = (start as i128 + j as i128 * step as i128) as i64;
                 f.set(var, Value::Scalar(Scalar::I64(i)));
+                if let Err(e) = self.poll_interrupt(span) {
+                    result = Err(e);
+                    break 'chunks;
+                }
                 match self.exec_block(f, body) {
                     Ok(Flow::Next | Flow::Continue) => {}
                     Ok(other) => {

@@ -23,7 +23,7 @@ pub use dispatch::Dispatcher;
 pub use expr::{eval_values, eval_values_into};
 pub use kernelc_codegen::{JitProgram, Listing};
 pub use kernelc_interp::Value;
-pub use kernelc_runtime::{Array, DType, Scalar};
+pub use kernelc_runtime::{Array, DType, Deadline, Interrupt, Scalar};
 pub use kernelc_sema::tir::{ArrayType, Program, Type};
 
 use kernelc_syntax::ast;
@@ -124,7 +124,30 @@ pub fn compile_native(
 
 /// Runs a compiled program's entry function (no arguments) with the interpreter.
 pub fn run_program(src: &Source, program: &Program, out: &mut dyn Write) -> Result<(), Error> {
+    run_program_interruptible(src, program, out, &Interrupt::new())
+}
+
+/// [`run_program`] that stops with a runtime error (naming the loop or call where it
+/// stopped) once `interrupt` is triggered: by another thread ([`Interrupt::interrupt`]) or
+/// by a deadline ([`Interrupt::deadline`]).
+///
+/// ```
+/// use std::time::Duration;
+/// let src = kernelc::Source::new("spin.k", "def main():\n    while True:\n        pass\n");
+/// let program = kernelc::compile(&src, &kernelc::parse(&src).unwrap(), "main", &[]).unwrap();
+/// let stop = kernelc::Interrupt::new();
+/// let _deadline = stop.deadline(Duration::from_millis(50));
+/// let e = kernelc::run_program_interruptible(&src, &program, &mut Vec::new(), &stop);
+/// assert!(e.unwrap_err().to_string().contains("time limit exceeded"));
+/// ```
+pub fn run_program_interruptible(
+    src: &Source,
+    program: &Program,
+    out: &mut dyn Write,
+    interrupt: &Interrupt,
+) -> Result<(), Error> {
     let mut interp = kernelc_interp::Interpreter::new(program, out);
+    interp.set_interrupt(interrupt.clone());
     interp
         .call(program.entry, Vec::new())
         .map(|_| ())
