@@ -76,6 +76,23 @@ fn stmt(out: &mut String, f: &Func, s: &Stmt, depth: usize) {
         StmtKind::If { cond, then, orelse } => {
             let _ = writeln!(out, "{pad}if {}:", expr(f, cond));
             block(out, f, then, depth + 1);
+            // An `else` holding exactly one `if` prints as `elif` at the same depth, so an
+            // n-branch chain prints in O(n) text, not O(n^2) indentation.
+            let mut orelse = orelse;
+            while let [Stmt {
+                kind:
+                    StmtKind::If {
+                        cond,
+                        then,
+                        orelse: next,
+                    },
+                ..
+            }] = orelse.as_slice()
+            {
+                let _ = writeln!(out, "{pad}elif {}:", expr(f, cond));
+                block(out, f, then, depth + 1);
+                orelse = next;
+            }
             if !orelse.is_empty() {
                 let _ = writeln!(out, "{pad}else:");
                 block(out, f, orelse, depth + 1);
