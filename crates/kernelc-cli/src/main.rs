@@ -307,6 +307,18 @@ fn emit(value: &Value, out_path: Option<&Path>, what: &str) -> Result<(), CliErr
 
 /// Reads the file and runs `f`, turning errors into messages and exit codes.
 fn with_source(path: &Path, f: impl FnOnce(&Source) -> Result<(), CliError>) -> u8 {
+    // A huge file is refused before it is read (reading it could exhaust memory).
+    let limit = kernelc_syntax::parser::MAX_SOURCE_LEN as u64;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.len() > limit {
+            report_line(&format!(
+                "error: {} is {} bytes long, more than the limit of {limit} bytes for a source file",
+                path.display(),
+                meta.len()
+            ));
+            return 1;
+        }
+    }
     let text = match std::fs::read_to_string(path) {
         Ok(t) => t,
         Err(e) => {

@@ -142,3 +142,19 @@ fn timeout_stops_endless_loops_in_both_executors() {
         "{err}"
     );
 }
+
+#[test]
+fn oversize_source_files_are_refused_before_reading() {
+    let big = scratch("big.k");
+    let f = std::fs::File::create(&big).unwrap();
+    // A sparse file: 1 GiB long, nothing written.
+    f.set_len(1 << 30).unwrap();
+    drop(f);
+    let (err, code) = run_bounded(&["run", big.to_str().unwrap()]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        err.contains("is 1073741824 bytes long, more than the limit of 16777216 bytes"),
+        "{err}"
+    );
+    let _ = std::fs::remove_file(&big);
+}

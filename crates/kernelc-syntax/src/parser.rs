@@ -20,12 +20,32 @@ use crate::{Diagnostic, Span};
 /// tree.
 const MAX_DEPTH: u32 = 200;
 
+/// Longest source text compiled, in bytes (16 MiB): far above any kernel, and it bounds
+/// the memory and time of every later stage.
+pub const MAX_SOURCE_LEN: usize = 16 << 20;
+
+/// The error for a source text longer than [`MAX_SOURCE_LEN`] (nothing else is parsed).
+fn too_long(src: &str) -> Option<Diagnostic> {
+    (src.len() > MAX_SOURCE_LEN).then(|| {
+        Diagnostic::error(
+            Span::new(0, 0),
+            format!(
+                "the source text is {} bytes long, more than the limit of {MAX_SOURCE_LEN} bytes",
+                src.len()
+            ),
+        )
+    })
+}
+
 /// Maximum nesting of indented blocks (Python's limit too).
 const MAX_BLOCK_DEPTH: u32 = 100;
 
 /// Parses a whole `.k` file. Always returns a module (possibly partial) and all the
 /// diagnostics found, lexer's and parser's, ordered by position.
 pub fn parse_module(src: &str) -> (Module, Vec<Diagnostic>) {
+    if let Some(d) = too_long(src) {
+        return (Module { items: Vec::new() }, vec![d]);
+    }
     let src = &*crate::lexer::lone_cr_to_lf(src);
     let lexed = lex(src, false);
     let lex_diags = lexed.diags.clone();
@@ -38,6 +58,9 @@ pub fn parse_module(src: &str) -> (Module, Vec<Diagnostic>) {
 /// whitespace and newlines (anywhere, in fact) are ignored. Returns `None` when no
 /// expression could be built; the diagnostics then say why.
 pub fn parse_expression(src: &str) -> (Option<Expr>, Vec<Diagnostic>) {
+    if let Some(d) = too_long(src) {
+        return (None, vec![d]);
+    }
     let src = &*crate::lexer::lone_cr_to_lf(src);
     let lexed = lex(src, true);
     let lex_diags = lexed.diags.clone();

@@ -46,3 +46,16 @@ fn a_bom_elsewhere_is_still_an_error() {
     let (_, diags) = parse_module("def f():\n    return \u{feff}1\n");
     assert!(!diags.is_empty());
 }
+
+#[test]
+fn oversize_sources_are_one_error() {
+    let src = "#".repeat(kernelc_syntax::parser::MAX_SOURCE_LEN + 1);
+    let (module, diags) = parse_module(&src);
+    assert!(module.items.is_empty());
+    assert_eq!(diags.len(), 1);
+    assert!(diags[0]
+        .message
+        .contains("more than the limit of 16777216 bytes"));
+    let (expr, diags) = kernelc_syntax::parse_expression(&src);
+    assert!(expr.is_none() && diags.len() == 1);
+}
