@@ -860,10 +860,25 @@ impl Planner {
     /// first, every earlier operand that is not a constant or a local is evaluated first
     /// too (into a temporary, in order), so effects and errors keep Python's order.
     fn seq(&mut self, xs: &[&Expr], pre: &mut Vec<Stmt>) -> Vec<Expr> {
+        self.seq_with(xs, pre, |_| false)
+    }
+
+    /// [`Self::seq`], where operands for which `local` holds must end up as locals (array
+    /// arguments of calls): hoisting one counts as a statement that runs first.
+    fn seq_with(
+        &mut self,
+        xs: &[&Expr],
+        pre: &mut Vec<Stmt>,
+        local: impl Fn(&Expr) -> bool,
+    ) -> Vec<Expr> {
         let mut out: Vec<Expr> = Vec::with_capacity(xs.len());
         for x in xs {
             let mut p = Vec::new();
-            let e = self.expr(x, &mut p);
+            let mut e = self.expr(x, &mut p);
+            if local(&e) && !matches!(e.kind, ExprKind::Local(_)) {
+                let id = self.hoist(e.clone(), &mut p);
+                e = self.local_expr(id, e.span);
+            }
             if !p.is_empty() {
                 for prev in out.iter_mut() {
                     let trivial = matches!(prev.kind, ExprKind::Const(_) | ExprKind::Local(_));
@@ -947,13 +962,7 @@ impl Planner {
             ExprKind::Call(id, args) => {
                 // Array arguments are passed as locals (a handle).
                 let xs: Vec<&Expr> = args.iter().collect();
-                let mut args = self.seq(&xs, pre);
-                for a in &mut args {
-                    if a.ty.is_array() && !matches!(a.kind, ExprKind::Local(_)) {
-                        let id = self.hoist(a.clone(), pre);
-                        *a = self.local_expr(id, a.span);
-                    }
-                }
+                let args = self.seq_with(&xs, pre, |a| a.ty.is_array());
                 ExprKind::Call(*id, args)
             }
             ExprKind::Index(base, index) if !e.ty.is_array() && base.ty.is_array() => {
