@@ -362,9 +362,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.seal_block(cont);
     }
 
-    /// Emits a fixed-message error and jumps to the error exit; code continues in an
-    /// unreachable block.
-    fn raise(&mut self, code: i64, span: Span) {
+    /// Records a fixed-message error (`rt::code`) in the context.
+    fn record_error(&mut self, code: i64, span: Span) {
         let ctx = self.ctx;
         let c = self.b.ins().iconst(types::I64, code);
         let s = self.span(span);
@@ -374,6 +373,17 @@ impl<'a, 'b> FnLower<'a, 'b> {
             &[],
             &[ctx, c, s],
         );
+    }
+
+    /// Branches to the error exit with a fixed-message error when `cond` is true.
+    fn error_code_if(&mut self, cond: Value, code: i64, span: Span) {
+        self.error_if(cond, |this| this.record_error(code, span));
+    }
+
+    /// Emits a fixed-message error and jumps to the error exit; code continues in an
+    /// unreachable block.
+    fn raise(&mut self, code: i64, span: Span) {
+        self.record_error(code, span);
         let fail = self.fail;
         self.b.ins().jump(fail, &[]);
         self.after_terminator();
@@ -692,17 +702,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         if const_step.is_none() {
             let is_zero = self.b.ins().icmp_imm_s(IntCC::Equal, st, 0);
             let span = step.span;
-            self.error_if(is_zero, |this| {
-                let ctx = this.ctx;
-                let c = this.b.ins().iconst(types::I64, code::RANGE_STEP_ZERO);
-                let s = this.span(span);
-                this.call_rt(
-                    rt::rt_error as *const u8,
-                    &[types::I64; 3],
-                    &[],
-                    &[ctx, c, s],
-                );
-            });
+            self.error_code_if(is_zero, code::RANGE_STEP_ZERO, span);
         } else if const_step == Some(0) {
             self.raise(code::RANGE_STEP_ZERO, step.span);
         }
@@ -1374,16 +1374,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .ins()
             .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, depth, MAX_DEPTH);
         let span = e.span;
-        self.error_if(too_deep, |this| {
-            let c = this.b.ins().iconst(types::I64, code::RECURSION);
-            let s = this.span(span);
-            this.call_rt(
-                rt::rt_error as *const u8,
-                &[types::I64; 3],
-                &[],
-                &[ctx, c, s],
-            );
-        });
+        self.error_code_if(too_deep, code::RECURSION, span);
         let d1 = self.b.ins().iadd_imm_s(depth, 1);
         self.b
             .ins()
@@ -1515,17 +1506,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         } else {
             code::INT_MOD_ZERO
         };
-        self.error_if(zero, |this| {
-            let ctx = this.ctx;
-            let cv = this.b.ins().iconst(types::I64, c);
-            let s = this.span(span);
-            this.call_rt(
-                rt::rt_error as *const u8,
-                &[types::I64; 3],
-                &[],
-                &[ctx, cv, s],
-            );
-        });
+        self.error_code_if(zero, c, span);
         // Avoid the hardware trap of MIN / -1: divide by 1 instead and fix up.
         let minus_one = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
         let one = self.b.ins().iconst(t, 1);

@@ -1114,16 +1114,7 @@ fn to_expr(e: &Elem, ops: &[Operand], locals: &[Local]) -> Expr {
         .map(|c| to_expr(c, ops, locals))
         .collect();
     let ndim = kids.iter().map(|k| k.ty.ndim()).max().unwrap_or(0);
-    let ty = |d: DType| {
-        if ndim == 0 {
-            Type::Scalar(d)
-        } else {
-            Type::Array(ArrayType {
-                dtype: d,
-                ndim: ndim as u8,
-            })
-        }
-    };
+    let ty = |d: DType| kernelc_sema::types::with_rank(d, ndim);
     let mut kids = kids.into_iter().map(Box::new);
     let mut next = || kids.next().expect("child");
     let kind = match &e.kind {

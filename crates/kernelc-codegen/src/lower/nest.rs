@@ -355,17 +355,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         };
         let empty = self.b.ins().icmp_imm_s(IntCC::Equal, count, 0);
         let span = n.span;
-        self.error_if(empty, |this| {
-            let ctx = this.ctx;
-            let c = this.b.ins().iconst(types::I64, code);
-            let s = this.span(span);
-            this.call_rt(
-                rt::rt_error as *const u8,
-                &[types::I64; 3],
-                &[],
-                &[ctx, c, s],
-            );
-        });
+        self.error_code_if(empty, code, span);
     }
 
     /// Reduces one line of `len` elements starting at `ptrs` (operand addresses) and
