@@ -567,17 +567,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.switch_to_block(small);
         self.b.seal_block(small);
         {
-            let acc = self.b.declare_var(t);
             let nz = self.fconst(d, -0.0);
-            self.b.def_var(acc, nz);
             let end = self.b.ins().iadd(start, n);
-            self.counted_loop(start, end, |this, j| {
-                let x = get(this, j);
-                let a = this.b.use_var(acc);
-                let r = this.b.ins().fadd(a, x);
-                this.b.def_var(acc, r);
-            });
-            let r = self.b.use_var(acc);
+            let r = self.add_in_order(t, nz, start, end, get);
             self.b.ins().jump(join, &[r.into()]);
         }
         // 8 accumulators
@@ -624,21 +616,33 @@ impl<'a, 'b> FnLower<'a, 'b> {
             let a = self.b.ins().fadd(s01, s23);
             let b2 = self.b.ins().fadd(s45, s67);
             let res = self.b.ins().fadd(a, b2);
-            let acc = self.b.declare_var(t);
-            self.b.def_var(acc, res);
             let end = self.b.ins().iadd(start, n);
-            self.counted_loop(full_end, end, |this, j| {
-                let x = get(this, j);
-                let a = this.b.use_var(acc);
-                let r = this.b.ins().fadd(a, x);
-                this.b.def_var(acc, r);
-            });
-            let r = self.b.use_var(acc);
+            let r = self.add_in_order(t, res, full_end, end, get);
             self.b.ins().jump(join, &[r.into()]);
         }
         self.b.switch_to_block(join);
         self.b.seal_block(join);
         self.b.block_params(join)[0]
+    }
+
+    /// `init + get(from) + ... + get(to - 1)`, added one after another.
+    fn add_in_order(
+        &mut self,
+        t: types::Type,
+        init: Value,
+        from: Value,
+        to: Value,
+        get: &mut dyn FnMut(&mut Self, Value) -> Value,
+    ) -> Value {
+        let acc = self.b.declare_var(t);
+        self.b.def_var(acc, init);
+        self.counted_loop(from, to, |this, j| {
+            let x = get(this, j);
+            let a = this.b.use_var(acc);
+            let r = this.b.ins().fadd(a, x);
+            this.b.def_var(acc, r);
+        });
+        self.b.use_var(acc)
     }
 
     /// A store nest (`out[...] = e`, `a[...] op= e`), through a temporary when the value
