@@ -197,6 +197,14 @@ pub fn py_value_of(obj: &Bound<'_, PyAny>) -> PyResult<Input> {
     if obj.is_instance_of::<PyFloat>() {
         return Ok(Input::Scalar(Scalar::F64(obj.extract()?)));
     }
+    // NumPy scalars that are not Python numbers (float32, int32, ...): their dtype decides.
+    if let Ok(d) = obj
+        .getattr("dtype")
+        .and_then(|d| Ok(d.cast_into::<PyArrayDescr>()?))
+    {
+        let item = obj.call_method0("item")?;
+        return scalar_of_dtype(&item, dtype_of(&d)?).map(Input::Scalar);
+    }
     Err(PyTypeError::new_err(format!(
         "unsupported argument of type {}: kernelc takes numbers and NumPy arrays",
         obj.get_type().name()?
@@ -222,6 +230,12 @@ pub fn arg_of(obj: &Bound<'_, PyAny>) -> PyResult<Arg<'static>> {
             array,
             writeable: true,
         } => Arg::array(array),
+        // A read-only view with a negative stride: a private copy (the facade's shared
+        // borrows have non-negative strides).
+        Input::Array {
+            array,
+            writeable: false,
+        } if array.strides().iter().any(|&s| s < 0) => Arg::array(array.to_contiguous()),
         Input::Array {
             array,
             writeable: false,
@@ -230,18 +244,21 @@ pub fn arg_of(obj: &Bound<'_, PyAny>) -> PyResult<Arg<'static>> {
 }
 
 /// A shared (read-only) borrow of an array: the facade copies it before a call that could
-/// write into it. Negative strides were made positive by the Python layer.
+/// write into it. Its strides are non-negative (see `arg_of`).
 fn read_only_arg(a: &Array) -> Arg<'static> {
     let shape = a.shape().to_vec();
     let strides: Vec<usize> = a.strides().iter().map(|&s| s as usize).collect();
     macro_rules! view {
         ($t:ty) => {{
             // SAFETY: the pointer is element 0 of a live NumPy array whose elements all lie
-            // at the given non-negative strides (checked by the Python layer and
-            // `array_of`); the view is used for one call while the NumPy array lives.
+            // at the given non-negative strides (checked by `arg_of` and `array_of`); the
+            // view is used for one call while the NumPy array lives.
             let v = unsafe {
                 ndarray::ArrayView::<$t, _>::from_shape_ptr(
-                    ndarray::ShapeBuilder::strides(ndarray::IxDyn(&shape), ndarray::IxDyn(&strides)),
+                    ndarray::ShapeBuilder::strides(
+                        ndarray::IxDyn(&shape),
+                        ndarray::IxDyn(&strides),
+                    ),
                     a.buffer().as_ptr().cast::<$t>().wrapping_offset(a.offset()),
                 )
             };
@@ -270,6 +287,22 @@ pub fn output_to_py(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyAny>> {
         Output::None => Ok(py.None().into_bound(py)),
         Output::Scalar(s) => scalar_to_py(py, s),
         Output::Array(a) => array_to_py(py, a),
+    }
+}
+
+/// A call's result for `evaluate`: as [`output_to_py`], but scalars become 0-d NumPy arrays
+/// of their dtype (as numexpr returns reductions).
+pub fn output_to_py_0d(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyAny>> {
+    use numpy::IntoPyArray;
+    match out {
+        Output::Scalar(s) => Ok(match s {
+            Scalar::Bool(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
+            Scalar::I32(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
+            Scalar::I64(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
+            Scalar::F32(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
+            Scalar::F64(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
+        }),
+        other => output_to_py(py, other),
     }
 }
 

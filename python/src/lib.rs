@@ -9,7 +9,7 @@
 
 mod convert;
 
-use convert::{arg_of, output_to_py, py_value_of, Args};
+use convert::{arg_of, output_to_py, output_to_py_0d, py_value_of, Args};
 use kernelc::{ArrayType, DType, Type};
 use numpy::PyUntypedArray;
 use pyo3::create_exception;
@@ -18,13 +18,13 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 create_exception!(
-    _native,
+    kernelc,
     CompileError,
     PyException,
     "A kernel or expression that does not compile (message with file:line:col and a caret)."
 );
 create_exception!(
-    _native,
+    kernelc,
     KernelError,
     PyException,
     "A runtime error of a kernel (message with the source position)."
@@ -108,10 +108,29 @@ impl Kernel {
         let out = py.detach(|| args.call(&f)).map_err(py_err)?;
         output_to_py(py, out)
     }
+
+    /// [`Kernel::call`] returning a scalar result as a 0-d NumPy array of its dtype (the
+    /// Python layer uses it to learn a function's result type).
+    #[pyo3(signature = (func, *args))]
+    fn call_0d<'py>(
+        &self,
+        py: Python<'py>,
+        func: &str,
+        args: &Bound<'py, PyTuple>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let f = self.inner.function(func).map_err(py_err)?;
+        let converted = args
+            .iter()
+            .map(|a| arg_of(&a))
+            .collect::<PyResult<Vec<_>>>()?;
+        let args = Args(converted);
+        let out = py.detach(|| args.call(&f)).map_err(py_err)?;
+        output_to_py_0d(py, out)
+    }
 }
 
 /// Evaluates an expression over named values (`names[i]` is bound to `values[i]`), into
-/// `out` when given. Returns the result (an array, a scalar, or `out`).
+/// `out` when given. Returns the result (an array, a 0-d array for a scalar, or `out`).
 #[pyfunction]
 #[pyo3(signature = (expr, names, values, out=None))]
 fn evaluate<'py>(
@@ -132,12 +151,13 @@ fn evaluate<'py>(
     match out {
         Some(o) => {
             let target = convert::out_array(&o)?;
-            py.detach(|| vars.eval_into(expr, &target)).map_err(py_err)?;
+            py.detach(|| vars.eval_into(expr, &target))
+                .map_err(py_err)?;
             Ok(o.into_any())
         }
         None => {
             let r = py.detach(|| vars.eval(expr)).map_err(py_err)?;
-            output_to_py(py, r)
+            output_to_py_0d(py, r)
         }
     }
 }

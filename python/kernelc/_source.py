@@ -1,0 +1,252 @@
+"""Kernel source text for a Python function: the function's own lines, the jitted functions it
+calls, and the module globals it reads, assembled into one kernel-language module.
+
+Produced by `Dispatcher` (kernelc/_jit.py) on first compilation (and when pickled), consumed
+by `kernelc._native.Kernel`. The text keeps the `.py` file's line numbers: each function of
+the decorated function's own file is placed at its original line (the lines before it are
+blank), decorators and docstrings are blanked rather than removed, and captured constants go
+after the last function. Compile and runtime errors therefore name the `.py` file with its
+own line numbers and carets. Functions from other files are appended after those of the
+main file (their messages name the main file, at lines past its end).
+"""
+
+import ast
+import inspect
+import math
+import textwrap
+import types
+
+import numpy as np
+
+# Globals that are numbers become top-level constants; arrays up to this many elements become
+# array literals (larger ones are refused with a message: pass them as arguments).
+MAX_ARRAY_GLOBAL = 100_000
+
+_NP_DTYPE_NAMES = {
+    "bool": "bool",
+    "int8": "i8",
+    "int16": "i16",
+    "int32": "i32",
+    "int64": "i64",
+    "uint8": "u8",
+    "uint16": "u16",
+    "uint32": "u32",
+    "uint64": "u64",
+    "float32": "f32",
+    "float64": "f64",
+}
+
+
+class SourceError(Exception):
+    """The function's source cannot be turned into a kernel (raised as kernelc.CompileError)."""
+
+
+class Chunk:
+    """One function's lines: where they come from and the text to compile."""
+
+    def __init__(self, func, decorator=None):
+        self.func = func
+        self.name = func.__name__
+        try:
+            lines, first = inspect.getsourcelines(func)
+            self.filename = inspect.getsourcefile(func) or func.__code__.co_filename
+        except (OSError, TypeError) as e:
+            raise SourceError(
+                f"kernelc needs the source of {func.__qualname__}() to compile it, and "
+                f"inspect.getsource cannot find it ({e}); define it in a .py file"
+            ) from None
+        # A lambda or a function defined inside an expression cannot be isolated.
+        text = textwrap.dedent("".join(lines))
+        self.first = first
+        self.lines = _strip(text, self.name, decorator).split("\n")
+        if self.lines and self.lines[-1] == "":
+            self.lines.pop()
+
+    @property
+    def last(self):
+        return self.first + len(self.lines) - 1
+
+
+def _strip(text, name, decorator=None):
+    """Blanks the decorator lines and the docstring of the single `def` in `text`, keeping
+    every other line where it is. `decorator` (e.g. `@njit(parallel=True)`), when given,
+    takes the line just above the `def` if there is one."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError as e:
+        raise SourceError(f"cannot parse the source of {name}(): {e}") from None
+    defs = [n for n in tree.body if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef))]
+    if len(defs) != 1 or defs[0].name != name:
+        raise SourceError(
+            f"kernelc needs {name}() to be a plain 'def' (lambdas and functions created "
+            "inside expressions have no source of their own)"
+        )
+    fn = defs[0]
+    lines = text.split("\n")
+    for k in range(fn.lineno - 1):
+        lines[k] = ""
+    if decorator and fn.lineno > 1:
+        lines[fn.lineno - 2] = " " * fn.col_offset + decorator
+    body = fn.body
+    if (
+        body
+        and isinstance(body[0], ast.Expr)
+        and isinstance(body[0].value, ast.Constant)
+        and isinstance(body[0].value.value, str)
+    ):
+        doc = body[0]
+        lo, hi = doc.lineno - 1, doc.end_lineno - 1
+        if len(body) == 1:
+            indent = lines[lo][: len(lines[lo]) - len(lines[lo].lstrip())]
+            lines[lo] = indent + "pass"
+            lo += 1
+        for k in range(lo, hi + 1):
+            lines[k] = ""
+    return "\n".join(lines)
+
+
+def _global_names(code):
+    """Names a code object (and the code objects nested in it) reads as globals or
+    attributes."""
+    names = set(code.co_names)
+    for c in code.co_consts:
+        if isinstance(c, types.CodeType):
+            names |= _global_names(c)
+    return names
+
+
+def _jitted_py_func(obj):
+    """The Python function behind a kernelc (or Numba) dispatcher and the decorator line
+    that keeps its options, else (None, None)."""
+    from ._jit import Dispatcher
+
+    if isinstance(obj, Dispatcher):
+        return obj.py_func, obj._decorator_line()
+    py_func = getattr(obj, "py_func", None)
+    if isinstance(py_func, types.FunctionType) and type(obj).__module__.startswith("numba"):
+        return py_func, None
+    return None, None
+
+
+def _float_text(x):
+    if math.isnan(x):
+        return "nan"
+    if math.isinf(x):
+        return "inf" if x > 0 else "-inf"
+    return repr(float(x))
+
+
+def constant_text(name, value):
+    """The kernel-language definition of a captured global, or None when it is not a
+    number or an array (modules, functions, ... are left to the compiler)."""
+    if isinstance(value, (bool, np.bool_)):
+        return f"{name} = {bool(value)}"
+    if isinstance(value, (int, np.integer)):
+        v = int(value)
+        if isinstance(value, np.integer) and value.dtype != np.int64:
+            return f"{name} = np.{value.dtype.name}({v})"
+        return f"{name} = {v}"
+    if isinstance(value, (float, np.floating)):
+        if isinstance(value, np.floating) and value.dtype != np.float64:
+            return f"{name} = np.{value.dtype.name}({_float_text(value)})"
+        return f"{name} = {_float_text(value)}"
+    if isinstance(value, np.ndarray):
+        if value.dtype.name not in _NP_DTYPE_NAMES:
+            raise SourceError(
+                f"global array '{name}' has dtype {value.dtype}, which kernelc does not support"
+            )
+        if value.size > MAX_ARRAY_GLOBAL:
+            raise SourceError(
+                f"global array '{name}' has {value.size} elements; kernelc captures global "
+                f"arrays of at most {MAX_ARRAY_GLOBAL} elements as constants: pass it as an "
+                "argument instead"
+            )
+        if value.dtype.kind == "f":
+            items = np.vectorize(_float_text, otypes=[object])(value).tolist() if value.size else []
+        else:
+            items = value.tolist()
+        body = repr(items).replace("'", "")
+        if value.ndim == 0:
+            return constant_text(name, value[()])
+        return f"{name} = np.array({body}, dtype=np.{value.dtype.name})"
+    return None
+
+
+def collect(func, decorator=None):
+    """The chunks of `func` and of every jitted function it calls (transitively), and the
+    constants they read: ([Chunk], {name: text})."""
+    chunks = []
+    seen = {}
+    consts = {}
+    values = {}
+    stack = [(func, decorator)]
+    while stack:
+        f, deco = stack.pop()
+        if id(f) in seen:
+            continue
+        chunk = Chunk(f, deco)
+        seen[id(f)] = chunk
+        chunks.append(chunk)
+        g = f.__globals__
+        for n in sorted(_global_names(f.__code__)):
+            if n not in g:
+                continue
+            v = g[n]
+            callee, deco = _jitted_py_func(v)
+            if callee is not None:
+                if callee.__name__ != n:
+                    raise SourceError(
+                        f"{f.__name__}() calls the jitted function {callee.__name__}() under "
+                        f"the name '{n}'; kernelc needs it called by its own name"
+                    )
+                stack.append((callee, deco))
+                continue
+            text = constant_text(n, v)
+            if text is None:
+                continue
+            if n in consts and not _same(values[n], v):
+                raise SourceError(
+                    f"the global '{n}' has different values in the modules of the functions "
+                    "compiled together"
+                )
+            consts[n] = text
+            values[n] = v
+    names = {}
+    for c in chunks:
+        if c.name in names and names[c.name].func is not c.func:
+            raise SourceError(f"two different jitted functions are both named {c.name}()")
+        names[c.name] = c
+    return chunks, consts
+
+
+def _same(a, b):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.dtype == b.dtype
+            and np.array_equal(a, b, equal_nan=True)
+        )
+    return type(a) is type(b) and (a == b or (a != a and b != b))
+
+
+def assemble(func, decorator=None):
+    """The kernel text of `func` and its callees, and the name it is compiled under:
+    (filename, text)."""
+    chunks, consts = collect(func, decorator)
+    main_file = chunks[0].filename
+    local = sorted((c for c in chunks if c.filename == main_file), key=lambda c: c.first)
+    foreign = [c for c in chunks if c.filename != main_file]
+    out = []
+    for c in local:
+        if len(out) >= c.first:  # overlapping (nested definitions): append instead
+            foreign.append(c)
+            continue
+        out.extend([""] * (c.first - 1 - len(out)))
+        out.extend(c.lines)
+    for c in foreign:
+        out.append("")
+        out.extend(c.lines)
+    out.append("")
+    out.extend(consts[n] for n in sorted(consts))
+    return main_file, "\n".join(out) + "\n"
