@@ -67,10 +67,12 @@ def _coerce(args):
     return out
 
 
-class Dispatcher:
+class Dispatcher(_native.Function):
     """A jitted function: call it like the Python function it wraps.
 
     `py_func` is the original function; `signatures` the signatures compiled eagerly.
+    Calls with numbers and writeable arrays run entirely in native code
+    (`kernelc._native.Function.__call__`); the others come to `_slow_call`.
     """
 
     def __init__(self, py_func, signatures=(), options=None):
@@ -82,7 +84,6 @@ class Dispatcher:
         self._kernel = None
         self._name = py_func.__name__ if py_func is not None else None
         self._source = None  # (filename, text) once assembled
-        self._call = self._first_call
         if py_func is not None:
             functools.update_wrapper(self, py_func)
         for sig in signatures:
@@ -109,7 +110,7 @@ class Dispatcher:
             if self._kernel is None:
                 filename, text = self._kernel_source()
                 self._kernel = _native.Kernel(filename, text)
-                self._call = functools.partial(self._kernel.call, self._name)
+                self._bind(self._kernel, self._name)
         return self._kernel
 
     @property
@@ -125,11 +126,7 @@ class Dispatcher:
 
     # -- calls ----------------------------------------------------------------------------
 
-    def _first_call(self, *args):
-        self._build()
-        return self._call(*args)
-
-    def _bind(self, args, kwargs):
+    def _bind_arguments(self, args, kwargs):
         if self.py_func is None:
             raise TypeError(
                 f"{self._name}() rebuilt from a pickle takes positional arguments only"
@@ -138,16 +135,19 @@ class Dispatcher:
         bound.apply_defaults()
         return bound.args
 
-    def __call__(self, *args, **kwargs):
+    def _slow_call(self, args, kwargs):
+        """A call the native fast path did not take: keyword arguments, the first call,
+        read-only arrays, or arguments that need converting."""
         if kwargs:
-            args = self._bind(args, kwargs)
+            args = self._bind_arguments(args, kwargs)
+        kernel = self._build()
         try:
-            return self._call(*args)
+            return kernel.call(self._name, *args)
         except (TypeError, ValueError):
             coerced = _coerce(args)
             if all(a is b for a, b in zip(coerced, args)):
                 raise
-            return self._call(*coerced)
+            return kernel.call(self._name, *coerced)
 
     def __repr__(self):
         return f"<kernelc.jit {self._name}>"
@@ -175,7 +175,7 @@ def _rebuild(filename, text, name, options):
     d._name = d.__name__ = d.__qualname__ = name
     d._source = key
     d._kernel = kernel
-    d._call = functools.partial(kernel.call, name)
+    d._bind(kernel, name)
     return d
 
 

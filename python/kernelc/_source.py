@@ -12,6 +12,7 @@ main file (their messages name the main file, at lines past its end).
 
 import ast
 import inspect
+import linecache
 import math
 import textwrap
 import types
@@ -47,15 +48,7 @@ class Chunk:
     def __init__(self, func, decorator=None):
         self.func = func
         self.name = func.__name__
-        try:
-            lines, first = inspect.getsourcelines(func)
-            self.filename = inspect.getsourcefile(func) or func.__code__.co_filename
-        except (OSError, TypeError) as e:
-            raise SourceError(
-                f"kernelc needs the source of {func.__qualname__}() to compile it, and "
-                f"inspect.getsource cannot find it ({e}); define it in a .py file"
-            ) from None
-        # A lambda or a function defined inside an expression cannot be isolated.
+        lines, first, self.filename = _source_lines(func)
         text = textwrap.dedent("".join(lines))
         self.first = first
         self.lines = _strip(text, self.name, decorator).split("\n")
@@ -65,6 +58,47 @@ class Chunk:
     @property
     def last(self):
         return self.first + len(self.lines) - 1
+
+
+def _source_lines(func):
+    """(lines, first line number, file name) of a function's definition, decorators
+    included, as `inspect.getsourcelines` gives them. The block is found by indentation in
+    the file's lines (linecache, as inspect reads them), which avoids the tokenizer (its
+    first use costs about 20 ms); inspect is the fallback when that block does not parse."""
+    code = func.__code__
+    filename = code.co_filename
+    all_lines = linecache.getlines(filename, func.__globals__)
+    first = code.co_firstlineno
+    if all_lines and 0 < first <= len(all_lines):
+        head = all_lines[first - 1]
+        indent = len(head) - len(head.lstrip())
+        end = first
+        seen_def = False
+        while end < len(all_lines):
+            line = all_lines[end]
+            stripped = line.strip()
+            if not seen_def and all_lines[end - 1].lstrip().startswith(("def ", "async def ")):
+                seen_def = True
+            if stripped and not stripped.startswith("#"):
+                if len(line) - len(line.lstrip()) <= indent and seen_def:
+                    break
+            end += 1
+        while end > first and not all_lines[end - 1].strip():
+            end -= 1
+        block = all_lines[first - 1 : end]
+        try:
+            ast.parse(textwrap.dedent("".join(block)))
+            return block, first, filename
+        except SyntaxError:
+            pass
+    try:
+        block, first = inspect.getsourcelines(func)
+        return block, first, inspect.getsourcefile(func) or filename
+    except (OSError, TypeError) as e:
+        raise SourceError(
+            f"kernelc needs the source of {func.__qualname__}() to compile it, and "
+            f"inspect.getsource cannot find it ({e}); define it in a .py file"
+        ) from None
 
 
 def _strip(text, name, decorator=None):

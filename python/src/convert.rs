@@ -80,24 +80,22 @@ impl Vars<'_> {
     }
 }
 
-/// The kernelc dtype of a NumPy dtype (native byte order only).
+/// The kernelc dtype of a NumPy dtype (native byte order only), from its kind and size.
 fn dtype_of(d: &Bound<'_, PyArrayDescr>) -> PyResult<DType> {
-    let py = d.py();
-    let candidates = [
-        (numpy::dtype::<f64>(py), DType::F64),
-        (numpy::dtype::<f32>(py), DType::F32),
-        (numpy::dtype::<i64>(py), DType::I64),
-        (numpy::dtype::<i32>(py), DType::I32),
-        (numpy::dtype::<bool>(py), DType::Bool),
-    ];
-    for (c, t) in candidates {
-        if d.is_equiv_to(&c) {
-            return Ok(t);
-        }
-    }
-    Err(PyTypeError::new_err(format!(
-        "unsupported dtype {d}: kernelc takes bool, int32, int64, float32 and float64 arrays"
-    )))
+    let t = match (d.kind(), d.itemsize()) {
+        _ if d.is_native_byteorder() == Some(false) => None,
+        (b'f', 8) => Some(DType::F64),
+        (b'f', 4) => Some(DType::F32),
+        (b'i', 8) => Some(DType::I64),
+        (b'i', 4) => Some(DType::I32),
+        (b'b', 1) => Some(DType::Bool),
+        _ => None,
+    };
+    t.ok_or_else(|| {
+        PyTypeError::new_err(format!(
+            "unsupported dtype {d}: kernelc takes bool, int32, int64, float32 and float64 arrays"
+        ))
+    })
 }
 
 /// The extent (in elements) between the lowest and highest element of a strided view,
@@ -303,6 +301,17 @@ pub fn output_to_py_0d(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyAny>
             Scalar::F64(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
         }),
         other => output_to_py(py, other),
+    }
+}
+
+/// A value a compiled function returned (the fast path of a call): as [`output_to_py`];
+/// an array that views an argument's memory is copied (it may outlive the argument).
+pub fn value_to_py(py: Python<'_>, v: Value) -> PyResult<Bound<'_, PyAny>> {
+    match v {
+        Value::Scalar(s) => scalar_to_py(py, s),
+        Value::Array(a) if a.buffer().is_borrowed() => array_to_py(py, a.to_contiguous()),
+        Value::Array(a) => array_to_py(py, a),
+        _ => Ok(py.None().into_bound(py)),
     }
 }
 

@@ -8,6 +8,7 @@
 //! (python/kernelc/*.py) does name lookup, source extraction and error-kind mapping.
 
 mod convert;
+mod function;
 
 use convert::{arg_of, output_to_py, output_to_py_0d, py_value_of, Args};
 use kernelc::{ArrayType, DType, Type};
@@ -31,7 +32,7 @@ create_exception!(
 );
 
 /// Converts a facade error into the Python exception of its kind.
-fn py_err(e: kernelc::Error) -> PyErr {
+pub(crate) fn py_err(e: kernelc::Error) -> PyErr {
     match e {
         kernelc::Error::Compile(c) => CompileError::new_err(c.to_string()),
         other => KernelError::new_err(other.to_string()),
@@ -41,8 +42,11 @@ fn py_err(e: kernelc::Error) -> PyErr {
 /// A parsed kernel source; its functions compile to native code on first call for each
 /// argument signature (or eagerly with `compile`) and are cached.
 #[pyclass(frozen, module = "kernelc._native")]
-struct Kernel {
+pub(crate) struct Kernel {
+    /// Calls through the facade's `Function` (read-only arrays, conversions).
     inner: kernelc::Kernel,
+    /// The fast path of `function::Function` (compiled code per signature).
+    dispatcher: kernelc::Dispatcher,
 }
 
 /// Parses a signature entry: a dtype name and a rank (0 for scalars).
@@ -71,9 +75,9 @@ impl Kernel {
     /// Parses `text` (named `name` in messages); raises `CompileError` on syntax errors.
     #[new]
     fn new(name: &str, text: &str) -> PyResult<Kernel> {
-        kernelc::Kernel::from_named_source(name, text)
-            .map(|inner| Kernel { inner })
-            .map_err(|e| py_err(e.into()))
+        let inner = kernelc::Kernel::from_named_source(name, text).map_err(|e| py_err(e.into()))?;
+        let dispatcher = kernelc::Dispatcher::new(name, text).map_err(|e| py_err(e.into()))?;
+        Ok(Kernel { inner, dispatcher })
     }
 
     /// Compiles `func` now for a signature given as `[(dtype name, ndim), ...]`.
@@ -82,7 +86,8 @@ impl Kernel {
             .iter()
             .map(|(d, n)| type_of_entry(d, *n))
             .collect::<PyResult<Vec<Type>>>()?;
-        py.detach(|| self.inner.compile(func, &sig)).map_err(py_err)
+        py.detach(|| self.dispatcher.compile(func, &sig).map(|_| ()))
+            .map_err(py_err)
     }
 
     /// True when the source defines a function of this name.
@@ -165,6 +170,7 @@ fn evaluate<'py>(
 #[pymodule]
 fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Kernel>()?;
+    m.add_class::<function::Function>()?;
     m.add_function(wrap_pyfunction!(evaluate, m)?)?;
     m.add("CompileError", m.py().get_type::<CompileError>())?;
     m.add("KernelError", m.py().get_type::<KernelError>())?;

@@ -303,3 +303,25 @@ def test_vectorize():
 def test_unknown_options_are_refused():
     with pytest.raises(TypeError, match="colour"):
         kernelc.jit(colour="blue")
+
+
+@kernelc.jit
+def tail(a):
+    return a[1:]
+
+
+def test_results_that_view_an_argument_are_copies():
+    a = np.arange(5.0)
+    r = tail(a)
+    np.testing.assert_array_equal(r, [1.0, 2.0, 3.0, 4.0])
+    a[:] = -1
+    del a
+    np.testing.assert_array_equal(r, [1.0, 2.0, 3.0, 4.0])
+
+
+def test_other_byte_orders_and_numpy_scalars():
+    big = np.arange(4.0).astype(">f8")
+    assert sum_squares(big) == 14.0
+    assert collatz_steps(np.int64(6)) == 8
+    r = scaled(np.float32(2.0))
+    assert r == pytest.approx(2.0 * 2.5 + 3)
