@@ -114,7 +114,7 @@ pub fn load(args: &[Arg]) -> Result<Vec<(String, Value)>, CliError> {
     args.iter()
         .map(|a| {
             let v = match &a.value {
-                ArgValue::File(p) => crate::npy::read(p).map_err(CliError::Data)?,
+                ArgValue::File(p) => crate::npy::read(p).map_err(CliError::Kernel)?,
                 ArgValue::Int(i) => Value::Scalar(Scalar::I64(*i)),
                 ArgValue::Float(f) => Value::Scalar(Scalar::F64(*f)),
                 ArgValue::Bool(b) => Value::Scalar(Scalar::Bool(*b)),

@@ -2,23 +2,32 @@
 //! expression string; data comes in with `--arg NAME=VALUE` (`.npy` files or literals,
 //! see [`args`]) and goes out with `--out FILE.npy` (see [`npy`]).
 //!
-//! Exit codes: 0 success, 1 compile, runtime or data error (message on stderr), 2 usage
-//! error. Every command runs on a thread with a 512 MiB stack (deep recursion in kernels).
+//! Exit codes ([`Error::exit_code`]): 0 success, 1 compile, runtime, file or limit error
+//! (message on stderr), 2 usage error (also arguments that do not fit the parameters), 3
+//! internal error (a bug of kernelc). Every command runs on a thread with a 512 MiB stack (deep recursion in kernels).
 
 mod args;
 mod npy;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kernelc::{CompileError, Error, Listing, RuntimeErrorAt, Source, Value};
+use kernelc::{CompileError, Error, Listing, Source, Value};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+/// The exit codes, shown by `kernelc --help` and `kernelc run --help`.
+const EXIT_CODES: &str = "Exit codes:
+  0  success
+  1  compile error, runtime error, unreadable or invalid file, or a resource limit
+  2  usage error (also --arg values that do not fit the function's parameters)
+  3  internal error (a bug in kernelc: please report it)";
 
 #[derive(Parser)]
 #[command(
     name = "kernelc",
     version,
-    about = "Compile and run array kernels written in a typed subset of Python"
+    about = "Compile and run array kernels written in a typed subset of Python",
+    after_help = EXIT_CODES
 )]
 struct Cli {
     #[command(subcommand)]
@@ -31,6 +40,7 @@ enum Command {
     ///
     /// Prints what the kernel prints, then its result (unless it is None or --out is
     /// given).
+    #[command(after_help = EXIT_CODES)]
     Run {
         file: PathBuf,
         /// The function to call; its parameters are bound by name with --arg.
@@ -95,9 +105,7 @@ enum Stage {
 pub enum CliError {
     /// Wrong use of the command line (exit 2).
     Usage(String),
-    /// A data file that cannot be read or written (exit 1).
-    Data(String),
-    /// A compile or runtime error of the kernel (exit 1).
+    /// An error of the facade: its kind decides the exit code ([`Error::exit_code`]).
     Kernel(Error),
 }
 
@@ -123,13 +131,14 @@ impl CliError {
                 ));
                 2
             }
-            CliError::Data(m) => {
-                report_line(&format!("error: {m}"));
-                1
+            // Arguments that do not fit the parameters are usage errors too.
+            CliError::Kernel(e @ Error::Argument(_)) => {
+                report_line(&format!("{e}\n\nFor more information, try '--help'."));
+                e.exit_code()
             }
             CliError::Kernel(e) => {
                 report_line(&e.to_string());
-                1
+                e.exit_code()
             }
         }
     }
@@ -143,8 +152,9 @@ fn main() -> ExitCode {
     match handle.map(|h| h.join()) {
         Ok(Ok(code)) => ExitCode::from(code),
         _ => {
-            report_line("error: internal error (the command stopped unexpectedly)");
-            ExitCode::from(1)
+            let e = Error::Internal("the command stopped unexpectedly".to_string());
+            report_line(&e.to_string());
+            ExitCode::from(e.exit_code())
         }
     }
 }
@@ -269,7 +279,7 @@ fn run(
     };
     let _ = out.flush();
     drop(out);
-    let value = result.map_err(|e| Error::Runtime(RuntimeErrorAt::new(src, e)))?;
+    let value = result.map_err(|e| Error::at_runtime(src, e))?;
     emit(&value, out_path, &format!("{entry}()"))
 }
 
@@ -287,12 +297,15 @@ fn emit(value: &Value, out_path: Option<&Path>, what: &str) -> Result<(), CliErr
     match out_path {
         Some(path) => {
             if matches!(value, Value::None) {
-                return Err(CliError::Data(format!(
-                    "{what} returned None: there is no result to write to {}",
-                    path.display()
-                )));
+                return Err(CliError::Kernel(Error::Io {
+                    path: path.to_path_buf(),
+                    message: format!(
+                        "{what} returned None: there is no result to write to {}",
+                        path.display()
+                    ),
+                }));
             }
-            npy::write(path, value).map_err(CliError::Data)
+            npy::write(path, value).map_err(CliError::Kernel)
         }
         None => {
             if !matches!(value, Value::None) {
@@ -307,27 +320,10 @@ fn emit(value: &Value, out_path: Option<&Path>, what: &str) -> Result<(), CliErr
 
 /// Reads the file and runs `f`, turning errors into messages and exit codes.
 fn with_source(path: &Path, f: impl FnOnce(&Source) -> Result<(), CliError>) -> u8 {
-    // A huge file is refused before it is read (reading it could exhaust memory).
-    let limit = kernelc_syntax::parser::MAX_SOURCE_LEN as u64;
-    if let Ok(meta) = std::fs::metadata(path) {
-        if meta.is_file() && meta.len() > limit {
-            report_line(&format!(
-                "error: {} is {} bytes long, more than the limit of {limit} bytes for a source file",
-                path.display(),
-                meta.len()
-            ));
-            return 1;
-        }
+    match kernelc::read_source(path) {
+        Ok(src) => finish(f(&src)),
+        Err(e) => finish(Err(e.into())),
     }
-    let text = match std::fs::read_to_string(path) {
-        Ok(t) => t,
-        Err(e) => {
-            report_line(&format!("error: cannot read {}: {e}", path.display()));
-            return 1;
-        }
-    };
-    let src = Source::new(path.display().to_string(), text);
-    finish(f(&src))
 }
 
 /// The exit code of a command's outcome (errors are printed after flushing stdout).

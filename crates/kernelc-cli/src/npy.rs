@@ -10,7 +10,7 @@
 //! Writing produces a version 1.0 (or 2.0 for long headers) C-ordered file with the
 //! value's own dtype and shape; scalars are written as 0-d arrays.
 
-use kernelc::{Array, DType, Scalar, Value};
+use kernelc::{Array, DType, Error, Scalar, Value};
 use kernelc_runtime::Element;
 use npyz::{Order, TypeChar, WriterBuilder};
 use std::cell::Cell;
@@ -25,10 +25,9 @@ const SUPPORTED: &str = "kernelc reads bool, int32, int64, float32, float64";
 
 /// Reads a `.npy` file into a value (an array, or a scalar for a 0-d array). Errors are
 /// complete sentences starting with the file name.
-pub fn read(path: &Path) -> Result<Value, String> {
-    let name = path.display();
-    let bytes = std::fs::read(path).map_err(|e| format!("cannot read {name}: {e}"))?;
-    parse(&bytes).map_err(|e| format!("{name}: {e}"))
+pub fn read(path: &Path) -> Result<Value, Error> {
+    let bytes = std::fs::read(path).map_err(|e| Error::cannot_read(path, e))?;
+    parse(&bytes).map_err(|e| Error::bad_file(path, e))
 }
 
 /// Decodes the bytes of a `.npy` file (errors without the file name).
@@ -295,18 +294,21 @@ pub fn numpy_name(d: DType) -> &'static str {
 
 /// Writes a value (an array, a scalar as a 0-d array, or a shape tuple as an int64 array)
 /// to a `.npy` file. Errors are complete sentences naming the file.
-pub fn write(path: &Path, value: &Value) -> Result<(), String> {
+pub fn write(path: &Path, value: &Value) -> Result<(), Error> {
     let name = path.display();
-    let fail = |e: std::io::Error| format!("cannot write {name}: {e}");
+    let fail = |e: std::io::Error| Error::cannot_write(path, e);
     let array = match value {
         Value::Array(a) => a.clone(),
         Value::Scalar(s) => scalar_array(*s),
         Value::Tuple(t) => Array::from_vec(t.clone(), &[t.len()]),
         Value::Str(_) | Value::None => {
-            return Err(format!(
-                "the result is {}: there is nothing to write to {name}",
-                value.kind()
-            ))
+            return Err(Error::Io {
+                path: path.to_path_buf(),
+                message: format!(
+                    "the result is {}: there is nothing to write to {name}",
+                    value.kind()
+                ),
+            })
         }
     };
     let file = std::fs::File::create(path).map_err(fail)?;

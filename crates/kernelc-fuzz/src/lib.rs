@@ -49,6 +49,8 @@ pub enum End {
     Compile(String),
     /// The executor panicked (always a bug).
     Panic(String),
+    /// Another kind of error (a resource limit, an internal error, ...), rendered.
+    Other(String),
 }
 
 impl Outcome {
@@ -62,6 +64,7 @@ impl Outcome {
             } => format!("runtime error at bytes {start}..{end}: {message}"),
             End::Compile(e) => format!("compile error:\n{e}"),
             End::Panic(p) => format!("PANIC: {p}"),
+            End::Other(e) => format!("error:\n{e}"),
         };
         format!(
             "{end}\n--- stdout ---\n{}",
@@ -98,6 +101,7 @@ pub fn run(text: &str, executor: Executor) -> Outcome {
             end: e.error.end,
         },
         Ok(Err(Error::Compile(e))) => End::Compile(e.to_string()),
+        Ok(Err(e)) => End::Other(e.to_string()),
         Err(p) => End::Panic(
             p.downcast_ref::<String>()
                 .cloned()
@@ -169,6 +173,7 @@ pub fn signature(a: &Outcome, b: &Outcome) -> String {
             End::Runtime { message, .. } => format!("error: {}", mask(message)),
             End::Compile(_) => "compile error".into(),
             End::Panic(p) => format!("panic: {}", mask(p.lines().next().unwrap_or(""))),
+            End::Other(e) => format!("other: {}", mask(e.lines().next().unwrap_or(""))),
         }
     }
     match (&a.end, &b.end) {

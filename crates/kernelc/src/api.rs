@@ -6,7 +6,7 @@
 //! called function could write into that parameter, so shared slices are never written.
 
 use crate::dispatch::Dispatcher;
-use crate::{CompileError, Error, RuntimeErrorAt, Source};
+use crate::{CompileError, Error};
 use kernelc_interp::Value;
 use kernelc_runtime::array::c_strides;
 use kernelc_runtime::{Array, DType, Element, Scalar};
@@ -306,21 +306,8 @@ impl Kernel {
     /// Reads and parses a `.k` file.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Kernel, Error> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let src = Source::new(path.display().to_string(), "");
-            Error::Runtime(RuntimeErrorAt::new(
-                &src,
-                kernelc_runtime::RuntimeError::new(
-                    format!("cannot read {}: {e}", path.display()),
-                    0,
-                    0,
-                ),
-            ))
-        })?;
-        Ok(Kernel::from_named_source(
-            &path.display().to_string(),
-            &text,
-        )?)
+        let src = crate::read_source(path)?;
+        Ok(Kernel::from_named_source(&src.name, &src.text)?)
     }
 
     /// A function of the kernel by name.
@@ -333,9 +320,7 @@ impl Kernel {
     /// ```
     pub fn function(&self, name: &str) -> Result<Function<'_>, Error> {
         if !self.dispatcher.has_function(name) {
-            return Err(self
-                .dispatcher
-                .error(format!("there is no function named '{name}'")));
+            return Err(self.dispatcher.no_function(name));
         }
         Ok(Function {
             kernel: self,

@@ -1,5 +1,6 @@
-//! Error types of the public API and their rendering: file:line:col, the source line and a
-//! caret (rendered with ariadne), for compile errors and runtime errors alike.
+//! Positioned errors and their rendering: file:line:col, the source line and a caret
+//! (rendered with ariadne), for compile errors and runtime errors alike. The error kinds of
+//! the public API are in `error.rs`.
 
 use ariadne::{Config, Label, Report, ReportKind};
 use kernelc_runtime::RuntimeError;
@@ -110,32 +111,8 @@ impl fmt::Display for RuntimeErrorAt {
 
 impl std::error::Error for RuntimeErrorAt {}
 
-/// Any error of the pipeline.
-#[derive(Clone, Debug)]
-pub enum Error {
-    Compile(CompileError),
-    Runtime(RuntimeErrorAt),
-}
-
-impl fmt::Display for Error {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Error::Compile(e) => e.fmt(f),
-            Error::Runtime(e) => e.fmt(f),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
-
-impl From<CompileError> for Error {
-    fn from(e: CompileError) -> Error {
-        Error::Compile(e)
-    }
-}
-
 /// Renders one message as `error: ...` with `file:line:col`, the source line and carets.
-fn render(
+pub(crate) fn render(
     src: &Source,
     span: Span,
     message: &str,

@@ -2,7 +2,7 @@
 //! argument signature (function name and argument types, as Numba's dispatcher does) and
 //! cached; later calls are a lookup and an indirect call.
 
-use crate::{CompileError, Error, RuntimeErrorAt, Source};
+use crate::{CompileError, Error, Source};
 use kernelc_codegen::{JitProgram, Listing};
 use kernelc_interp::Value;
 use kernelc_runtime::rng::Rng;
@@ -75,13 +75,9 @@ impl Dispatcher {
             match type_of(a) {
                 Some(t) => sig.push(t),
                 None => {
-                    return Err(Error::Runtime(RuntimeErrorAt::new(
-                        &self.src,
-                        kernelc_runtime::RuntimeError::new(
-                            format!("argument {} of {func}() is not a number or an array", i + 1),
-                            0,
-                            0,
-                        ),
+                    return Err(Error::Argument(format!(
+                        "argument {} of {func}() is not a number or an array",
+                        i + 1
                     )))
                 }
             }
@@ -103,7 +99,7 @@ impl Dispatcher {
         if let Ok(mut g) = self.rng.lock() {
             *g = rng;
         }
-        r.map_err(|e| Error::Runtime(RuntimeErrorAt::new(&self.src, e)))
+        r.map_err(|e| Error::at_runtime(&self.src, e))
     }
 
     /// True when the source defines a function of this name.
@@ -111,12 +107,16 @@ impl Dispatcher {
         kernelc_sema::function_names(&self.module).contains(&name)
     }
 
-    /// An error about this source that has no position.
-    pub fn error(&self, message: String) -> Error {
-        Error::Runtime(RuntimeErrorAt::new(
+    /// The compile error for a function name the source does not define.
+    pub fn no_function(&self, name: &str) -> Error {
+        CompileError::new(
             &self.src,
-            kernelc_runtime::RuntimeError::new(message, 0, 0),
-        ))
+            vec![kernelc_syntax::Diagnostic::error(
+                kernelc_syntax::Span::default(),
+                format!("there is no function named '{name}'"),
+            )],
+        )
+        .into()
     }
 
     /// Calls `func` with `args` (output of `print` goes to stdout).

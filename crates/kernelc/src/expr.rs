@@ -2,7 +2,7 @@
 //! the body of a function whose parameters are the names given, compiled to native code
 //! once per (expression, argument types) and cached, like numexpr's `evaluate`.
 
-use crate::{compile_native, CompileError, Error, RuntimeErrorAt, Source};
+use crate::{compile_native, CompileError, Error, Source};
 use kernelc_codegen::{JitProgram, Listing};
 use kernelc_interp::Value;
 use kernelc_sema::tir::Type;
@@ -21,13 +21,6 @@ struct Key {
 }
 
 static CACHE: LazyLock<RwLock<HashMap<Key, Arc<JitProgram>>>> = LazyLock::new(Default::default);
-
-fn runtime(src: &Source, message: String) -> Error {
-    Error::Runtime(RuntimeErrorAt::new(
-        src,
-        kernelc_runtime::RuntimeError::new(message, 0, 0),
-    ))
-}
 
 /// The compiled program for an expression and argument types (cached).
 fn compiled(
@@ -116,11 +109,13 @@ fn expression_module(expr: Expr, args: &[(String, Type)], into: bool) -> ast::Mo
     }
 }
 
-fn signature(vars: &[(&str, Value)], src: &Source) -> Result<Vec<(String, Type)>, Error> {
+fn signature(vars: &[(&str, Value)]) -> Result<Vec<(String, Type)>, Error> {
     vars.iter()
         .map(|(n, v)| match crate::dispatch::type_of(v) {
             Some(t) => Ok((n.to_string(), t)),
-            None => Err(runtime(src, format!("'{n}' is not a number or an array"))),
+            None => Err(Error::Argument(format!(
+                "'{n}' is not a number or an array"
+            ))),
         })
         .collect()
 }
@@ -128,12 +123,12 @@ fn signature(vars: &[(&str, Value)], src: &Source) -> Result<Vec<(String, Type)>
 /// Evaluates an expression over named values (numbers or arrays) with native code.
 pub fn eval_values(text: &str, vars: &[(&str, Value)]) -> Result<Value, Error> {
     let src = Source::new("<expr>", text);
-    let args = signature(vars, &src)?;
+    let args = signature(vars)?;
     let jit = compiled(text, &args, None)?;
     let values: Vec<Value> = vars.iter().map(|(_, v)| v.clone()).collect();
     let mut rng = Default::default();
     jit.call(0, &values, &mut std::io::sink(), &mut rng)
-        .map_err(|e| Error::Runtime(RuntimeErrorAt::new(&src, e)))
+        .map_err(|e| Error::at_runtime(&src, e))
 }
 
 /// Evaluates an expression into an existing array (`out[:] = expr`: broadcast to its
@@ -144,7 +139,7 @@ pub fn eval_values_into(
     out: &kernelc_runtime::Array,
 ) -> Result<(), Error> {
     let src = Source::new("<expr>", text);
-    let args = signature(vars, &src)?;
+    let args = signature(vars)?;
     let out_v = Value::Array(out.clone());
     let out_t = crate::dispatch::type_of(&out_v).expect("an array has a type");
     let jit = compiled(text, &args, Some(out_t))?;
@@ -153,5 +148,5 @@ pub fn eval_values_into(
     let mut rng = Default::default();
     jit.call(0, &values, &mut std::io::sink(), &mut rng)
         .map(|_| ())
-        .map_err(|e| Error::Runtime(RuntimeErrorAt::new(&src, e)))
+        .map_err(|e| Error::at_runtime(&src, e))
 }

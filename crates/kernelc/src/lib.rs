@@ -15,11 +15,13 @@
 mod api;
 mod diagnostics;
 mod dispatch;
+mod error;
 mod expr;
 
 pub use api::{dtype_of, eval, eval_into, Arg, Function, Kernel, Output};
-pub use diagnostics::{CompileError, Error, RuntimeErrorAt, Source};
+pub use diagnostics::{CompileError, RuntimeErrorAt, Source};
 pub use dispatch::Dispatcher;
+pub use error::{Error, LimitError};
 pub use expr::{eval_values, eval_values_into};
 pub use kernelc_codegen::{JitProgram, Listing};
 pub use kernelc_interp::Value;
@@ -105,7 +107,7 @@ pub fn run_program_jit(src: &Source, program: Program, out: &mut dyn Write) -> R
     let mut rng = kernelc_runtime::rng::Rng::default();
     jit.call(jit.source_program().entry, &[], out, &mut rng)
         .map(|_| ())
-        .map_err(|e| Error::Runtime(RuntimeErrorAt::new(src, e)))
+        .map_err(|e| Error::at_runtime(src, e))
 }
 
 /// Compiles a typed program to native code (keeping a CLIF or assembly listing if asked).
@@ -114,12 +116,9 @@ pub fn compile_native(
     program: Program,
     listing: Listing,
 ) -> Result<JitProgram, Error> {
-    JitProgram::compile(program, listing).map_err(|e| {
-        Error::Runtime(RuntimeErrorAt::new(
-            src,
-            kernelc_runtime::RuntimeError::new(e.to_string(), 0, 0),
-        ))
-    })
+    let _ = src;
+    JitProgram::compile(program, listing)
+        .map_err(|e| Error::Internal(format!("the code generator failed: {e}")))
 }
 
 /// Runs a compiled program's entry function (no arguments) with the interpreter.
@@ -151,5 +150,23 @@ pub fn run_program_interruptible(
     interp
         .call(program.entry, Vec::new())
         .map(|_| ())
-        .map_err(|e| Error::Runtime(RuntimeErrorAt::new(src, e)))
+        .map_err(|e| Error::at_runtime(src, e))
+}
+
+/// Reads a `.k` file: an [`Error::Io`] when it cannot be read, an [`Error::Limit`] when it
+/// is longer than the front end accepts (refused before it is read: reading it could
+/// exhaust memory).
+pub fn read_source(path: &std::path::Path) -> Result<Source, Error> {
+    let limit = kernelc_syntax::parser::MAX_SOURCE_LEN as u64;
+    if let Ok(meta) = std::fs::metadata(path) {
+        if meta.is_file() && meta.len() > limit {
+            return Err(Error::limit(format!(
+                "{} is {} bytes long, more than the limit of {limit} bytes for a source file",
+                path.display(),
+                meta.len()
+            )));
+        }
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| Error::cannot_read(path, e))?;
+    Ok(Source::new(path.display().to_string(), text))
 }
