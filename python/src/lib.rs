@@ -31,10 +31,14 @@ create_exception!(
     "A runtime error of a kernel (message with the source position)."
 );
 
-/// Converts a facade error into the Python exception of its kind.
+/// Converts a facade error into the Python exception of its kind: compile errors are
+/// `CompileError`, arguments a kernel cannot take `TypeError` (as Numba raises), files
+/// `OSError`, and the rest (runtime errors, limits, internal errors) `KernelError`.
 pub(crate) fn py_err(e: kernelc::Error) -> PyErr {
     match e {
         kernelc::Error::Compile(c) => CompileError::new_err(c.to_string()),
+        kernelc::Error::Argument(message) => PyTypeError::new_err(message),
+        e @ kernelc::Error::Io { .. } => pyo3::exceptions::PyOSError::new_err(e.to_string()),
         other => KernelError::new_err(other.to_string()),
     }
 }
