@@ -14,6 +14,7 @@ import ast
 import inspect
 import linecache
 import math
+import re
 import textwrap
 import types
 
@@ -264,23 +265,46 @@ def _same(a, b):
     return type(a) is type(b) and (a == b or (a != a and b != b))
 
 
+def _definition_lines(filename, names):
+    """The line (1-based) where each module global is last bound at the top level of a
+    file (`NAME = ...`, `NAME: T = ...`), for the names found."""
+    found = {}
+    if not names:
+        return found
+    pattern = re.compile(r"^(%s)\s*(?::[^=]*)?=(?!=)" % "|".join(map(re.escape, names)))
+    for k, line in enumerate(linecache.getlines(filename), start=1):
+        m = pattern.match(line)
+        if m:
+            found[m.group(1)] = k
+    return found
+
+
 def assemble(func, decorator=None):
     """The kernel text of `func` and its callees, and the name it is compiled under:
-    (filename, text)."""
+    (filename, text). Captured globals of the main file sit on the line where the module
+    binds them (when that line is free), so their errors point there."""
     chunks, consts = collect(func, decorator)
     main_file = chunks[0].filename
     local = sorted((c for c in chunks if c.filename == main_file), key=lambda c: c.first)
     foreign = [c for c in chunks if c.filename != main_file]
-    out = []
+    lines = {}  # line number -> text
     for c in local:
-        if len(out) >= c.first:  # overlapping (nested definitions): append instead
-            foreign.append(c)
+        if any(n in lines for n in range(c.first, c.last + 1)):
+            foreign.append(c)  # overlapping (nested definitions): appended instead
             continue
-        out.extend([""] * (c.first - 1 - len(out)))
-        out.extend(c.lines)
+        for k, text in enumerate(c.lines):
+            lines[c.first + k] = text
+    placed = set()
+    for name, line in _definition_lines(main_file, sorted(consts)).items():
+        if line not in lines:
+            lines[line] = consts[name]
+            placed.add(name)
+    out = [""] * max(lines, default=0)
+    for k, text in lines.items():
+        out[k - 1] = text
     for c in foreign:
         out.append("")
         out.extend(c.lines)
     out.append("")
-    out.extend(consts[n] for n in sorted(consts))
+    out.extend(consts[n] for n in sorted(consts) if n not in placed)
     return main_file, "\n".join(out) + "\n"
