@@ -187,17 +187,25 @@ def workloads(scale, jits):
 
 
 def run_workloads(args):
+    """Times of each workload under each peer: the best of `--repeat` rounds, the peers
+    taking turns within a round (so that a change of machine load hits them alike)."""
     jits = compilers()
     rows = []
     for name, what, peers, check in workloads(args.scale, jits):
         row = {"workload": name, "what": what}
+        ok = {}
         for peer, f in peers.items():
-            r = f()
-            if not check(r):
+            if check(f()):
+                ok[peer] = f
+                row[peer] = float("inf")
+            else:
                 row[peer] = None
                 row[peer + "_error"] = "result differs from NumPy"
-                continue
-            row[peer] = best(f, args.repeat)
+        for _ in range(args.repeat):
+            for peer, f in ok.items():
+                t = time.perf_counter()
+                f()
+                row[peer] = min(row[peer], time.perf_counter() - t)
         rows.append(row)
     return rows
 
@@ -294,7 +302,8 @@ def main(argv=None):
     p.add_argument("--scale", type=float, default=1.0, help="array sizes relative to the workloads'")
     p.add_argument("--repeat", type=int, default=5)
     p.add_argument("--json", help="also write the numbers to this file")
-    p.add_argument("--no-targets", action="store_true")
+    p.add_argument("--no-targets", action="store_true", help="only the workloads")
+    p.add_argument("--only-targets", action="store_true", help="only the targets")
     args = p.parse_args(argv)
 
     kernelc.set_num_threads(args.threads)
@@ -305,10 +314,11 @@ def main(argv=None):
     print(f"threads {args.threads}, scale {args.scale}, best of {args.repeat}; "
           f"numexpr {getattr(ne, '__version__', 'absent')}, numba {getattr(numba, '__version__', 'absent')}")
 
-    rows = run_workloads(args)
+    rows = [] if args.only_targets else run_workloads(args)
     peers = ["kernelc", "numexpr", "numba"]
-    print(f"\n{'workload':14} {'kernelc ms':>11} {'numexpr ms':>11} {'numba ms':>11} "
-          f"{'numexpr/kernelc':>16} {'numba/kernelc':>14}")
+    if rows:
+        print(f"\n{'workload':14} {'kernelc ms':>11} {'numexpr ms':>11} {'numba ms':>11} "
+              f"{'numexpr/kernelc':>16} {'numba/kernelc':>14}")
     for row in rows:
         cells = []
         for peer in peers:

@@ -110,8 +110,18 @@ class Dispatcher(_native.Function):
             if self._kernel is None:
                 filename, text = self._kernel_source()
                 self._kernel = _native.Kernel(filename, text)
-                self._bind(self._kernel, self._name)
+                self._bind(self._kernel, self._name, self._positional_count())
+
         return self._kernel
+
+    def _positional_count(self):
+        """The number of parameters when every one is plain positional, else None."""
+        code = getattr(self.py_func, "__code__", None)
+        if code is None or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
+            return None
+        if code.co_kwonlyargcount:
+            return None
+        return code.co_argcount
 
     @property
     def kernel_source(self):
@@ -136,10 +146,11 @@ class Dispatcher(_native.Function):
         return bound.args
 
     def _slow_call(self, args, kwargs):
-        """A call the native fast path did not take: keyword arguments, the first call,
-        read-only arrays, or arguments that need converting."""
-        if kwargs:
-            args = self._bind_arguments(args, kwargs)
+        """A call the native fast path did not take: keyword arguments, another number of
+        arguments than parameters, the first call, read-only arrays, or arguments that need
+        converting."""
+        if kwargs or len(args) != self._positional_count():
+            args = self._bind_arguments(args, kwargs or {})
         kernel = self._build()
         try:
             return kernel.call(self._name, *args)

@@ -103,8 +103,8 @@ def _source_lines(func):
 
 
 def _strip(text, name, decorator=None):
-    """Blanks the decorator lines and the docstring of the single `def` in `text`, keeping
-    every other line where it is. `decorator` (e.g. `@njit(parallel=True)`), when given,
+    """Blanks the decorator lines and the docstring of the single `def` in `text` and drops
+    its parameters' default values, keeping every other line where it is. `decorator` (e.g. `@njit(parallel=True)`), when given,
     takes the line just above the `def` if there is one."""
     try:
         tree = ast.parse(text)
@@ -118,6 +118,18 @@ def _strip(text, name, decorator=None):
         )
     fn = defs[0]
     lines = text.split("\n")
+    # Default values: Python applies them before the call (every argument reaches the
+    # kernel), so the kernel's `def` line goes without them.
+    a = fn.args
+    positional = a.posonlyargs + a.args
+    pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
+    pairs += [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
+    for arg, default in sorted(pairs, key=lambda p: (p[1].end_lineno, p[1].end_col_offset),
+                               reverse=True):
+        if arg.end_lineno == default.end_lineno:
+            k = arg.end_lineno - 1
+            line = lines[k].encode()
+            lines[k] = (line[: arg.end_col_offset] + line[default.end_col_offset:]).decode()
     for k in range(fn.lineno - 1):
         lines[k] = ""
     if decorator and fn.lineno > 1:

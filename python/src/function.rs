@@ -6,7 +6,8 @@
 //! arrays in place and runs the code with the GIL released; no Python code runs. Anything
 //! else — keyword arguments, a kernel not yet built, arguments that need converting,
 //! read-only arrays (which the facade copies when the function may write them) — goes to
-//! the Python method `_slow_call`.
+//! the Python method `_slow_call`, as do calls with another number of arguments than the
+//! function has parameters (defaults are applied there, or Python's `TypeError` raised).
 
 use crate::convert::{py_value_of, value_to_py, Input};
 use crate::{py_err, Kernel};
@@ -20,6 +21,9 @@ use std::sync::{Arc, OnceLock, RwLock};
 struct Target {
     kernel: Py<Kernel>,
     name: String,
+    /// The number of parameters, when known: calls with another number of arguments take
+    /// the Python path (defaults, Python's `TypeError` for a wrong count).
+    params: Option<usize>,
 }
 
 /// A kernel function callable from Python (subclassed by `kernelc.Dispatcher`).
@@ -129,9 +133,15 @@ impl Function {
         }
     }
 
-    /// Binds the kernel and the function's name (the first binding stays).
-    fn _bind(&self, kernel: Py<Kernel>, name: String) {
-        let _ = self.target.set(Target { kernel, name });
+    /// Binds the kernel, the function's name and its number of parameters (the first
+    /// binding stays).
+    #[pyo3(signature = (kernel, name, params=None))]
+    fn _bind(&self, kernel: Py<Kernel>, name: String, params: Option<usize>) {
+        let _ = self.target.set(Target {
+            kernel,
+            name,
+            params,
+        });
     }
 
     #[pyo3(signature = (*args, **kwargs))]
@@ -142,7 +152,11 @@ impl Function {
     ) -> PyResult<Bound<'py, PyAny>> {
         let this = slf.get();
         if kwargs.is_none_or(|k| k.is_empty()) {
-            if let Some(target) = this.target.get() {
+            if let Some(target) = this
+                .target
+                .get()
+                .filter(|t| t.params.is_none_or(|n| n == args.len()))
+            {
                 if let Some(values) = fast_values(args) {
                     return this.call_fast(slf.py(), target, values);
                 }

@@ -32,6 +32,21 @@ def test_prange_threads():
     assert err < 1e-12 and first > 0
 
 
+def test_blockwise_with_jit_and_evaluate():
+    import dask.array as da
+
+    x = da.random.RandomState(3).random_sample((600, 600), chunks=(200, 300))
+    y = x.T + 1
+    sums = da.blockwise(dask_prange.row_sum_squares, "ij", x, "ij", dtype=np.float64,
+                        adjust_chunks={"j": 1})
+    both = da.blockwise(dask_expression.expression_block, "ij", x, "ij", y, "ij",
+                        dtype=np.float64)
+    got_sums, got_both = da.compute(sums.sum(axis=1), both, scheduler="threads")
+    xs, ys = x.compute(), y.compute()
+    np.testing.assert_allclose(got_sums, (xs**2).sum(axis=1), rtol=1e-12)
+    np.testing.assert_allclose(got_both, 2 * xs + 3 * ys**2, rtol=1e-14)
+
+
 def test_memmap_reduction_threads(tmp_path):
     path = str(tmp_path / "data.npy")
     got, want, _ = dask_memmap_reduction.run(path, rows=50_000, cols=8, chunk_rows=5_000,

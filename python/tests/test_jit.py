@@ -335,3 +335,19 @@ def test_other_byte_orders_and_numpy_scalars():
     assert collatz_steps(np.int64(6)) == 8
     r = scaled(np.float32(2.0))
     assert r == pytest.approx(2.0 * 2.5 + 3)
+
+
+@kernelc.jit
+def axpy(a, x, y=1.0):
+    return a * x + y
+
+
+def test_defaults_and_wrong_argument_counts():
+    x = np.arange(3.0)
+    np.testing.assert_array_equal(axpy(2.0, x), 2.0 * x + 1.0)
+    np.testing.assert_array_equal(axpy(2.0, x, 0.5), 2.0 * x + 0.5)
+    np.testing.assert_array_equal(axpy(2.0, x, y=3.0), 2.0 * x + 3.0)
+    with pytest.raises(TypeError):
+        axpy(2.0)
+    with pytest.raises(TypeError):
+        axpy(1.0, x, 2.0, 3.0)
