@@ -25,7 +25,7 @@ memory, and the GIL is released while native code runs.
 """
 
 from ._native import CompileError, KernelError
-from ._evaluate import evaluate, ExpressionCompileError, ExpressionRuntimeError
+from ._evaluate import evaluate, re_evaluate, ExpressionCompileError, ExpressionRuntimeError
 from ._jit import Dispatcher, jit, njit, prange
 from ._vectorize import vectorize
 from ._threads import get_num_threads, set_num_threads
@@ -41,6 +41,7 @@ __all__ = [
     "jit",
     "njit",
     "prange",
+    "re_evaluate",
     "set_num_threads",
     "vectorize",
 ]

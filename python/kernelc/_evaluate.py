@@ -11,6 +11,7 @@ it. Errors have numexpr's kinds and stay kernelc's: a compile error is both
 
 import ast
 import sys
+import threading
 
 import numpy as np
 
@@ -43,6 +44,7 @@ _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 _CONSTANTS = {"pi", "e", "inf", "nan", "np", "numpy", "math"}
 
 _names_cache = {}
+_last = threading.local()  # the last evaluate() call of this thread, for re_evaluate()
 _result_dtypes = {}
 _CACHE_SIZE = 256
 
@@ -150,9 +152,24 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K", casting
                     f"Cannot cast the result of '{ex}' from dtype('{dt}') to dtype('{out.dtype}') "
                     f"according to the rule '{casting}'"
                 )
+    _last.call = (ex, out, order, casting)
     try:
         return _native.evaluate(ex, used, values, out)
     except CompileError as e:
         raise ExpressionCompileError(str(e)) from None
     except KernelError as e:
         raise ExpressionRuntimeError(str(e)) from None
+
+
+def re_evaluate(local_dict=None, _frame_depth=1):
+    """Evaluates the previous expression of this thread again (with its `out=` and
+    `casting`), on the current values of its names, as `numexpr.re_evaluate` does."""
+    last = getattr(_last, "call", None)
+    if last is None:
+        raise RuntimeError(
+            "A previous evaluate() execution was not found, please call `evaluate` once "
+            "before `re_evaluate`"
+        )
+    ex, out, order, casting = last
+    return evaluate(ex, local_dict=local_dict, out=out, order=order, casting=casting,
+                    _frame_depth=_frame_depth + 1)

@@ -157,3 +157,19 @@ def test_small_integer_dtypes_are_converted_as_numexpr_does():
     u = np.arange(5, dtype=np.uint8)
     r = kernelc.evaluate("u * 2")
     np.testing.assert_array_equal(r, np.arange(5) * 2)
+
+
+def test_re_evaluate_uses_the_current_values():
+    a = np.arange(3.0)
+    first = kernelc.evaluate("a * 2")
+    a = np.arange(3.0) + 10
+    np.testing.assert_array_equal(kernelc.re_evaluate(), (np.arange(3.0) + 10) * 2)
+    np.testing.assert_array_equal(first, [0.0, 2.0, 4.0])
+    np.testing.assert_array_equal(kernelc.re_evaluate({"a": np.ones(2)}), [2.0, 2.0])
+
+
+def test_in_place_out_reads_everything_first():
+    b = np.arange(6.0)
+    v = b[1:]
+    kernelc.evaluate("v * 2", out=b[:-1])
+    np.testing.assert_array_equal(b, [2.0, 4.0, 6.0, 8.0, 10.0, 5.0])
