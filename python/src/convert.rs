@@ -304,14 +304,40 @@ pub fn output_to_py_0d(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyAny>
     }
 }
 
-/// A value a compiled function returned (the fast path of a call): as [`output_to_py`];
-/// an array that views an argument's memory is copied (it may outlive the argument).
+/// A value a compiled function returned (the fast path of a call): as [`output_to_py`],
+/// tuples as Python tuples; an array that views an argument's memory is copied (it may
+/// outlive the argument).
 pub fn value_to_py(py: Python<'_>, v: Value) -> PyResult<Bound<'_, PyAny>> {
     match v {
         Value::Scalar(s) => scalar_to_py(py, s),
         Value::Array(a) if a.buffer().is_borrowed() => array_to_py(py, a.to_contiguous()),
         Value::Array(a) => array_to_py(py, a),
+        Value::Tuple(items) => {
+            let items = items
+                .into_iter()
+                .map(|x| x.to_py(py))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(pyo3::types::PyTuple::new(py, items)?.into_any())
+        }
         _ => Ok(py.None().into_bound(py)),
+    }
+}
+
+/// An element of a returned tuple as a Python object: shape-like tuples hold `i64`s, the
+/// language's tuples hold values.
+trait ToPy {
+    fn to_py(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>>;
+}
+
+impl ToPy for i64 {
+    fn to_py(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        Ok(self.into_pyobject(py)?.into_any())
+    }
+}
+
+impl ToPy for Value {
+    fn to_py(self, py: Python<'_>) -> PyResult<Bound<'_, PyAny>> {
+        value_to_py(py, self)
     }
 }
 
