@@ -6,6 +6,7 @@
 //! Dropping a `JitProgram` frees its machine code.
 
 pub mod abi;
+mod define;
 mod lower;
 pub mod mathgen;
 mod nest_rt;
@@ -13,7 +14,6 @@ pub mod rt;
 
 use abi::{from_bits, to_bits, ArrayHandle, JitCtx};
 use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, UserFuncName};
-use cranelift_codegen::settings::{self, Configurable};
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{Linkage, Module};
@@ -116,19 +116,9 @@ impl JitProgram {
             funcs: planned.funcs.into_iter().map(|f| f.func).collect(),
             entry: planned.entry,
         });
-        let mut flags = settings::builder();
-        flags.set("opt_level", "speed").map_err(cg)?;
-        // The verifier costs about 6% of compile time; debug builds (and the tests run in
-        // them) keep it.
-        if !cfg!(debug_assertions) {
-            flags.set("enable_verifier", "false").map_err(cg)?;
-        }
-        flags.set("use_colocated_libcalls", "false").map_err(cg)?;
-        flags.set("is_pic", "false").map_err(cg)?;
-        let isa = cranelift_native::builder()
-            .map_err(cg)?
-            .finish(settings::Flags::new(flags))
-            .map_err(cg)?;
+        let isa = define::host_isa(define::base_flags("speed").map_err(cg)?).map_err(cg)?;
+        // Made on first use: only very large functions need it.
+        let mut linear_isa = None;
         let builder = JITBuilder::with_isa(isa, cranelift_module::default_libcall_names());
         let mut module = JITModule::new(builder);
         let cc = module.isa().default_call_conv();
@@ -156,9 +146,31 @@ impl JitProgram {
             if listing == Listing::Clif {
                 texts.push(format!("; {} (#{i})\n{}", f.name, ctx.func.display()));
             }
-            module
-                .define_function(ids[i], &mut ctx)
-                .map_err(|e| cg(format!("{e:?}")))?;
+            if define::is_large(&ctx) {
+                // Lowered again with locals in memory: no merge block then carries a
+                // parameter per local, which keeps register allocation linear.
+                let (sig, name) = (ctx.func.signature.clone(), ctx.func.name.clone());
+                module.clear_context(&mut ctx);
+                ctx.func.signature = sig;
+                ctx.func.name = name;
+                let b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
+                lower::FnLower::new(b, f, i, &ids, &nests[i], &infos[i], &mut module, cc)
+                    .with_locals_in_memory()
+                    .lower();
+                if listing == Listing::Clif {
+                    texts.pop();
+                    texts.push(format!("; {} (#{i})\n{}", f.name, ctx.func.display()));
+                }
+                if linear_isa.is_none() {
+                    linear_isa = Some(define::linear_isa().map_err(cg)?);
+                }
+                let isa = linear_isa.as_ref().expect("made above");
+                define::define_with(&mut module, ids[i], &mut ctx, isa).map_err(cg)?;
+            } else {
+                module
+                    .define_function(ids[i], &mut ctx)
+                    .map_err(|e| cg(format!("{e:?}")))?;
+            }
             if listing == Listing::Asm {
                 let asm = ctx
                     .compiled_code()

@@ -134,12 +134,23 @@ pub struct FnLower<'a, 'b> {
     pub cc: CallConv,
     ctx: Value,
     vars: Vec<Variable>,
+    /// For very large functions: locals (values, then assignment flags) live in this stack
+    /// area instead of SSA variables, so no merge block carries a parameter per local
+    /// (see [`crate::define`]).
+    mem: Option<cranelift_codegen::ir::StackSlot>,
     /// Per local: a flag variable that is 1 once the local is assigned (scalars that are
     /// not parameters; arrays use a null handle instead).
     set: Vec<Option<Variable>>,
     /// `(continue, break)` targets of the enclosing loops.
     loops: Vec<(Block, Block)>,
-    fail: Block,
+    /// Error exits: every failure branches to the last one, and a new one starts after
+    /// [`FAIL_REGION`] branches (see [`FnLower::fail_block`]).
+    fails: Vec<Block>,
+    /// Set while lowering the `else` of an `if` whose `else` is one `if` (an `elif`): the
+    /// join block to share and how many links share it already.
+    elif_join: Option<(Block, usize)>,
+    /// Branches to the last error exit so far.
+    fail_uses: usize,
     slots: Option<cranelift_codegen::ir::StackSlot>,
     /// Locals assigned on every path to the code being emitted (their reads need no
     /// check). All true in unreachable code.
@@ -150,6 +161,12 @@ pub struct FnLower<'a, 'b> {
     /// Loop variables of `range(start >= 0, ..., step > 0)` loops that do not assign them.
     nonneg: Vec<LocalId>,
 }
+
+/// `elif` links that share one join block (see the `If` arm of [`FnLower::stmt`]).
+const ELIF_GROUP: usize = 64;
+
+/// Failure branches that share one error exit (see [`FnLower::fail_block`]).
+const FAIL_REGION: usize = 64;
 
 /// What the code generator knows about one index of an element access.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -179,7 +196,6 @@ impl<'a, 'b> FnLower<'a, 'b> {
         b.switch_to_block(entry);
         b.seal_block(entry);
         let ctx = b.block_params(entry)[0];
-        let fail = b.create_block();
         FnLower {
             b,
             func,
@@ -191,13 +207,73 @@ impl<'a, 'b> FnLower<'a, 'b> {
             cc,
             ctx,
             vars: Vec::new(),
+            mem: None,
             set: Vec::new(),
             loops: Vec::new(),
-            fail,
+            fails: Vec::new(),
+            elif_join: None,
+            fail_uses: 0,
             slots: None,
             assigned: Vec::new(),
             in_bounds: Vec::new(),
             nonneg: Vec::new(),
+        }
+    }
+
+    /// Keeps locals in memory rather than SSA variables (for very large functions, whose
+    /// compile time must stay linear; see [`crate::define`]).
+    pub fn with_locals_in_memory(mut self) -> Self {
+        let n = self.func.locals.len().max(1);
+        self.mem = Some(self.b.create_sized_stack_slot(StackSlotData::new(
+            StackSlotKind::ExplicitSlot,
+            (16 * n) as u32,
+            3,
+        )));
+        self
+    }
+
+    /// The current value of local `id`.
+    fn get_local(&mut self, id: LocalId) -> Value {
+        match self.mem {
+            Some(ss) => {
+                let ty = clif_type(self.func.locals[id].ty).unwrap_or(types::I64);
+                self.b.ins().stack_load(types::I64, ty, ss, (id * 8) as i32)
+            }
+            None => self.b.use_var(self.vars[id]),
+        }
+    }
+
+    /// Sets local `id` (no reference counting).
+    fn put_local(&mut self, id: LocalId, v: Value) {
+        match self.mem {
+            Some(ss) => {
+                self.b.ins().stack_store(types::I64, v, ss, (id * 8) as i32);
+            }
+            None => self.b.def_var(self.vars[id], v),
+        }
+    }
+
+    /// The assignment flag (i8) of local `id`, if it has one.
+    fn get_flag(&mut self, id: LocalId) -> Option<Value> {
+        let f = self.set[id]?;
+        Some(match self.mem {
+            Some(ss) => {
+                let off = (self.func.locals.len() + id) * 8;
+                self.b.ins().stack_load(types::I64, types::I8, ss, off as i32)
+            }
+            None => self.b.use_var(f),
+        })
+    }
+
+    /// Sets the assignment flag of local `id` (which has one).
+    fn put_flag(&mut self, id: LocalId, v: Value) {
+        match (self.mem, self.set[id]) {
+            (Some(ss), Some(_)) => {
+                let off = (self.func.locals.len() + id) * 8;
+                self.b.ins().stack_store(types::I64, v, ss, off as i32);
+            }
+            (None, Some(f)) => self.b.def_var(f, v),
+            _ => {}
         }
     }
 
@@ -215,22 +291,21 @@ impl<'a, 'b> FnLower<'a, 'b> {
             self.vars.push(var);
             let is_param = self.func.params.contains(&id);
             let needs_flag = !is_param && matches!(l.ty, Type::Scalar(_));
-            let flag = needs_flag.then(|| {
-                let f = self.b.declare_var(types::I8);
-                let zero = self.b.ins().iconst(types::I8, 0);
-                self.b.def_var(f, zero);
-                f
-            });
+            let flag = needs_flag.then(|| self.b.declare_var(types::I8));
             self.set.push(flag);
+            if flag.is_some() {
+                let zero = self.b.ins().iconst(types::I8, 0);
+                self.put_flag(id, zero);
+            }
             if !is_param {
                 let zero = self.zero(ty);
-                self.b.def_var(var, zero);
+                self.put_local(id, zero);
             }
         }
         self.assigned = vec![false; self.func.locals.len()];
         for (k, &p) in self.func.params.iter().enumerate() {
             self.assigned[p] = true;
-            self.b.def_var(self.vars[p], params[k]);
+            self.put_local(p, params[k]);
             if self.func.locals[p].ty.is_array() && !self.borrowed(p) {
                 self.call_rt(rt::rt_retain as *const u8, &[types::I64], &[], &[params[k]]);
             }
@@ -238,13 +313,14 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.block(&self.func.body);
         // Falling off the end returns nothing (sema rules it out for value functions).
         self.emit_return(None);
-        // The error exit: release array locals and return a dummy value.
-        let fail = self.fail;
-        self.b.switch_to_block(fail);
-        self.b.seal_block(fail);
-        self.release_locals();
-        let rets = self.dummy_returns();
-        self.b.ins().return_(&rets);
+        // The error exits: release array locals and return a dummy value.
+        for fail in std::mem::take(&mut self.fails) {
+            self.b.switch_to_block(fail);
+            self.b.seal_block(fail);
+            self.release_locals();
+            let rets = self.dummy_returns();
+            self.b.ins().return_(&rets);
+        }
         self.b.seal_all_blocks();
         self.b.finalize(self.module.isa().frontend_config());
     }
@@ -275,10 +351,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let ret = self.value_of(r, self.func.ret);
         let rets: Vec<Value> = ret.into_iter().collect();
         self.b.ins().return_(&rets);
-        let fail = self.fail;
-        self.b.switch_to_block(fail);
-        let rets = self.dummy_returns();
-        self.b.ins().return_(&rets);
+        for fail in std::mem::take(&mut self.fails) {
+            self.b.switch_to_block(fail);
+            let rets = self.dummy_returns();
+            self.b.ins().return_(&rets);
+        }
         self.b.seal_all_blocks();
         self.b.finalize(self.module.isa().frontend_config());
     }
@@ -307,7 +384,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     fn release_locals(&mut self) {
         for (id, l) in self.func.locals.iter().enumerate() {
             if l.ty.is_array() && !self.borrowed(id) {
-                let h = self.b.use_var(self.vars[id]);
+                let h = self.get_local(id);
                 self.call_rt(rt::rt_release as *const u8, &[types::I64], &[], &[h]);
             }
         }
@@ -350,6 +427,21 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.inst_results(call).to_vec()
     }
 
+    /// The error exit for one more failure branch. Exits are shared by at most
+    /// [`FAIL_REGION`] branches: a single exit shared by thousands of call sites, each in a
+    /// deeper block of the dominator tree, makes the register allocator's dominator
+    /// computation quadratic.
+    fn fail_block(&mut self) -> Block {
+        if self.fails.is_empty() || self.fail_uses >= FAIL_REGION {
+            let fail = self.b.create_block();
+            self.b.set_cold_block(fail);
+            self.fails.push(fail);
+            self.fail_uses = 0;
+        }
+        self.fail_uses += 1;
+        *self.fails.last().expect("pushed above")
+    }
+
     /// Leaves through the error exit when a helper reported an error.
     fn check_failed(&mut self) {
         let failed = self
@@ -357,7 +449,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .ins()
             .load(types::I8, MemFlagsData::trusted(), self.ctx, CTX_FAILED);
         let cont = self.b.create_block();
-        self.b.ins().brif(failed, self.fail, &[], cont, &[]);
+        let fail = self.fail_block();
+        self.b.ins().brif(failed, fail, &[], cont, &[]);
         self.b.switch_to_block(cont);
         self.b.seal_block(cont);
     }
@@ -384,7 +477,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     /// unreachable block.
     fn raise(&mut self, code: i64, span: Span) {
         self.record_error(code, span);
-        let fail = self.fail;
+        let fail = self.fail_block();
         self.b.ins().jump(fail, &[]);
         self.after_terminator();
     }
@@ -397,7 +490,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.switch_to_block(bad);
         self.b.seal_block(bad);
         emit(self);
-        let fail = self.fail;
+        let fail = self.fail_block();
         self.b.ins().jump(fail, &[]);
         self.b.switch_to_block(ok);
         self.b.seal_block(ok);
@@ -458,16 +551,13 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let slot = self.slot_area();
         for &id in used {
             let t = self.func.locals[id].ty;
-            let v = self.b.use_var(self.vars[id]);
+            let v = self.get_local(id);
             let w = self.word_of(v, t);
             self.b
                 .ins()
                 .stack_store(types::I64, w, slot, (id * 8) as i32);
-            let flag = match self.set[id] {
-                Some(f) => {
-                    let f = self.b.use_var(f);
-                    self.b.ins().uextend(types::I64, f)
-                }
+            let flag = match self.get_flag(id) {
+                Some(f) => self.b.ins().uextend(types::I64, f),
                 None => self.b.ins().iconst(types::I64, 1),
             };
             self.b
@@ -561,15 +651,15 @@ impl<'a, 'b> FnLower<'a, 'b> {
     fn assign(&mut self, id: LocalId, v: Val) {
         if self.func.locals[id].ty.is_array() {
             let new = self.own(v);
-            let old = self.b.use_var(self.vars[id]);
-            self.b.def_var(self.vars[id], new);
+            let old = self.get_local(id);
+            self.put_local(id, new);
             self.call_rt(rt::rt_release as *const u8, &[types::I64], &[], &[old]);
         } else if let Some(x) = v.v {
-            self.b.def_var(self.vars[id], x);
+            self.put_local(id, x);
         }
-        if let Some(f) = self.set[id] {
+        if self.set[id].is_some() {
             let one = self.b.ins().iconst(types::I8, 1);
-            self.b.def_var(f, one);
+            self.put_flag(id, one);
         }
         if let Some(a) = self.assigned.get_mut(id) {
             *a = true;
@@ -595,12 +685,16 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 }
             }
             StmtKind::If { cond, then, orelse } => {
+                // An `elif` chain shares its join block with the `if` it continues, for
+                // up to ELIF_GROUP links: a chain of thousands of empty joins makes the
+                // assembler's jump threading quadratic, and one join with thousands of
+                // predecessors the register allocator's dominator computation.
+                let (join, links) = match self.elif_join.take() {
+                    Some((join, n)) if n < ELIF_GROUP => (join, n + 1),
+                    _ => (self.b.create_block(), 0),
+                };
                 let c = self.expr(cond).value();
-                let (tb, eb, join) = (
-                    self.b.create_block(),
-                    self.b.create_block(),
-                    self.b.create_block(),
-                );
+                let (tb, eb) = (self.b.create_block(), self.b.create_block());
                 self.b.ins().brif(c, tb, &[], eb, &[]);
                 let before = self.assigned.clone();
                 self.b.switch_to_block(tb);
@@ -610,13 +704,29 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let after_then = std::mem::replace(&mut self.assigned, before);
                 self.b.switch_to_block(eb);
                 self.b.seal_block(eb);
+                if let [Stmt {
+                    kind: StmtKind::If { .. },
+                    ..
+                }] = orelse.as_slice()
+                {
+                    self.elif_join = Some((join, links));
+                }
                 self.block(orelse);
+                self.elif_join = None;
                 self.b.ins().jump(join, &[]);
                 for (a, t) in self.assigned.iter_mut().zip(after_then) {
                     *a &= t;
                 }
-                self.b.switch_to_block(join);
-                self.b.seal_block(join);
+                if links == 0 {
+                    self.b.switch_to_block(join);
+                    self.b.seal_block(join);
+                } else {
+                    // The `if` this `elif` continues places the join; what follows here
+                    // is unreachable (its jump to the join is removed with it).
+                    let next = self.b.create_block();
+                    self.b.switch_to_block(next);
+                    self.b.seal_block(next);
+                }
             }
             StmtKind::While { cond, body } => {
                 // Tested at the bottom: check once, then body; the latch re-tests.
@@ -906,7 +1016,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.seal_block(chunk_end);
         for (r, &acc) in par.reductions.iter().zip(&accs) {
             let d = self.func.locals[r.local].ty.dtype().expect("scalar");
-            let p = self.b.use_var(self.vars[r.local]);
+            let p = self.get_local(r.local);
             let a0 = self.b.use_var(acc);
             let c = self.combine(r.op, d, a0, p);
             self.b.def_var(acc, c);
@@ -1085,15 +1195,12 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     /// Reads a local, checking that it was assigned.
     fn read_local(&mut self, id: LocalId, span: Span) -> Value {
-        let v = self.b.use_var(self.vars[id]);
+        let v = self.get_local(id);
         if self.assigned.get(id).copied().unwrap_or(false) {
             return v;
         }
-        let unset = match (self.set[id], self.func.locals[id].ty) {
-            (Some(f), _) => {
-                let f = self.b.use_var(f);
-                Some(self.b.ins().icmp_imm_s(IntCC::Equal, f, 0))
-            }
+        let unset = match (self.get_flag(id), self.func.locals[id].ty) {
+            (Some(f), _) => Some(self.b.ins().icmp_imm_s(IntCC::Equal, f, 0)),
             (None, Type::Array(_)) if !self.func.params.contains(&id) => {
                 Some(self.b.ins().icmp_imm_s(IntCC::Equal, v, 0))
             }
