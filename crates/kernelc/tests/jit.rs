@@ -155,30 +155,26 @@ fn clif_listing_of_a_scalar_loop() {
             v8 = iconst.i64 0
             v9 = iconst.i64 1
             v10 = icmp slt v8, v1  ; v8 = 0
-            brif v10, block2(v8, v6), block4(v6)  ; v8 = 0, v6 = 0, v6 = 0
+            brif v10, block1(v8, v6), block3(v6)  ; v8 = 0, v6 = 0, v6 = 0
 
-        block2(v11: i64, v13: i64):
+        block1(v11: i64, v13: i64):
             v12 = iconst.i8 1
             v14 = imul v11, v11
             v15 = iadd v13, v14
             v16 = iconst.i8 1
-            jump block3
+            jump block2
 
-        block3:
+        block2:
             v17 = iadd.i64 v11, v9  ; v9 = 1
             v18 = icmp slt v17, v1
-            brif v18, block2(v17, v15), block4(v15)
+            brif v18, block1(v17, v15), block3(v15)
 
-        block4(v19: i64):
+        block3(v19: i64):
             return v19
 
-        block5:
+        block4:
             v20 = iconst.i64 0
             return v20  ; v20 = 0
-
-        block1:
-            v21 = iconst.i64 0
-            return v21  ; v21 = 0
         }
     "#]]
     .assert_eq(&mask(&jit.listing.join("\n")));
