@@ -259,7 +259,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
         Some(match self.mem {
             Some(ss) => {
                 let off = (self.func.locals.len() + id) * 8;
-                self.b.ins().stack_load(types::I64, types::I8, ss, off as i32)
+                self.b
+                    .ins()
+                    .stack_load(types::I64, types::I8, ss, off as i32)
             }
             None => self.b.use_var(f),
         })
