@@ -351,3 +351,25 @@ def test_defaults_and_wrong_argument_counts():
         axpy(2.0)
     with pytest.raises(TypeError):
         axpy(1.0, x, 2.0, 3.0)
+
+
+@kernelc.jit(
+    parallel=True,
+    fastmath=False,
+)
+def multi_line_decorator(a):
+    s = 0.0
+# a comment at column 0 inside the body
+    for i in prange(len(a)):
+        s += a[i]
+
+    return s
+
+
+def test_blocks_with_multi_line_decorators_and_comments():
+    assert multi_line_decorator(np.arange(5.0)) == 10.0
+    lines = multi_line_decorator.kernel_source.splitlines()
+    first = _line_of(multi_line_decorator.py_func, "def multi_line_decorator")
+    assert lines[first - 1].startswith("def multi_line_decorator(a):")
+    assert lines[first - 2] == "@njit(parallel=True)"
+    assert lines[first + 5].strip() == "return s"
