@@ -120,16 +120,19 @@ fn extent(shape: &[usize], strides: &[isize]) -> (usize, isize) {
 pub fn array_of(a: &Bound<'_, PyUntypedArray>) -> PyResult<(Array, bool)> {
     let dtype = dtype_of(&a.dtype())?;
     let item = dtype.size() as isize;
-    let shape = a.shape().to_vec();
-    let mut strides = Vec::with_capacity(shape.len());
-    for &s in a.strides() {
+    let shape = a.shape();
+    // Strides in elements, on the stack (NumPy arrays have at most 64 axes).
+    let mut stride_buf = [0isize; 64];
+    let strides = &mut stride_buf[..a.strides().len().min(64)];
+    for (k, &s) in a.strides().iter().take(64).enumerate() {
         if s % item != 0 {
             return Err(PyValueError::new_err(
                 "array strides are not a multiple of the element size",
             ));
         }
-        strides.push(s / item);
+        strides[k] = s / item;
     }
+    let strides = &*strides;
     // SAFETY: `as_array_ptr` is a live PyArrayObject (we hold a reference to it).
     let (data, flags) = unsafe {
         let p = a.as_array_ptr();
@@ -139,7 +142,7 @@ pub fn array_of(a: &Bound<'_, PyUntypedArray>) -> PyResult<(Array, bool)> {
         return Err(PyValueError::new_err("array data is not aligned"));
     }
     let writeable = flags & NPY_ARRAY_WRITEABLE != 0;
-    let (len, off) = extent(&shape, &strides);
+    let (len, off) = extent(shape, strides);
     let base = data.wrapping_offset(-off * item);
     // SAFETY: NumPy guarantees that every element reachable from the data pointer with this
     // shape and these strides lies in the array's memory, i.e. in [base, base + len); the
@@ -148,18 +151,26 @@ pub fn array_of(a: &Bound<'_, PyUntypedArray>) -> PyResult<(Array, bool)> {
     // results that still view it are copied by the facade.
     let raw = unsafe {
         match dtype {
-            DType::F64 => Array::borrow_raw(base as *mut f64, len, &shape, &strides),
-            DType::F32 => Array::borrow_raw(base as *mut f32, len, &shape, &strides),
-            DType::I64 => Array::borrow_raw(base as *mut i64, len, &shape, &strides),
-            DType::I32 => Array::borrow_raw(base as *mut i32, len, &shape, &strides),
-            DType::Bool => Array::borrow_raw(base as *mut bool, len, &shape, &strides),
+            DType::F64 => Array::borrow_raw(base as *mut f64, len, shape, strides),
+            DType::F32 => Array::borrow_raw(base as *mut f32, len, shape, strides),
+            DType::I64 => Array::borrow_raw(base as *mut i64, len, shape, strides),
+            DType::I32 => Array::borrow_raw(base as *mut i32, len, shape, strides),
+            DType::Bool => Array::borrow_raw(base as *mut bool, len, shape, strides),
         }
     };
     let array = if off == 0 {
         raw
     } else {
         // SAFETY: `off` is element 0's position inside the buffer (computed by `extent`).
-        unsafe { Array::from_parts(raw.buffer().clone(), dtype, off, shape, strides) }
+        unsafe {
+            Array::from_parts(
+                raw.buffer().clone(),
+                dtype,
+                off,
+                shape.to_vec(),
+                strides.to_vec(),
+            )
+        }
     };
     Ok((array, writeable))
 }
