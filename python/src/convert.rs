@@ -138,7 +138,7 @@ pub fn array_of(a: &Bound<'_, PyUntypedArray>) -> PyResult<(Array, bool)> {
         let p = a.as_array_ptr();
         ((*p).fields.data as *mut u8, (*p).fields.flags)
     };
-    if !shape.contains(&0) && (data as usize) % (item as usize) != 0 {
+    if !shape.contains(&0) && !(data as usize).is_multiple_of(item as usize) {
         return Err(PyValueError::new_err("array data is not aligned"));
     }
     let writeable = flags & NPY_ARRAY_WRITEABLE != 0;
