@@ -6,6 +6,7 @@
 //! Dropping a `JitProgram` frees its machine code.
 
 pub mod abi;
+mod arrays_rt;
 mod define;
 mod lower;
 pub mod mathgen;

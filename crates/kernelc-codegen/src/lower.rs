@@ -13,6 +13,7 @@
 use crate::abi::{self, pack_span, CTX_DEPTH, CTX_FAILED, OFF_DATA, OFF_SHAPE, OFF_STRIDES};
 use crate::rt::{self, code};
 
+mod arrays;
 mod nest;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -89,7 +90,7 @@ pub fn native_op(e: &Expr) -> bool {
         | ExprKind::Logical(..)
         | ExprKind::Chain(..)
         | ExprKind::Math(..) => scalar,
-        ExprKind::IfExp { .. } => true,
+        ExprKind::IfExp { .. } | ExprKind::ArrayOp(_) => true,
         ExprKind::Index(a, idx) => {
             scalar && local_array(a) && idx.iter().all(|i| matches!(i, Index::Int(_)))
         }
@@ -793,6 +794,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let v = self.expr(e);
                 self.drop_val(v);
             }
+            StmtKind::SelectStore { array, sel, value } => {
+                self.select_store(array, sel, value, s.span)
+            }
             StmtKind::Nest(id) => self.nest_store(*id),
         }
     }
@@ -1333,6 +1337,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 self.b.block_params(join)[0]
             }
             ExprKind::IfExp { cond, then, orelse } => return self.if_exp(e, cond, then, orelse),
+            ExprKind::ArrayOp(op) => return self.array_op(op, e),
             ExprKind::Call(id, args) => return self.call(*id, args, e),
             ExprKind::Math(f, args) => {
                 let d = args[0].ty.dtype().expect("scalar");

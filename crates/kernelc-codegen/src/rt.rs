@@ -21,13 +21,17 @@ use kernelc_sema::tir::{Expr, FuncId, LocalId, Program, RedOp, Stmt, Type};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
-fn err(ctx: &mut JitCtx, message: impl Into<String>, span: i64) {
+pub(crate) fn err(ctx: &mut JitCtx, message: impl Into<String>, span: i64) {
     let (s, e) = unpack_span(span);
     ctx.fail(RuntimeError::new(message, s, e));
 }
 
 /// Runs `f`, turning a panic into an internal error (no unwinding into native frames).
-fn guard<T: Default>(ctx: *mut JitCtx, span: i64, f: impl FnOnce(&mut JitCtx) -> T) -> T {
+pub(crate) fn guard<T: Default>(
+    ctx: *mut JitCtx,
+    span: i64,
+    f: impl FnOnce(&mut JitCtx) -> T,
+) -> T {
     // SAFETY: native code always passes the context it was called with.
     let c = unsafe { &mut *ctx };
     match catch_unwind(AssertUnwindSafe(|| f(c))) {

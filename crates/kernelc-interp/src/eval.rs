@@ -227,6 +227,7 @@ impl<'p> Interpreter<'p> {
                 Ok(Value::None)
             }
             ExprKind::Print(args) => self.eval_print(f, args, e.span),
+            ExprKind::ArrayOp(op) => self.eval_array_op(f, op, e),
             _ => Err(internal("unhandled expression", e.span)),
         }
     }

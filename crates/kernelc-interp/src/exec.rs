@@ -348,6 +348,9 @@ impl<'p> Interpreter<'p> {
             StmtKind::Expr(e) => {
                 self.eval(f, e)?;
             }
+            StmtKind::SelectStore { array, sel, value } => {
+                self.exec_select_store(f, array, sel, value, s.span)?
+            }
             StmtKind::Nest(_) => {
                 return Err(crate::eval::internal(
                     "a planned loop nest reached the interpreter",

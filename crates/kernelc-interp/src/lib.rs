@@ -19,6 +19,7 @@
 //! * [`value`] — run-time values and how `print` shows them.
 
 pub mod alloc;
+mod arrays;
 pub mod elementwise;
 mod eval;
 pub mod exec;

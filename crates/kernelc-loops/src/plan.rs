@@ -397,6 +397,16 @@ impl Planner {
                     parallel,
                 }
             }
+            StmtKind::SelectStore { array, sel, value } => {
+                // The value first, then the target and the selector (as the interpreter).
+                let [value, array, operand]: [Expr; 3] = self
+                    .seq(&[value, array, sel.operand()], pre)
+                    .try_into()
+                    .expect("three");
+                let mut sel = sel.clone();
+                *sel.operand_mut() = operand;
+                StmtKind::SelectStore { array, sel, value }
+            }
             StmtKind::Return(Some(e)) => StmtKind::Return(Some(self.expr(e, pre))),
             StmtKind::Expr(e) => StmtKind::Expr(self.expr(e, pre)),
             other => other.clone(),

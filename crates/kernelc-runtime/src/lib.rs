@@ -13,6 +13,7 @@ pub mod ops;
 pub mod optable;
 pub mod reduce;
 pub mod rng;
+pub mod select;
 
 pub use array::{Array, Element};
 pub use dtype::{DType, Scalar};

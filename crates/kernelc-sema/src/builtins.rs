@@ -39,6 +39,7 @@ pub(crate) fn is_builtin(n: &str) -> bool {
                 | "range"
                 | "prange"
         )
+        || crate::arrays::is_array_builtin(n)
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -78,6 +79,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 self.builtin(&attr.name, None, args, kwargs, span, func.span)
             }
             A::Attribute(base, attr) => {
+                if let Some(r) = self.array_method(base, attr, args, kwargs, span) {
+                    return r;
+                }
                 // a.sum(axis=0) and friends
                 if ReduceOp::from_name(&attr.name).is_some()
                     || matches!(attr.name.as_str(), "astype" | "copy")
@@ -136,6 +140,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
         span: Span,
         name_span: Span,
     ) -> Option<TE> {
+        if this.is_none() && crate::arrays::is_array_builtin(name) {
+            return self.array_function(name, None, args, kwargs, span);
+        }
         // keyword arguments: axis= for reductions, dtype= for constructors
         let mut axis_kw = None;
         let mut dtype_kw = None;
@@ -211,29 +218,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return self.fail(d.span, "astype() needs an element type such as f32");
             };
             return Some(TE::strong(cast(this.e, d)));
-        }
-        if name == "copy" {
-            let Some(this) = this else {
-                return self.fail(span, "copy is an array method");
-            };
-            let d = this.ty().dtype()?;
-            // a.copy() == a + zeros: expressed as a cast-free element-wise identity through where.
-            let t = this.ty();
-            let cond = Expr {
-                kind: ExprKind::Const(Scalar::Bool(true)),
-                ty: Type::Scalar(DType::Bool),
-                span,
-            };
-            let zero = Expr {
-                kind: ExprKind::Const(Scalar::zero(d)),
-                ty: Type::Scalar(d),
-                span,
-            };
-            return Some(TE::strong(Expr {
-                kind: ExprKind::Where(Box::new(cond), Box::new(this.e), Box::new(zero)),
-                ty: t,
-                span,
-            }));
         }
         if let Some(op) = ReduceOp::from_name(name) {
             let a = self.lower_args(this, args)?;
@@ -546,6 +530,20 @@ impl<'c, 'a> FnLower<'c, 'a> {
     /// A shape argument: an int (1-D) or a tuple of ints, as a `Tuple` expression.
     fn shape_arg(&mut self, x: TE) -> Option<Expr> {
         let span = x.e.span;
+        if let ExprKind::ArrayOp(op) = &x.e.kind {
+            if let ArrayOp::List { items, shape } = &**op {
+                if shape.len() == 1 && x.ty().dtype().is_some_and(|d| d.is_int()) {
+                    // A list literal of integers is a shape (`zeros([m, n])`).
+                    let items: Vec<Expr> =
+                        items.iter().map(|i| cast(i.clone(), DType::I64)).collect();
+                    return Some(Expr {
+                        ty: Type::Tuple(items.len().min(255) as u8),
+                        kind: ExprKind::Tuple(items),
+                        span,
+                    });
+                }
+            }
+        }
         match x.ty() {
             Type::Tuple(_) => Some(x.e),
             Type::Scalar(d) if d.is_int() => Some(Expr {

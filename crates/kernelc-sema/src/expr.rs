@@ -91,11 +91,17 @@ impl<'c, 'a> FnLower<'c, 'a> {
             A::Call { func, args, kwargs } => self.call(func, args, kwargs, span),
             A::Attribute(base, attr) => self.attribute(base, attr, span),
             A::Subscript(base, items) => {
+                if let Some(fb) = crate::arrays::flat_base(base) {
+                    return self.flat_read(fb, items, span);
+                }
                 let b = self.expr(base)?;
                 if let Type::Tuple(n) = b.ty() {
                     return self.tuple_index(b, n, items, span);
                 }
-                let (index, region) = self.index_items(&b, items, span)?;
+                let (index, region) = match self.classify_index(&b, items, span)? {
+                    crate::arrays::Subscript::Basic(index, region) => (index, region),
+                    other => return self.advanced_read(other, span),
+                };
                 let d = b.ty().dtype()?;
                 Some(TE::strong(Expr {
                     kind: ExprKind::Index(Box::new(b.e), index),
@@ -120,6 +126,17 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     span,
                 }))
             }
+            A::List(items) => self.list_literal(items, None, span),
+            A::ListComp {
+                elem,
+                var,
+                iter,
+                cond,
+            } => self.list_comp(elem, var, iter, cond.as_deref(), span),
+            A::NoneLit => self.fail(
+                span,
+                "None has no value here (it is allowed as an index: a new axis)",
+            ),
             A::Error => None,
         }
     }
@@ -414,6 +431,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 ),
             );
         };
+        if let Some(r) = self.array_attribute(&b, attr, span) {
+            return r;
+        }
         let i64t = Type::Scalar(DType::I64);
         let e = match attr.name.as_str() {
             "shape" => Expr {
@@ -431,7 +451,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return self.fail(
                     attr.span,
                     format!(
-                        "arrays have no attribute '{other}' (kernelc knows shape, size and ndim)"
+                        "arrays have no attribute '{other}' (kernelc knows shape, size, ndim, T and flat)"
                     ),
                 )
             }
@@ -473,87 +493,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         Some(TE::strong(e))
     }
-
-    /// Lowers the items of `array[items]`: returns the index and the rank of the result
-    /// (0 for one element).
-    pub(crate) fn index_items(
-        &mut self,
-        array: &TE,
-        items: &'a [ast::IndexItem],
-        span: Span,
-    ) -> Option<(Vec<Index>, usize)> {
-        let Type::Array(at) = array.ty() else {
-            return self.fail(
-                array.e.span,
-                format!("a value of type {} cannot be indexed", array.ty()),
-            );
-        };
-        let nd = at.ndim as usize;
-        if items.len() > nd {
-            return self.fail(
-                span,
-                format!(
-                    "too many indices for array: array is {nd}-dimensional, but {} were indexed",
-                    items.len()
-                ),
-            );
-        }
-        let mut out = Vec::new();
-        let mut ok = true;
-        let mut ints = 0;
-        for it in items {
-            match it {
-                ast::IndexItem::Expr(e) => {
-                    ints += 1;
-                    match self.expr(e) {
-                        Some(te) => match te.ty() {
-                            Type::Scalar(d) if d.is_int() => {
-                                out.push(Index::Int(cast(te.e, DType::I64)))
-                            }
-                            Type::Array(_) => {
-                                ok = false;
-                                self.error(Diagnostic::error(e.span, "indexing with an array (fancy indexing) is not supported: use where(...) or a loop"));
-                            }
-                            t => {
-                                ok = false;
-                                self.error(Diagnostic::error(
-                                    e.span,
-                                    format!("array indices must be integers, not {t}"),
-                                ));
-                            }
-                        },
-                        None => ok = false,
-                    }
-                }
-                ast::IndexItem::Slice { lo, hi, step, span } => {
-                    let part =
-                        |x: &'a Option<ast::Expr>, this: &mut Self| -> Option<Option<Expr>> {
-                            match x {
-                                None => Some(None),
-                                Some(x) => {
-                                    let te = this.expr(x)?;
-                                    Some(Some(this.int_operand(te, "slice bounds")?))
-                                }
-                            }
-                        };
-                    let (l, h, s) = (part(lo, self), part(hi, self), part(step, self));
-                    match (l, h, s) {
-                        (Some(start), Some(stop), Some(step)) => out.push(Index::Slice {
-                            start,
-                            stop,
-                            step,
-                            span: *span,
-                        }),
-                        _ => ok = false,
-                    }
-                }
-            }
-        }
-        if !ok {
-            return None;
-        }
-        Some((out, nd - ints))
-    }
 }
 
 fn cmp(op: ast::CmpOp) -> BinOp {
@@ -587,6 +526,7 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
             || is_module(n)
             || matches!(n, "range" | "prange" | "numba" | "nb")
             || DType::from_name(n).is_some()
+            || crate::arrays::is_array_builtin(n)
     };
     fn stmts(ss: &[ast::Stmt], f: &mut dyn FnMut(&str, Span)) {
         let walk = crate::prange::walk_names;

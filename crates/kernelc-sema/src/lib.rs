@@ -5,6 +5,7 @@
 //! types (the signature), [`check`] type-checks everything that can be checked without
 //! knowing call signatures. Both report every error they find.
 
+mod arrays;
 mod builtins;
 mod consts;
 mod expr;
@@ -12,6 +13,7 @@ mod lower;
 mod prange;
 pub mod pretty;
 pub mod tir;
+mod tir_arrays;
 pub mod types;
 
 use kernelc_syntax::{ast, Diagnostic};

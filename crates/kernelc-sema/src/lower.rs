@@ -264,6 +264,9 @@ pub(crate) struct FnLower<'c, 'a> {
     pub temp_counter: usize,
     /// Locals whose assignment had an error (their later uses are not reported again).
     pub failed: HashSet<LocalId>,
+    /// Statements an expression of the statement being lowered needs run first (a list
+    /// comprehension's loop); emitted before it.
+    pub pending: Vec<Stmt>,
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -293,6 +296,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             loops: Vec::new(),
             temp_counter: 0,
             failed: HashSet::new(),
+            pending: Vec::new(),
         };
         for (p, &t) in def.params.iter().zip(args) {
             if f.names.contains_key(&p.name.name) {
@@ -491,7 +495,16 @@ impl<'c, 'a> FnLower<'c, 'a> {
         out
     }
 
+    /// Lowers a statement, preceded by the statements its expressions need first.
     fn lower_stmt(&mut self, s: &'a ast::Stmt, out: &mut Block) {
+        let outer = std::mem::take(&mut self.pending);
+        let mut lowered = Vec::new();
+        self.lower_one(s, &mut lowered);
+        out.append(&mut std::mem::replace(&mut self.pending, outer));
+        out.append(&mut lowered);
+    }
+
+    fn lower_one(&mut self, s: &'a ast::Stmt, out: &mut Block) {
         let span = s.span;
         let kind = match &s.kind {
             S::Pass => return,
@@ -529,6 +542,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             S::While { cond, body } => {
                 let cond = self.condition(cond);
+                if !self.pending.is_empty() {
+                    self.pending.clear();
+                    self.error(Diagnostic::error(span, "a list comprehension in a while condition is not supported: build the array before the loop"));
+                }
                 self.loops.push(false);
                 let body = self.lower_block(body);
                 self.loops.pop();
@@ -625,9 +642,20 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 Some(StmtKind::Assign { local: id, value })
             }
             ast::ExprKind::Subscript(base, items) => {
+                if let Some(b) = crate::arrays::flat_base(base) {
+                    return self.flat_store(b, items, None, value, span);
+                }
                 let array = self.expr(base)?;
                 let v = self.expr(value);
-                let (index, region) = self.index_items(&array, items, base.span.to(target.span))?;
+                let (index, region) = match self.classify_index(&array, items, base.span.to(target.span))? {
+                    crate::arrays::Subscript::Basic(index, region) => (index, region),
+                    crate::arrays::Subscript::Select { view, sel } => {
+                        return self.select_store(view, sel, None, v?, span)
+                    }
+                    crate::arrays::Subscript::NewAxes { .. } => {
+                        return self.fail(target.span, "cannot assign through None/np.newaxis in an index")
+                    }
+                };
                 let v = v?;
                 let dtype = array.ty().dtype()?;
                 let value = self.store_value(v, dtype, region, span)?;
@@ -695,9 +723,23 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 Some(StmtKind::Assign { local: id, value })
             }
             ast::ExprKind::Subscript(base, items) => {
+                if let Some(b) = crate::arrays::flat_base(base) {
+                    return self.flat_store(b, items, Some(op), value, span);
+                }
                 let array = self.expr(base)?;
                 let v = self.expr(value);
-                let (index, region) = self.index_items(&array, items, target.span)?;
+                let (index, region) = match self.classify_index(&array, items, target.span)? {
+                    crate::arrays::Subscript::Basic(index, region) => (index, region),
+                    crate::arrays::Subscript::Select { view, sel } => {
+                        return self.select_store(view, sel, Some(op), v?, span)
+                    }
+                    crate::arrays::Subscript::NewAxes { .. } => {
+                        return self.fail(
+                            target.span,
+                            "cannot update through None/np.newaxis in an index",
+                        )
+                    }
+                };
                 let v = v?;
                 let dtype = array.ty().dtype()?;
                 let ty = self.aug_type(dtype, op, &v, span)?;
@@ -942,6 +984,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     parallel,
                 });
             }
+        }
+        if let Some(b) = crate::arrays::flat_base(iter) {
+            return self.flat_loop(var, target, b, body, span);
         }
         // for v in array: a hidden index over the first axis.
         let arr = self.expr(iter)?;

@@ -307,7 +307,24 @@ pub(crate) fn walk_names(e: &ast::Expr, f: &mut dyn FnMut(&str, Span)) {
                 }
             }
         }
-        A::Tuple(xs) => xs.iter().for_each(|x| walk_names(x, f)),
+        A::Tuple(xs) | A::List(xs) => xs.iter().for_each(|x| walk_names(x, f)),
+        A::ListComp {
+            elem,
+            var,
+            iter,
+            cond,
+        } => {
+            walk_names(iter, f);
+            let mut inner = |n: &str, s: Span| {
+                if n != var.name {
+                    f(n, s)
+                }
+            };
+            walk_names(elem, &mut inner);
+            if let Some(c) = cond {
+                walk_names(c, &mut inner);
+            }
+        }
         _ => {}
     }
 }

@@ -155,6 +155,16 @@ fn stmt(out: &mut String, f: &Func, s: &Stmt, depth: usize) {
         StmtKind::Expr(e) => {
             let _ = writeln!(out, "{pad}{}", expr(f, e));
         }
+        StmtKind::SelectStore { array, sel, value } => {
+            let _ = writeln!(
+                out,
+                "{pad}{}[{} {}] = {}",
+                expr(f, array),
+                sel.name(),
+                expr(f, sel.operand()),
+                expr(f, value)
+            );
+        }
         StmtKind::Nest(id) => {
             let _ = writeln!(out, "{pad}nest #{id}");
         }
@@ -240,6 +250,10 @@ pub fn expr(f: &Func, e: &Expr) -> String {
         ExprKind::Shape(a) => format!("{}.shape", expr(f, a)),
         ExprKind::Tuple(xs) => format!("({})", list(f, xs)),
         ExprKind::Index(a, idx) => format!("{}[{}]", expr(f, a), indices(f, idx)),
+        ExprKind::ArrayOp(op) => {
+            let kids: Vec<Expr> = op.children().into_iter().cloned().collect();
+            format!("{}({} : {ty})", op.name(), list(f, &kids))
+        }
         ExprKind::Alloc(a) => match a {
             Alloc::Zeros { shape } => format!("zeros({} : {ty})", expr(f, shape)),
             Alloc::Ones { shape } => format!("ones({} : {ty})", expr(f, shape)),
@@ -315,6 +329,11 @@ pub fn walk_stmt(s: &Stmt, f: &mut impl FnMut(&Expr)) {
             body.iter().for_each(|s| walk_stmt(s, f));
         }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => walk_expr(e, f),
+        StmtKind::SelectStore { array, sel, value } => {
+            walk_expr(value, f);
+            walk_expr(array, f);
+            walk_expr(sel.operand(), f)
+        }
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Nest(_) => {}
     }
 }
@@ -357,6 +376,7 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         | ExprKind::Print(xs)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
+        ExprKind::ArrayOp(op) => v.extend(op.children()),
         ExprKind::Index(a, idx) => {
             v.push(a);
             for i in idx {
@@ -451,6 +471,11 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
             body.iter_mut().for_each(|s| walk_stmt_mut(s, f));
         }
         StmtKind::Return(Some(e)) | StmtKind::Expr(e) => ex(e, f),
+        StmtKind::SelectStore { array, sel, value } => {
+            ex(value, f);
+            ex(array, f);
+            ex(sel.operand_mut(), f)
+        }
         StmtKind::Return(None) | StmtKind::Break | StmtKind::Continue | StmtKind::Nest(_) => {}
     }
 }
@@ -487,6 +512,7 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
         | ExprKind::Print(xs)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter_mut()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
+        ExprKind::ArrayOp(op) => v.extend(op.children_mut()),
         ExprKind::Index(a, idx) => {
             v.push(a);
             for i in idx {

@@ -20,6 +20,8 @@
 use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::Span;
 
+pub use crate::tir_arrays::{ArrayOp, Sel};
+
 /// Index of a function in [`Program::funcs`].
 pub type FuncId = usize;
 /// Index of a local variable in [`Func::locals`].
@@ -173,6 +175,15 @@ pub enum StmtKind {
     Return(Option<Expr>),
     /// An expression evaluated for its effect (`print(...)`, `seed(1)`, a call).
     Expr(Expr),
+    /// `array[sel] = value` for a mask, an index array or `.flat[i]` (see [`Sel`]): `value`
+    /// (of the array's element type) is a scalar or an array broadcast to the selection's
+    /// shape; it is evaluated first, then `array`, then the selector. (`op=` is lowered by
+    /// sema to a read, the operation and this store.)
+    SelectStore {
+        array: Expr,
+        sel: Sel,
+        value: Expr,
+    },
     /// A region store planned as a loop nest (`Sink::Store`): an index into the planned
     /// function's nests. Only in functions planned by `kernelc-loops`, which only the code
     /// generator consumes; sema never produces it.
@@ -298,6 +309,8 @@ pub enum ExprKind {
     Seed(Box<Expr>),
     /// `print(args...)`: space-separated, newline-terminated.
     Print(Vec<Expr>),
+    /// An array operation of §9 (views, copies, masks, fancy indexing, `.flat`, lists).
+    ArrayOp(Box<ArrayOp>),
     /// A whole-array operation planned as a loop nest (a new array or a reduction): an
     /// index into the planned function's nests. Only in functions planned by
     /// `kernelc-loops`, which only the code generator consumes; sema never produces it.

@@ -148,6 +148,17 @@ pub enum ExprKind {
     Subscript(Box<Expr>, Vec<IndexItem>),
     /// `(a, b)`; also the bare `a, b` inside parentheses-free contexts where Python allows it.
     Tuple(Vec<Expr>),
+    /// `[a, b, c]`: a list literal (an array-like: sema makes it an array).
+    List(Vec<Expr>),
+    /// `[elem for var in iter if cond]`: a list comprehension (sema makes it an array).
+    ListComp {
+        elem: Box<Expr>,
+        var: Ident,
+        iter: Box<Expr>,
+        cond: Option<Box<Expr>>,
+    },
+    /// `None` (a new axis in an index; `return None`).
+    NoneLit,
     /// Placeholder left by error recovery; a diagnostic has already been reported.
     Error,
 }

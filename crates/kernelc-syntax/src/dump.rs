@@ -234,6 +234,31 @@ fn write_sexpr(e: &Expr, out: &mut String) {
             }
             out.push(')');
         }
+        ExprKind::List(items) => {
+            out.push_str("(list");
+            for item in items {
+                out.push(' ');
+                write_sexpr(item, out);
+            }
+            out.push(')');
+        }
+        ExprKind::ListComp {
+            elem,
+            var,
+            iter,
+            cond,
+        } => {
+            out.push_str("(listcomp ");
+            write_sexpr(elem, out);
+            let _ = write!(out, " {} ", var.name);
+            write_sexpr(iter, out);
+            if let Some(c) = cond {
+                out.push(' ');
+                write_sexpr(c, out);
+            }
+            out.push(')');
+        }
+        ExprKind::NoneLit => out.push_str("None"),
         ExprKind::Error => out.push_str("<error>"),
     }
 }
@@ -386,6 +411,33 @@ fn write_source(e: &Expr, out: &mut String) {
             }
             out.push(')');
         }
+        ExprKind::List(items) => {
+            out.push('[');
+            for (i, item) in items.iter().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                write_source(item, out);
+            }
+            out.push(']');
+        }
+        ExprKind::ListComp {
+            elem,
+            var,
+            iter,
+            cond,
+        } => {
+            out.push('[');
+            write_source(elem, out);
+            let _ = write!(out, " for {} in ", var.name);
+            write_source(iter, out);
+            if let Some(c) = cond {
+                out.push_str(" if ");
+                write_source(c, out);
+            }
+            out.push(']');
+        }
+        ExprKind::NoneLit => out.push_str("None"),
         ExprKind::Error => out.push_str("<error>"),
     }
 }

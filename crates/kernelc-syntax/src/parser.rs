@@ -1465,11 +1465,8 @@ impl<'src> Parser<'src> {
                 return Ok(Sub::leaf(ExprKind::Str(s), self.since(span)));
             }
             TokenKind::LParen => return self.parenthesized(),
-            TokenKind::LBracket => {
-                return Err(self.error_here(
-                    "list literals ([...]) are not supported; use a tuple (...) for shapes",
-                ))
-            }
+            TokenKind::LBracket => return self.list_display(),
+            TokenKind::Reserved("None") => ExprKind::NoneLit,
             TokenKind::LBrace => {
                 return Err(self.error_here("dict and set literals ({...}) are not supported"))
             }
@@ -1478,6 +1475,55 @@ impl<'src> Parser<'src> {
         };
         self.bump();
         Ok(Sub::leaf(kind, span))
+    }
+
+    /// `[a, b, ...]` (a list literal) or `[e for x in it if c]` (a list comprehension).
+    fn list_display(&mut self) -> PResult<Sub> {
+        let open = self.bump().span;
+        let mut items = Vec::new();
+        let mut height = 0;
+        if self.eat(&TokenKind::RBracket).is_none() {
+            let first = self.expr_sub()?;
+            if self.eat(&TokenKind::For).is_some() {
+                let var = self.expect_name("a loop variable after 'for'")?;
+                self.expect(&TokenKind::In, "'in' after the loop variable")?;
+                let iter = self.or_expr()?;
+                let mut h = first.height.max(iter.height);
+                let cond = if self.eat(&TokenKind::If).is_some() {
+                    let c = self.or_expr()?;
+                    h = h.max(c.height);
+                    Some(boxed(c))
+                } else {
+                    None
+                };
+                if self.at(&TokenKind::For) || self.at(&TokenKind::If) {
+                    return Err(self
+                        .error_here("a list comprehension takes one 'for' and at most one 'if'"));
+                }
+                self.expect_close(&TokenKind::RBracket, open, "']'")?;
+                let span = self.since(open);
+                let kind = ExprKind::ListComp {
+                    elem: boxed(first),
+                    var,
+                    iter: boxed(iter),
+                    cond,
+                };
+                return self.node(kind, span, h);
+            }
+            height = first.height;
+            items.push(first.expr);
+            while self.eat(&TokenKind::Comma).is_some() {
+                if self.at(&TokenKind::RBracket) {
+                    break;
+                }
+                let item = self.expr_sub()?;
+                height = height.max(item.height);
+                items.push(item.expr);
+            }
+            self.expect_close(&TokenKind::RBracket, open, "',' or ']'")?;
+        }
+        let span = self.since(open);
+        self.node(ExprKind::List(items), span, height)
     }
 
     /// `(e)`, `()`, `(e,)`, `(a, b)`.
