@@ -89,7 +89,7 @@ pub fn reshape_shape(size: usize, shape: &[i64]) -> Result<Vec<usize>, String> {
     };
     let mut out: Vec<usize> = shape.iter().map(|&n| n.max(0) as usize).collect();
     if unknown == 1 {
-        if known == 0 || size % known != 0 {
+        if known == 0 || !size.is_multiple_of(known) {
             return Err(bad());
         }
         let k = shape.iter().position(|&n| n == -1).expect("one");
