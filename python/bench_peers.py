@@ -11,6 +11,10 @@ function returning the same expression; loop kernels as the same Python function
 Every result is checked against NumPy (or, for the random ones, against pi) before its time
 counts. Times are the best of `--repeat` runs after a warm-up call (compilation excluded;
 first calls are measured separately).
+
+`--json FILE` writes {"threads", "scale", "workloads": [{"workload", "what", "kernelc",
+"numexpr", "numba"} with times in seconds (None: the result differed from NumPy)],
+"targets": {name: value, units in the name}} for the benchmark report.
 """
 
 import argparse
