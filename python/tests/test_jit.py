@@ -373,3 +373,16 @@ def test_blocks_with_multi_line_decorators_and_comments():
     assert lines[first - 1].startswith("def multi_line_decorator(a):")
     assert lines[first - 2] == "@njit(parallel=True)"
     assert lines[first + 5].strip() == "return s"
+
+
+@kernelc.vectorize
+def rel_diff(x, y):
+    return abs(x - y) / (abs(x) + abs(y) + 1e-300)
+
+
+def test_vectorized_functions_pickle():
+    clone = pickle.loads(pickle.dumps(rel_diff))
+    a, b = np.linspace(1, 2, 7), np.linspace(2, 1, 7)
+    np.testing.assert_array_equal(clone(a, b), np.abs(a - b) / (np.abs(a) + np.abs(b) + 1e-300))
+    out = np.empty(7)
+    assert clone(a, b, out=out) is out
