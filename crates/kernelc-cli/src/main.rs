@@ -262,20 +262,9 @@ fn run(
         interpreter.call(program.entry, values)
     } else {
         let jit = kernelc::compile_native(src, program, Listing::None)?;
-        if let Some(t) = timeout {
-            // Native code does not poll the interrupt yet: the whole process stops at the
-            // deadline instead (without a position).
-            std::thread::spawn(move || {
-                std::thread::sleep(t);
-                report_line(&format!(
-                    "error: time limit exceeded: the kernel ran longer than {}s",
-                    t.as_secs_f64()
-                ));
-                std::process::exit(1);
-            });
-        }
         let mut rng = kernelc_runtime::rng::Rng::default();
-        jit.call(jit.source_program().entry, &values, &mut out, &mut rng)
+        let entry = jit.source_program().entry;
+        jit.call_interruptible(entry, &values, &mut out, &mut rng, Some(&stop))
     };
     let _ = out.flush();
     drop(out);

@@ -134,6 +134,7 @@ fn timeout_stops_endless_loops_in_both_executors() {
         let (err, code) = run_bounded(&["run", file, "--timeout", "0.2"]);
         assert_eq!(code, 1, "{err}");
         assert!(err.contains("time limit exceeded"), "{err}");
+        assert!(err.contains(&pos), "{err}");
     }
     let (err, code) = run_bounded(&["run", spin.to_str().unwrap(), "--timeout=-1"]);
     assert_eq!(code, 2, "{err}");

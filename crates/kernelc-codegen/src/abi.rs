@@ -9,7 +9,7 @@
 //! * Values cross into the runtime as 64-bit words ([`to_bits`]/[`from_bits`]).
 
 use kernelc_runtime::rng::Rng;
-use kernelc_runtime::{Array, DType, RuntimeError, Scalar};
+use kernelc_runtime::{Array, DType, Interrupt, RuntimeError, Scalar};
 use kernelc_sema::tir::{Program, Type};
 use std::io::Write;
 use std::sync::Arc;
@@ -84,6 +84,11 @@ pub struct JitCtx {
     pub failed: u8,
     /// Call depth (offset 8, maintained by native code around calls).
     pub depth: i64,
+    /// The interrupt flag polled at loop back-edges and calls (offset 16): nonzero once
+    /// the embedder's [`Interrupt`] was triggered ([`NEVER_INTERRUPTED`] when there is none).
+    pub interrupt_flag: *const u8,
+    /// The embedder's interrupt handle, if any (its state gives the error message).
+    pub interrupt: Option<Interrupt>,
     pub error: Option<RuntimeError>,
     pub rng: Rng,
     /// Parent generators saved while `prange` chunks draw from their own streams.
@@ -98,6 +103,10 @@ pub struct JitCtx {
 /// Byte offsets of [`JitCtx`] fields read by native code.
 pub const CTX_FAILED: i32 = 0;
 pub const CTX_DEPTH: i32 = 8;
+pub const CTX_INTERRUPT: i32 = 16;
+
+/// The flag of calls made without an interrupt handle: never set.
+pub static NEVER_INTERRUPTED: u8 = 0;
 
 impl JitCtx {
     /// Records an error (the first one wins) and marks the context failed.

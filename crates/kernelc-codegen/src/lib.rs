@@ -256,6 +256,19 @@ impl JitProgram {
         out: &mut dyn Write,
         rng: &mut Rng,
     ) -> Result<Value, RuntimeError> {
+        self.call_interruptible(func, args, out, rng, None)
+    }
+
+    /// [`JitProgram::call`] that stops with a runtime error (at the loop or call where
+    /// native code noticed) once `interrupt` is triggered.
+    pub fn call_interruptible(
+        &self,
+        func: FuncId,
+        args: &[Value],
+        out: &mut dyn Write,
+        rng: &mut Rng,
+        interrupt: Option<&kernelc_runtime::Interrupt>,
+    ) -> Result<Value, RuntimeError> {
         let f = self
             .program
             .funcs
@@ -307,6 +320,9 @@ impl JitProgram {
         let mut ctx = JitCtx {
             failed: 0,
             depth: 0,
+            interrupt_flag: interrupt
+                .map_or(&abi::NEVER_INTERRUPTED as *const u8, |i| i.flag_ptr()),
+            interrupt: interrupt.cloned(),
             error: None,
             rng: *rng,
             rng_stack: Vec::new(),

@@ -10,7 +10,9 @@
 //! (released when it is overwritten and at every exit); an expression result is either
 //! owned (a new handle) or borrowed (a local's), see [`Val`].
 
-use crate::abi::{self, pack_span, CTX_DEPTH, CTX_FAILED, OFF_DATA, OFF_SHAPE, OFF_STRIDES};
+use crate::abi::{
+    self, pack_span, CTX_DEPTH, CTX_FAILED, CTX_INTERRUPT, OFF_DATA, OFF_SHAPE, OFF_STRIDES,
+};
 use crate::rt::{self, code};
 
 mod arrays;
@@ -134,6 +136,8 @@ pub struct FnLower<'a, 'b> {
     pub module: &'a mut dyn cranelift_module::Module,
     pub cc: CallConv,
     ctx: Value,
+    /// The address of the interrupt flag (loaded from the context at entry).
+    interrupt: Option<Value>,
     vars: Vec<Variable>,
     /// For very large functions: locals (values, then assignment flags) live in this stack
     /// area instead of SSA variables, so no merge block carries a parameter per local
@@ -207,6 +211,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             module,
             cc,
             ctx,
+            interrupt: None,
             vars: Vec::new(),
             mem: None,
             set: Vec::new(),
@@ -287,6 +292,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
         if !supported(self.func) {
             return self.lower_interpreted(&params);
         }
+        let flag = self
+            .b
+            .ins()
+            .load(types::I64, MemFlagsData::trusted(), self.ctx, CTX_INTERRUPT);
+        self.interrupt = Some(flag);
         // Locals: parameters are assigned; array locals start null, scalars with a flag.
         for (id, l) in self.func.locals.iter().enumerate() {
             let ty = clif_type(l.ty).unwrap_or(types::I64);
@@ -445,6 +455,19 @@ impl<'a, 'b> FnLower<'a, 'b> {
         *self.fails.last().expect("pushed above")
     }
 
+    /// Stops with the interrupt error at `span` when the embedder's interrupt was
+    /// triggered: one byte load and a branch, at loop back-edges and calls (where the
+    /// interpreter polls too).
+    fn poll_interrupt(&mut self, span: Span) {
+        let Some(flag) = self.interrupt else { return };
+        // A plain load (not read-only): another thread sets the byte while this runs.
+        let set = self
+            .b
+            .ins()
+            .load(types::I8, MemFlagsData::trusted(), flag, 0);
+        self.error_code_if(set, code::INTERRUPTED, span);
+    }
+
     /// Leaves through the error exit when a helper reported an error.
     fn check_failed(&mut self) {
         let failed = self
@@ -488,6 +511,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     /// Branches to an error (raised by `emit`) when `cond` is true.
     fn error_if(&mut self, cond: Value, emit: impl FnOnce(&mut Self)) {
         let bad = self.b.create_block();
+        self.b.set_cold_block(bad);
         let ok = self.b.create_block();
         self.b.ins().brif(cond, bad, &[], ok, &[]);
         self.b.switch_to_block(bad);
@@ -741,6 +765,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let c = self.expr(cond).value();
                 self.b.ins().brif(c, body_b, &[], exit, &[]);
                 self.b.switch_to_block(body_b);
+                self.poll_interrupt(s.span);
                 let before = self.assigned.clone();
                 self.loops.push((latch, exit));
                 self.block(body);
@@ -765,8 +790,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 body,
                 parallel,
             } => match parallel {
-                None => self.for_range(*var, start, stop, step, body),
-                Some(p) => self.prange(*var, start, stop, step, body, p),
+                None => self.for_range(*var, start, stop, step, body, s.span),
+                Some(p) => self.prange(*var, start, stop, step, body, p, s.span),
             },
             StmtKind::Break => {
                 let (_, brk) = *self.loops.last().expect("sema checked");
@@ -839,7 +864,15 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
     }
 
-    fn for_range(&mut self, var: LocalId, start: &Expr, stop: &Expr, step: &Expr, body: &[Stmt]) {
+    fn for_range(
+        &mut self,
+        var: LocalId,
+        start: &Expr,
+        stop: &Expr,
+        step: &Expr,
+        body: &[Stmt],
+        span: Span,
+    ) {
         let (a, z, st, k) = self.range_bounds(start, stop, step);
         let iv = self.b.declare_var(types::I64);
         self.b.def_var(iv, a);
@@ -854,6 +887,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let before = self.assigned.clone();
         let i = self.b.use_var(iv);
         self.assign(var, Val::scalar(i));
+        self.poll_interrupt(span);
         let facts = self.in_bounds.len();
         let nonneg_facts = self.nonneg.len();
         if matches!(start.kind, ExprKind::Const(Scalar::I64(s0)) if s0 >= 0)
@@ -902,6 +936,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     /// A `prange`: its fixed chunks in order (see `kernelc_runtime::reduce::prange_chunks`).
+    #[allow(clippy::too_many_arguments)]
     fn prange(
         &mut self,
         var: LocalId,
@@ -910,6 +945,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         step: &Expr,
         body: &[Stmt],
         par: &Parallel,
+        span: Span,
     ) {
         let (a, z, st, _) = self.range_bounds(start, stop, step);
         let ctx = self.ctx;
@@ -986,6 +1022,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let off = self.b.ins().imul(j, st);
         let i = self.b.ins().iadd(a, off);
         self.assign(var, Val::scalar(i));
+        self.poll_interrupt(span);
         let before = self.assigned.clone();
         let facts = (self.in_bounds.len(), self.nonneg.len());
         if let (ExprKind::Const(Scalar::I64(s0)), ExprKind::Const(Scalar::I64(1))) =
@@ -1489,6 +1526,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, depth, MAX_DEPTH);
         let span = e.span;
         self.error_code_if(too_deep, code::RECURSION, span);
+        self.poll_interrupt(span);
         let d1 = self.b.ins().iadd_imm_s(depth, 1);
         self.b
             .ins()

@@ -127,6 +127,9 @@ fn with_interp<T>(
     let mut it = Interpreter::new(program, out);
     it.set_rng(c.rng);
     it.set_depth(c.depth as usize);
+    if let Some(i) = &c.interrupt {
+        it.set_interrupt(i.clone());
+    }
     let r = f(&mut it, lowered);
     c.rng = it.rng();
     match r {
@@ -223,6 +226,8 @@ pub mod code {
     pub const EMPTY_MAX: i64 = 6;
     pub const EMPTY_ARGMIN: i64 = 7;
     pub const EMPTY_ARGMAX: i64 = 8;
+    /// The embedder's interrupt handle was triggered (its state gives the message).
+    pub const INTERRUPTED: i64 = 9;
 }
 
 /// Records a fixed-message runtime error.
@@ -233,6 +238,11 @@ pub unsafe extern "C" fn rt_error(ctx: *mut JitCtx, code: i64, span: i64) {
             code::INT_MOD_ZERO => msg::INT_MOD_ZERO,
             code::RANGE_STEP_ZERO => msg::RANGE_STEP_ZERO,
             code::RECURSION => "maximum recursion depth exceeded",
+            code::INTERRUPTED => c
+                .interrupt
+                .as_ref()
+                .and_then(|i| i.check())
+                .unwrap_or("interrupted: the kernel was stopped here"),
             code::EMPTY_MIN => return err(c, msg::empty_reduction("minimum"), span),
             code::EMPTY_MAX => return err(c, msg::empty_reduction("maximum"), span),
             code::EMPTY_ARGMIN => "attempt to get argmin of an empty sequence",

@@ -4,7 +4,7 @@
 //! Executors poll [`Interrupt::check`] at loop back-edges and at calls (one relaxed atomic
 //! load); when the handle has been triggered the kernel stops with a runtime error at the
 //! loop or call where it noticed. Produced by the embedder (facade, CLI `--timeout`),
-//! consumed by the interpreter.
+//! consumed by the interpreter and by native code (which loads the flag's byte).
 
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{mpsc, Arc};
@@ -40,6 +40,12 @@ impl Interrupt {
     #[inline]
     pub fn is_set(&self) -> bool {
         self.0.load(Ordering::Relaxed) != RUNNING
+    }
+
+    /// The address of the flag (nonzero once triggered), for native code that polls it
+    /// with a plain byte load. Valid as long as a clone of this handle lives.
+    pub fn flag_ptr(&self) -> *const u8 {
+        self.0.as_ptr() as *const u8
     }
 
     /// `None` while running; otherwise the message of the runtime error to report.

@@ -145,36 +145,54 @@ fn clif_listing_of_a_scalar_loop() {
     expect![[r#"
         ; f (#0)
         function u0:0(i64, i64) -> i64 system_v {
-        block0(v0: i64, v1: i64):
-            v2 = iconst.i8 0
-            v3 = iconst.i64 0
-            v4 = iconst.i8 0
-            v5 = iconst.i64 0
-            v6 = iconst.i64 0
-            v7 = iconst.i8 1
-            v8 = iconst.i64 0
-            v9 = iconst.i64 1
-            v10 = icmp slt v8, v1  ; v8 = 0
-            brif v10, block1(v8, v6), block3(v6)  ; v8 = 0, v6 = 0, v6 = 0
+            sig0 = (i64, i64, i64) system_v
 
-        block1(v11: i64, v13: i64):
-            v12 = iconst.i8 1
-            v14 = imul v11, v11
-            v15 = iadd v13, v14
-            v16 = iconst.i8 1
+        block0(v0: i64, v1: i64):
+            v2 = load.i64 notrap aligned v0+16
+            v3 = iconst.i8 0
+            v4 = iconst.i64 0
+            v5 = iconst.i8 0
+            v6 = iconst.i64 0
+            v7 = iconst.i64 0
+            v8 = iconst.i8 1
+            v9 = iconst.i64 0
+            v10 = iconst.i64 1
+            v11 = icmp slt v9, v1  ; v9 = 0
+            brif v11, block1(v9, v7), block3(v7)  ; v9 = 0, v7 = 0, v7 = 0
+
+        block1(v12: i64, v18: i64):
+            v13 = iconst.i8 1
+            v14 = load.i8 notrap aligned v2
+            brif v14, block4, block5
+
+        block4 cold:
+            v15 = iconst.i64 9
+            v16 = iconst.i64 0xADDR
+            v17 = iconst.i64 0xADDR
+            call_indirect sig0, v17(v0, v15, v16)  ; v17 = 0xADDR, v15 = 9, v16 = 0xADDR
+            jump block6
+
+        block5:
+            v19 = imul.i64 v12, v12
+            v20 = iadd.i64 v18, v19
+            v21 = iconst.i8 1
             jump block2
 
         block2:
-            v17 = iadd.i64 v11, v9  ; v9 = 1
-            v18 = icmp slt v17, v1
-            brif v18, block1(v17, v15), block3(v15)
+            v22 = iadd.i64 v12, v10  ; v10 = 1
+            v23 = icmp slt v22, v1
+            brif v23, block1(v22, v20), block3(v20)
 
-        block3(v19: i64):
-            return v19
+        block3(v24: i64):
+            return v24
 
-        block4:
-            v20 = iconst.i64 0
-            return v20  ; v20 = 0
+        block7:
+            v25 = iconst.i64 0
+            return v25  ; v25 = 0
+
+        block6 cold:
+            v26 = iconst.i64 0
+            return v26  ; v26 = 0
         }
     "#]]
     .assert_eq(&mask(&jit.listing.join("\n")));
