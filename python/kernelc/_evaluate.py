@@ -43,6 +43,7 @@ _CASTINGS = ("no", "equiv", "safe", "same_kind", "unsafe")
 # Names the language defines itself; they are variables only when the caller has them.
 _CONSTANTS = {"pi", "e", "inf", "nan", "np", "numpy", "math"}
 
+_MISSING = object()
 _names_cache = {}
 _last = threading.local()  # the last evaluate() call of this thread, for re_evaluate()
 _result_dtypes = {}
@@ -131,22 +132,20 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K", casting
             global_dict = frame.f_globals
     used, values = [], []
     for name in names:
-        try:
-            v = local_dict[name]
-        except KeyError:
-            try:
-                v = global_dict[name]
-            except KeyError:
+        v = local_dict.get(name, _MISSING)
+        if v is _MISSING:
+            v = global_dict.get(name, _MISSING)
+            if v is _MISSING:
                 if name in _CONSTANTS:
                     continue
-                raise KeyError(name) from None
+                raise KeyError(name)
         used.append(name)
-        values.append(_value(v))
+        values.append(v)
     if out is not None:
         if not isinstance(out, np.ndarray):
             raise TypeError("out must be a NumPy array")
         if casting != "unsafe":
-            dt = _probe_dtype(ex, used, values)
+            dt = _probe_dtype(ex, used, [_value(v) for v in values])
             if dt is not None and not np.can_cast(dt, out.dtype, casting):
                 raise TypeError(
                     f"Cannot cast the result of '{ex}' from dtype('{dt}') to dtype('{out.dtype}') "
@@ -154,7 +153,15 @@ def evaluate(ex, local_dict=None, global_dict=None, out=None, order="K", casting
                 )
     _last.call = (ex, out, order, casting)
     try:
-        return _native.evaluate(ex, used, values, out)
+        try:
+            return _native.evaluate(ex, used, values, out)
+        except (TypeError, ValueError):
+            # The native layer takes numbers and arrays of its dtypes as they are; convert
+            # the rest (lists, other dtypes and byte orders) and try once more.
+            converted = [_value(v) for v in values]
+            if all(a is b for a, b in zip(converted, values)):
+                raise
+            return _native.evaluate(ex, used, converted, out)
     except CompileError as e:
         raise ExpressionCompileError(str(e)) from None
     except KernelError as e:
