@@ -1,5 +1,6 @@
 //! Top-level constants (`N = 1000`, `G = 9.81`): evaluated at compile time to weak
-//! scalars, as Python scalars are in NumPy.
+//! scalars, as Python scalars are in NumPy. Globals bound to other expressions (calls,
+//! lists, casts) are `globals.rs`'s.
 
 use kernelc_runtime::{ops, Scalar};
 use kernelc_syntax::ast::{BinOp, Expr, ExprKind, UnaryOp};
@@ -28,7 +29,7 @@ pub fn eval_const(e: &Expr, env: &HashMap<String, Scalar>) -> Result<Scalar, Str
             _ => return Err("not a constant expression".into()),
         },
         ExprKind::Unary(UnaryOp::Neg, x) => match eval_const(x, env)? {
-            Scalar::I64(v) => Scalar::I64(v.wrapping_neg()),
+            Scalar::I64(v) => Scalar::I64(v.checked_neg().ok_or(OVERFLOW)?),
             Scalar::F64(v) => Scalar::F64(-v),
             Scalar::Bool(b) => Scalar::I64(-(b as i64)),
             s => s,
@@ -58,6 +59,10 @@ pub fn is_module(name: &str) -> bool {
     matches!(name, "np" | "numpy" | "math")
 }
 
+/// Integer constant arithmetic is exact: overflowing `i64` is a compile error (LANGUAGE.md
+/// §9), not a silent wrap.
+const OVERFLOW: &str = "integer constant arithmetic overflows i64";
+
 fn binary(op: BinOp, a: Scalar, b: Scalar) -> Result<Scalar, String> {
     let ints = |s: Scalar| match s {
         Scalar::I64(v) => Some(v),
@@ -66,15 +71,19 @@ fn binary(op: BinOp, a: Scalar, b: Scalar) -> Result<Scalar, String> {
     };
     if let (Some(x), Some(y)) = (ints(a), ints(b)) {
         return Ok(Scalar::I64(match op {
-            BinOp::Add => x.wrapping_add(y),
-            BinOp::Sub => x.wrapping_sub(y),
-            BinOp::Mul => x.wrapping_mul(y),
+            BinOp::Add => x.checked_add(y).ok_or(OVERFLOW)?,
+            BinOp::Sub => x.checked_sub(y).ok_or(OVERFLOW)?,
+            BinOp::Mul => x.checked_mul(y).ok_or(OVERFLOW)?,
             BinOp::Div => return Ok(Scalar::F64(x as f64 / y as f64)),
             BinOp::FloorDiv => ops::floordiv_i64(x, y).ok_or("integer division by zero")?,
             BinOp::Mod => ops::mod_i64(x, y).ok_or("integer modulo by zero")?,
-            BinOp::Pow => {
-                ops::ipow_i64(x, y).ok_or("integers to negative integer powers are not allowed")?
+            BinOp::Pow if y < 0 => {
+                return Err("integers to negative integer powers are not allowed".into())
             }
+            BinOp::Pow => u32::try_from(y)
+                .ok()
+                .and_then(|y| x.checked_pow(y))
+                .ok_or(OVERFLOW)?,
             _ => return Err(format!("'{}' is not allowed in a constant", op.symbol())),
         }));
     }

@@ -151,6 +151,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 weak: true,
             });
         }
+        if self.cx.globals.contains_key(n) {
+            return self.global_ref(n, span);
+        }
         if let Some(v) = builtin_constant(n).filter(|_| n != "e") {
             return Some(TE {
                 e: konst(v, span),
@@ -520,6 +523,7 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
     let known = |n: &str| {
         locals.contains(n)
             || cx.consts.contains_key(n)
+            || cx.globals.contains_key(n)
             || cx.funcs.contains_key(n)
             || builtin_constant(n).is_some()
             || crate::builtins::is_builtin(n)

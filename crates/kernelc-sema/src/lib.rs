@@ -9,6 +9,7 @@ mod arrays;
 mod builtins;
 mod consts;
 mod expr;
+mod globals;
 mod lower;
 mod prange;
 pub mod pretty;

@@ -49,6 +49,8 @@ enum Inst {
 pub(crate) struct Ctx<'a> {
     pub funcs: HashMap<&'a str, &'a ast::FuncDef>,
     pub consts: HashMap<String, Scalar>,
+    /// Globals bound to other expressions (`globals.rs`): definition index and initializer.
+    pub globals: HashMap<String, (usize, &'a ast::Expr)>,
     insts: HashMap<(String, Vec<Type>), Inst>,
     pub out: Vec<Option<Func>>,
     /// Diagnostics of final instantiations, each reported once.
@@ -59,6 +61,7 @@ impl<'a> Ctx<'a> {
     fn new(module: &'a ast::Module, diags: &mut Vec<Diagnostic>) -> Ctx<'a> {
         let mut funcs = HashMap::new();
         let mut consts = HashMap::new();
+        let mut globals = HashMap::new();
         for item in &module.items {
             match item {
                 ast::Item::Func(f) => {
@@ -72,8 +75,14 @@ impl<'a> Ctx<'a> {
                         );
                     }
                 }
+                ast::Item::Const(c) if crate::globals::is_expression_global(&c.value, &globals) => {
+                    consts.remove(&c.name.name);
+                    let k = globals.len();
+                    globals.insert(c.name.name.clone(), (k, &c.value));
+                }
                 ast::Item::Const(c) => match eval_const(&c.value, &consts) {
                     Ok(v) => {
+                        globals.remove(&c.name.name);
                         consts.insert(c.name.name.clone(), v);
                     }
                     Err(msg) => diags.push(Diagnostic::error(c.value.span, msg)),
@@ -84,6 +93,7 @@ impl<'a> Ctx<'a> {
         Ctx {
             funcs,
             consts,
+            globals,
             insts: HashMap::new(),
             out: Vec::new(),
             diags: Vec::new(),
@@ -267,6 +277,13 @@ pub(crate) struct FnLower<'c, 'a> {
     /// Statements an expression of the statement being lowered needs run first (a list
     /// comprehension's loop); emitted before it.
     pub pending: Vec<Stmt>,
+    /// Hidden locals of the expression globals this function uses (`globals.rs`).
+    pub global_ids: HashMap<String, LocalId>,
+    /// Their initialisations, emitted at the function's entry (per lowering pass).
+    pub global_inits: Vec<Stmt>,
+    pub global_done: HashSet<String>,
+    /// Definition indices of the globals whose initializers are being lowered.
+    pub global_stack: Vec<usize>,
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -297,6 +314,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             temp_counter: 0,
             failed: HashSet::new(),
             pending: Vec::new(),
+            global_ids: HashMap::new(),
+            global_inits: Vec::new(),
+            global_done: HashSet::new(),
+            global_stack: Vec::new(),
         };
         for (p, &t) in def.params.iter().zip(args) {
             if f.names.contains_key(&p.name.name) {
@@ -484,7 +505,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
     /// Lowers the function body.
     fn lower_body(&mut self) -> Block {
         self.temp_counter = 0;
-        self.lower_block(&self.def.body)
+        self.global_inits.clear();
+        self.global_done.clear();
+        let body = self.lower_block(&self.def.body);
+        let mut out = std::mem::take(&mut self.global_inits);
+        out.extend(body);
+        out
     }
 
     pub fn lower_block(&mut self, stmts: &'a [ast::Stmt]) -> Block {
@@ -642,6 +668,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 Some(StmtKind::Assign { local: id, value })
             }
             ast::ExprKind::Subscript(base, items) => {
+                self.check_global_store(base)?;
                 if let Some(b) = crate::arrays::flat_base(base) {
                     return self.flat_store(b, items, None, value, span);
                 }
@@ -723,6 +750,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 Some(StmtKind::Assign { local: id, value })
             }
             ast::ExprKind::Subscript(base, items) => {
+                self.check_global_store(base)?;
                 if let Some(b) = crate::arrays::flat_base(base) {
                     return self.flat_store(b, items, Some(op), value, span);
                 }
