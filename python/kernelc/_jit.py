@@ -110,18 +110,20 @@ class Dispatcher(_native.Function):
             if self._kernel is None:
                 filename, text = self._kernel_source()
                 self._kernel = _native.Kernel(filename, text)
-                self._bind(self._kernel, self._name, self._positional_count())
+                code = getattr(self.py_func, "__code__", None)
+                if code is None or not code.co_kwonlyargcount:
+                    # (Keyword-only parameters: every call binds in Python.)
+                    self._bind(self._kernel, self._name, self._positional_count())
 
         return self._kernel
 
     def _positional_count(self):
-        """The number of parameters when every one is plain positional, else None."""
+        """The number of parameters (the kernel takes them all by position), or None for
+        `*args`/`**kwargs` functions."""
         code = getattr(self.py_func, "__code__", None)
         if code is None or code.co_flags & (inspect.CO_VARARGS | inspect.CO_VARKEYWORDS):
             return None
-        if code.co_kwonlyargcount:
-            return None
-        return code.co_argcount
+        return code.co_argcount + code.co_kwonlyargcount
 
     @property
     def kernel_source(self):
@@ -137,20 +139,22 @@ class Dispatcher(_native.Function):
     # -- calls ----------------------------------------------------------------------------
 
     def _bind_arguments(self, args, kwargs):
-        if self.py_func is None:
-            raise TypeError(
-                f"{self._name}() rebuilt from a pickle takes positional arguments only"
-            )
+        """The arguments in parameter order, defaults applied (Python's `TypeError` for
+        arguments that do not fit)."""
         bound = inspect.signature(self.py_func).bind(*args, **kwargs)
         bound.apply_defaults()
-        return bound.args
+        return tuple(bound.arguments.values())
 
     def _slow_call(self, args, kwargs):
         """A call the native fast path did not take: keyword arguments, another number of
         arguments than parameters, the first call, read-only arrays, or arguments that need
         converting."""
-        if kwargs or len(args) != self._positional_count():
+        if self.py_func is not None:
             args = self._bind_arguments(args, kwargs or {})
+        elif kwargs:
+            raise TypeError(
+                f"{self._name}() rebuilt from a pickle takes positional arguments only"
+            )
         kernel = self._build()
         try:
             return kernel.call(self._name, *args)

@@ -104,7 +104,7 @@ def _source_lines(func):
 
 def _strip(text, name, decorator=None):
     """Blanks the decorator lines and the docstring of the single `def` in `text` and drops
-    its parameters' default values, keeping every other line where it is. `decorator` (e.g. `@njit(parallel=True)`), when given,
+    its parameters' default values and annotations, keeping every other line where it is. `decorator` (e.g. `@njit(parallel=True)`), when given,
     takes the line just above the `def` if there is one."""
     try:
         tree = ast.parse(text)
@@ -118,18 +118,36 @@ def _strip(text, name, decorator=None):
         )
     fn = defs[0]
     lines = text.split("\n")
-    # Default values: Python applies them before the call (every argument reaches the
-    # kernel), so the kernel's `def` line goes without them.
+    # Default values and annotations: Python applies the defaults before the call (every
+    # argument reaches the kernel), and its annotations are hints that Numba ignores too
+    # (the kernel language would read them as types), so the `def` goes without them.
+    cuts = []  # (line index, start byte, end byte) to remove
     a = fn.args
     positional = a.posonlyargs + a.args
-    pairs = list(zip(positional[len(positional) - len(a.defaults):], a.defaults))
-    pairs += [(p, d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None]
-    for arg, default in sorted(pairs, key=lambda p: (p[1].end_lineno, p[1].end_col_offset),
-                               reverse=True):
-        if arg.end_lineno == default.end_lineno:
-            k = arg.end_lineno - 1
-            line = lines[k].encode()
-            lines[k] = (line[: arg.end_col_offset] + line[default.end_col_offset:]).decode()
+    defaults = dict(zip(map(id, positional[len(positional) - len(a.defaults):]), a.defaults))
+    defaults.update((id(p), d) for p, d in zip(a.kwonlyargs, a.kw_defaults) if d is not None)
+    for arg in positional + a.kwonlyargs:
+        end = defaults.get(id(arg), arg if arg.annotation is not None else None)
+        if end is not None and end.end_lineno == arg.lineno:
+            name_end = arg.col_offset + len(arg.arg.encode())
+            cuts.append((arg.lineno - 1, name_end, end.end_col_offset))
+    if a.kwonlyargs and a.vararg is None:
+        # The bare `*` before keyword-only parameters (the kernel takes them by position).
+        first = a.kwonlyargs[0]
+        line = lines[first.lineno - 1].encode()
+        star = line.rfind(b"*", 0, first.col_offset)
+        if star >= 0:
+            cuts.append((first.lineno - 1, star, first.col_offset))
+    r = fn.returns
+    if r is not None and r.lineno == r.end_lineno:
+        line = lines[r.lineno - 1].encode()
+        arrow = line.rfind(b"->", 0, r.col_offset)
+        if arrow >= 0:
+            start = len(line[:arrow].rstrip())
+            cuts.append((r.lineno - 1, start, r.end_col_offset))
+    for k, start, end in sorted(cuts, reverse=True):
+        line = lines[k].encode()
+        lines[k] = (line[:start] + line[end:]).decode()
     for k in range(fn.lineno - 1):
         lines[k] = ""
     if decorator and fn.lineno > 1:

@@ -386,3 +386,18 @@ def test_vectorized_functions_pickle():
     np.testing.assert_array_equal(clone(a, b), np.abs(a - b) / (np.abs(a) + np.abs(b) + 1e-300))
     out = np.empty(7)
     assert clone(a, b, out=out) is out
+
+
+@kernelc.jit
+def annotated(x: np.ndarray, scale: float = 2.0, *, shift: "float" = 0.5) -> np.ndarray:
+    return x * scale + shift
+
+
+def test_annotations_are_hints():
+    x = np.arange(3.0)
+    np.testing.assert_array_equal(annotated(x), x * 2.0 + 0.5)
+    np.testing.assert_array_equal(annotated(x, 3.0, shift=1.0), x * 3.0 + 1.0)
+    first = _line_of(annotated.py_func, "def annotated")
+    assert annotated.kernel_source.splitlines()[first - 1] == "def annotated(x, scale, shift):"
+    with pytest.raises(TypeError):
+        annotated(x, 3.0, 1.0)  # shift is keyword-only, as in Python
