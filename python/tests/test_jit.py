@@ -401,3 +401,43 @@ def test_annotations_are_hints():
     assert annotated.kernel_source.splitlines()[first - 1] == "def annotated(x, scale, shift):"
     with pytest.raises(TypeError):
         annotated(x, 3.0, 1.0)  # shift is keyword-only, as in Python
+
+
+WEIGHTS = np.array([0.25, 0.5, 0.25])
+TABLE = np.arange(6, dtype=np.int32).reshape(2, 3)
+FLAGS = np.array([True, False, True])
+LIMITS = np.array([-np.inf, np.nan, 1e-300])
+HALF = np.float32(0.5)
+
+
+@kernelc.jit
+def uses_array_globals(a):
+    s = 0.0
+    for i in range(3):
+        s += WEIGHTS[i] * a[i] + TABLE[1, i]
+        if FLAGS[i]:
+            s += HALF
+    return s
+
+
+@kernelc.jit
+def uses_special_floats():
+    return LIMITS[0] < LIMITS[2] and LIMITS[1] != LIMITS[1] and LIMITS[2] > 0.0
+
+
+def test_array_globals_are_captured_as_constants():
+    a = np.array([1.0, 2.0, 3.0])
+    expected = float(np.sum(WEIGHTS * a + TABLE[1])) + 2 * 0.5
+    assert uses_array_globals(a) == pytest.approx(expected)
+    assert "np.array([[0, 1, 2], [3, 4, 5]], dtype=np.int32)" in uses_array_globals.kernel_source
+    assert "np.float32(0.5)" in uses_array_globals.kernel_source
+    assert uses_special_floats() is True
+
+
+def test_writing_an_array_global_is_a_compile_error():
+    @kernelc.jit
+    def writes_global(v):
+        WEIGHTS[0] = v
+
+    with pytest.raises(kernelc.CompileError):
+        writes_global(1.0)
