@@ -620,6 +620,7 @@ impl Gen {
             if is_helper_with_value && !pr { 2 } else { 0 },  // 17 early return
             if pr { 10 } else { 0 },                          // 18 reduction update
             if pr { 6 } else { 0 },                           // 19 output write
+            if has_arrays { 4 } else { 0 },                   // 20 boolean-mask write
         ];
         match self.rng.weighted(&w) {
             0 => self.declare_scalar(f),
@@ -666,7 +667,41 @@ impl Gen {
                 f.indent -= 1;
             }
             18 => self.reduction_update(f),
-            _ => self.output_write(f),
+            19 => self.output_write(f),
+            _ => self.mask_write(f),
+        }
+    }
+
+    /// A bool mask of exactly `shape`: a comparison of an array expression with a scalar.
+    fn mask(&mut self, f: &mut Func, shape: &[usize]) -> String {
+        let d = self.hint();
+        let b = self.ax(f, shape, d, 1);
+        let s = self.sx(f, b.dt, 1);
+        let op = *self.rng.pick(&[">", "<", ">=", "!="]);
+        format!("(({}) {op} ({}))", b.text, s.text)
+    }
+
+    /// `a[mask] = e` or `a[mask] op= e` (a scalar value).
+    fn mask_write(&mut self, f: &mut Func) {
+        let Some(v) = self.pick_var(f, |v| f.can_write_elements(v)) else {
+            return;
+        };
+        let Kind::Array(d, shape) = v.kind.clone() else {
+            return;
+        };
+        if !v.owned {
+            f.pure_fn = false;
+        }
+        let m = self.mask(f, &shape);
+        if d != Dt::Bool && self.chance(0.4) {
+            let op = *self.rng.pick(&["+", "-", "*"]);
+            let e = self.exact(f, arith(d), 1);
+            let e = self.guard_float_to_int(e, d);
+            f.line(format!("{}[{m}] {op}= {}", v.name, e.text));
+        } else {
+            let e = self.sx(f, d, 2);
+            let e = self.guard_float_to_int(e, d);
+            f.line(format!("{}[{m}] = {}", v.name, e.text));
         }
     }
 
@@ -2168,6 +2203,23 @@ impl Gen {
         } else {
             self.ax(f, &shape, h, depth.min(2))
         };
+        if self.chance(0.12) {
+            // A boolean-mask selection (its length is data-dependent): reductions that
+            // are defined on empty arrays, or its size.
+            let m = self.mask(f, &shape);
+            let sel = format!("({})[{m}]", a.text);
+            return match self.rng.below(4) {
+                0 => Sx::strong(format!("{sel}.size"), Dt::I64),
+                1 => Sx::strong(format!("any({sel})"), Dt::Bool),
+                _ => Sx::strong(format!("sum({sel})"), reduce_type("sum", a.dt)),
+            };
+        }
+        if shape.len() == 1 && shape[0] > 0 && self.chance(0.05) {
+            // Integer-array (fancy) indexing with positions kept in bounds.
+            let k = self.rng.range(1, 6);
+            let sel = format!("({})[(arange({k}) * 7) % {}]", a.text, shape[0]);
+            return Sx::strong(format!("sum({sel})"), reduce_type("sum", a.dt));
+        }
         if shape.len() == 1 && self.chance(0.1) {
             let b = self.ax(f, &shape, h, depth.saturating_sub(1));
             let t = arith(promote(a.dt, false, b.dt, false));
