@@ -296,6 +296,13 @@ pub fn output_to_py(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyAny>> {
         Output::None => Ok(py.None().into_bound(py)),
         Output::Scalar(s) => scalar_to_py(py, s),
         Output::Array(a) => array_to_py(py, a),
+        Output::Tuple(items) => {
+            let objs = items
+                .into_iter()
+                .map(|o| output_to_py(py, o))
+                .collect::<PyResult<Vec<_>>>()?;
+            Ok(pyo3::types::PyTuple::new(py, objs)?.into_any())
+        }
     }
 }
 

@@ -1,6 +1,6 @@
 //! Benchmark harness of kernelc: the same kernels run three ways — native code from the
 //! Cranelift JIT (through [`kernelc::Dispatcher`], compiled once per signature and
-//! cached), the reference interpreter ([`kernelc_interp::Interpreter`]), and the same loop
+//! cached), the reference interpreter (the facade's [`Executor::Interp`]), and the same loop
 //! hand-written in Rust ([`rust`], compiled by rustc/LLVM with `--release`).
 //!
 //! Two front ends share this library:
@@ -17,7 +17,9 @@
 //! * [`compile_targets`] — every workload kernel with the signature it is compiled for.
 //! * [`timing`] — the median-of-samples timer used by the binary.
 
-use kernelc::{Array, ArrayType, DType, Dispatcher, Scalar, Type, Value};
+use kernelc::{
+    Arg, Array, ArrayType, DType, Dispatcher, Executor, Kernel, Output, Scalar, Type, Value,
+};
 use std::io;
 
 /// The texts of the kernels, embedded at build time.
@@ -118,49 +120,77 @@ pub fn front_end_once(t: &CompileTarget) -> kernelc::Program {
     kernelc::compile(&src, &module, t.func, t.sig).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// One function compiled to native code, called through the dispatcher (signature lookup
-/// in the cache, then the native entry), as an embedding application would.
-pub struct Jit {
-    disp: Dispatcher,
-    func: &'static str,
+/// One function of a kernel under one executor, called through the facade as an
+/// embedding application would (argument binding, the signature cache, then the entry).
+pub struct Runner {
+    kernel: Kernel,
+    func: String,
 }
+
+impl Runner {
+    /// Parses `text` and compiles `func` for `sig` eagerly (native code too for the JIT),
+    /// so calls hit the cache.
+    pub fn new(file: &str, text: &str, func: &str, sig: &[Type], executor: Executor) -> Runner {
+        let kernel = Kernel::from_named_source(file, text)
+            .unwrap_or_else(|e| panic!("{e}"))
+            .with_executor(executor);
+        kernel.compile(func, sig).unwrap_or_else(|e| panic!("{e}"));
+        Runner {
+            kernel,
+            func: func.to_string(),
+        }
+    }
+
+    /// Calls the function; what it prints is discarded. Panics on an error.
+    pub fn call(&self, args: &[Value]) -> Value {
+        let args: Vec<Arg<'_>> = args
+            .iter()
+            .map(|v| match v {
+                Value::Scalar(s) => Arg::scalar(*s),
+                Value::Array(a) => Arg::array(a.clone()),
+                other => panic!("not an argument: {}", other.kind()),
+            })
+            .collect();
+        let f = self
+            .kernel
+            .function(&self.func)
+            .unwrap_or_else(|e| panic!("{e}"));
+        match f.call_with_output(&args, &mut io::sink()) {
+            Ok(Output::Scalar(s)) => Value::Scalar(s),
+            Ok(Output::Array(a)) => Value::Array(a),
+            Ok(_) => Value::None,
+            Err(e) => panic!("{e}"),
+        }
+    }
+}
+
+/// One function compiled to native code (see [`Runner`]).
+pub struct Jit(Runner);
 
 impl Jit {
     /// Parses `text` and compiles `func` for `sig` eagerly, so calls hit the cache.
     pub fn new(file: &str, text: &str, func: &'static str, sig: &[Type]) -> Jit {
-        let disp = Dispatcher::new(file, text).unwrap_or_else(|e| panic!("{e}"));
-        disp.compile(func, sig).unwrap_or_else(|e| panic!("{e}"));
-        Jit { disp, func }
+        Jit(Runner::new(file, text, func, sig, Executor::Jit))
     }
 
     /// Calls the function; what it prints is discarded. Panics on a runtime error.
     pub fn call(&self, args: &[Value]) -> Value {
-        self.disp
-            .call_with_output(self.func, args, &mut io::sink())
-            .unwrap_or_else(|e| panic!("{e}"))
+        self.0.call(args)
     }
 }
 
-/// One function type-checked for the reference interpreter.
-pub struct Interp {
-    program: kernelc::Program,
-}
+/// One function type-checked for the reference interpreter (see [`Runner`]).
+pub struct Interp(Runner);
 
 impl Interp {
     /// Parses `text` and compiles `func` for `sig` to the typed IR.
     pub fn new(file: &str, text: &str, func: &str, sig: &[Type]) -> Interp {
-        let src = kernelc::Source::new(file, text);
-        let module = kernelc::parse(&src).unwrap_or_else(|e| panic!("{e}"));
-        let program = kernelc::compile(&src, &module, func, sig).unwrap_or_else(|e| panic!("{e}"));
-        Interp { program }
+        Interp(Runner::new(file, text, func, sig, Executor::Interp))
     }
 
-    /// Runs the function in a fresh interpreter; what it prints is discarded.
+    /// Runs the function under the interpreter; what it prints is discarded.
     pub fn call(&self, args: &[Value]) -> Value {
-        let mut sink = io::sink();
-        kernelc_interp::Interpreter::new(&self.program, &mut sink)
-            .call(self.program.entry, args.to_vec())
-            .unwrap_or_else(|e| panic!("{e:?}"))
+        self.0.call(args)
     }
 }
 

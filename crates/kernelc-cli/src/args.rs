@@ -1,5 +1,5 @@
-//! `--arg NAME=VALUE` options: parsing, loading the values, and binding them by name to
-//! the parameters of the entry function.
+//! `--arg NAME=VALUE` options: parsing and loading the values. Binding them by name to the
+//! parameters of the entry function is the facade's binder (`kernelc::Function`).
 //!
 //! A value is a `.npy` file (a path ending in `.npy`), or a literal: an int (`100`,
 //! `-3`, `1_000`: `int64`), a float (`2.5`, `1e-3`, `nan`, `inf`, `-inf`: `float64`) or
@@ -7,8 +7,7 @@
 //! type when it fits (`--arg n=5` for `n: i32`), as a Python literal would.
 
 use crate::CliError;
-use kernelc::{DType, Scalar, Type, Value};
-use kernelc_syntax::ast;
+use kernelc::{Output, Scalar};
 use std::path::PathBuf;
 
 /// One `--arg`, parsed but not loaded.
@@ -27,20 +26,10 @@ pub enum ArgValue {
     Bool(bool),
 }
 
-/// Parses every `--arg` (usage errors: bad syntax, bad names, bad literals, duplicates).
+/// Parses every `--arg` (usage errors: bad syntax, bad names, bad literals). Repeated
+/// names are the binder's to report, as for every front end.
 pub fn parse_all(raw: &[String]) -> Result<Vec<Arg>, CliError> {
-    let mut args: Vec<Arg> = Vec::new();
-    for r in raw {
-        let arg = parse_one(r)?;
-        if args.iter().any(|a| a.name == arg.name) {
-            return Err(CliError::Usage(format!(
-                "argument '{}' is given twice",
-                arg.name
-            )));
-        }
-        args.push(arg);
-    }
-    Ok(args)
+    raw.iter().map(|r| parse_one(r)).collect()
 }
 
 fn parse_one(raw: &str) -> Result<Arg, CliError> {
@@ -109,140 +98,28 @@ pub fn parse_value(text: &str) -> Result<ArgValue, String> {
     ))
 }
 
-/// Loads the values (reads the `.npy` files); file errors exit with 1.
-pub fn load(args: &[Arg]) -> Result<Vec<(String, Value)>, CliError> {
+/// Loads the values (reads the `.npy` files): literals stay literals (an annotated
+/// parameter gives them its type when they fit, see [`kernelc::Arg::literal`]).
+pub fn load(args: &[Arg]) -> Result<Vec<(String, kernelc::Arg<'static>)>, CliError> {
     args.iter()
         .map(|a| {
             let v = match &a.value {
-                ArgValue::File(p) => crate::npy::read(p).map_err(CliError::Kernel)?,
-                ArgValue::Int(i) => Value::Scalar(Scalar::I64(*i)),
-                ArgValue::Float(f) => Value::Scalar(Scalar::F64(*f)),
-                ArgValue::Bool(b) => Value::Scalar(Scalar::Bool(*b)),
+                ArgValue::File(p) => match kernelc::npy::read(p)? {
+                    Output::Array(a) => kernelc::Arg::array(a),
+                    Output::Scalar(s) => kernelc::Arg::scalar(s),
+                    _ => {
+                        return Err(CliError::Kernel(kernelc::Error::Internal(
+                            "the .npy reader returned neither an array nor a scalar".into(),
+                        )))
+                    }
+                },
+                ArgValue::Int(i) => kernelc::Arg::literal(Scalar::I64(*i)),
+                ArgValue::Float(f) => kernelc::Arg::literal(Scalar::F64(*f)),
+                ArgValue::Bool(b) => kernelc::Arg::literal(Scalar::Bool(*b)),
             };
             Ok((a.name.clone(), v))
         })
         .collect()
-}
-
-/// The function `name` of a module (the last definition, as in Python).
-pub fn find_function<'m>(module: &'m ast::Module, name: &str) -> Option<&'m ast::FuncDef> {
-    module.items.iter().rev().find_map(|i| match i {
-        ast::Item::Func(f) if f.name.name == name => Some(f),
-        _ => None,
-    })
-}
-
-/// Orders the arguments as the parameters of `func` (usage errors: unknown or missing
-/// names).
-pub fn bind(func: &ast::FuncDef, args: &[Arg]) -> Result<Vec<Arg>, CliError> {
-    let names: Vec<&str> = func.params.iter().map(|p| p.name.name.as_str()).collect();
-    let fname = &func.name.name;
-    let header = format!("{fname}({})", names.join(", "));
-    for a in args {
-        if !names.contains(&a.name.as_str()) {
-            let takes = if names.is_empty() {
-                "it takes no arguments".to_string()
-            } else {
-                format!("its parameters: {}", names.join(", "))
-            };
-            return Err(CliError::Usage(format!(
-                "{fname}() has no parameter named '{}' ({takes})",
-                a.name
-            )));
-        }
-    }
-    let missing: Vec<&str> = names
-        .iter()
-        .copied()
-        .filter(|n| !args.iter().any(|a| a.name == *n))
-        .collect();
-    match missing.as_slice() {
-        [] => {}
-        [one] => {
-            return Err(CliError::Usage(format!(
-                "missing argument of {header}: {one} (pass it as --arg {one}=VALUE)"
-            )))
-        }
-        many => {
-            return Err(CliError::Usage(format!(
-                "missing arguments of {header}: {} (pass each as --arg NAME=VALUE)",
-                many.join(", ")
-            )))
-        }
-    }
-    Ok(names
-        .iter()
-        .filter_map(|n| args.iter().find(|a| a.name == *n).cloned())
-        .collect())
-}
-
-/// Gives literals the scalar type their parameter is annotated with, when they fit
-/// (`--arg n=5` for `n: i32`, `--arg x=0.5` for `x: f32`).
-pub fn apply_annotations(func: &ast::FuncDef, args: &[Arg], values: &mut [(String, Value)]) {
-    for ((p, a), (_, v)) in func.params.iter().zip(args).zip(values.iter_mut()) {
-        let Some(want) = p.ann.as_ref().and_then(scalar_annotation) else {
-            continue;
-        };
-        let new = match (&a.value, want) {
-            (ArgValue::Int(i), DType::I32) => i32::try_from(*i).ok().map(Scalar::I32),
-            (ArgValue::Int(i), DType::F32) => Some(Scalar::F32(*i as f32)),
-            (ArgValue::Int(i), DType::F64) => Some(Scalar::F64(*i as f64)),
-            (ArgValue::Float(f), DType::F32) => Some(Scalar::F32(*f as f32)),
-            _ => None,
-        };
-        if let Some(s) = new {
-            *v = Value::Scalar(s);
-        }
-    }
-}
-
-/// The scalar type an annotation names (`i32`, `np.float32`), if it names one.
-fn scalar_annotation(e: &ast::Expr) -> Option<DType> {
-    match &e.kind {
-        ast::ExprKind::Name(n) => DType::from_name(n),
-        ast::ExprKind::Attribute(m, a) if matches!(m.kind, ast::ExprKind::Name(_)) => {
-            DType::from_name(&a.name)
-        }
-        _ => None,
-    }
-}
-
-/// The type of a value, as a signature entry.
-pub fn type_of(v: &Value) -> Option<Type> {
-    match v {
-        Value::Scalar(s) => Some(Type::Scalar(s.dtype())),
-        Value::Array(a) => Some(Type::Array(kernelc::ArrayType {
-            dtype: a.dtype(),
-            ndim: u8::try_from(a.ndim()).ok()?,
-        })),
-        _ => None,
-    }
-}
-
-/// Converts scalar arguments to the parameter types the program was compiled with
-/// (annotations may widen: an `int64` value for an `f64` parameter).
-pub fn convert_to_params(program: &kernelc::Program, values: &mut [Value]) {
-    let Some(f) = program.funcs.get(program.entry) else {
-        return;
-    };
-    for (v, &p) in values.iter_mut().zip(&f.params) {
-        let (Value::Scalar(s), Some(Type::Scalar(d))) = (&*v, f.locals.get(p).map(|l| l.ty)) else {
-            continue;
-        };
-        if s.dtype() != d {
-            *v = Value::Scalar(cast(*s, d));
-        }
-    }
-}
-
-fn cast(s: Scalar, d: DType) -> Scalar {
-    match d {
-        DType::Bool => Scalar::Bool(s.truthy()),
-        DType::I32 => Scalar::I32(s.as_i64() as i32),
-        DType::I64 => Scalar::I64(s.as_i64()),
-        DType::F32 => Scalar::F32(s.as_f64() as f32),
-        DType::F64 => Scalar::F64(s.as_f64()),
-    }
 }
 
 #[cfg(test)]

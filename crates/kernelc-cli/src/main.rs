@@ -1,16 +1,15 @@
 //! The `kernelc` command-line tool: `run`, `check` and `ir` on `.k` files, `eval` of an
 //! expression string; data comes in with `--arg NAME=VALUE` (`.npy` files or literals,
-//! see [`args`]) and goes out with `--out FILE.npy` (see [`npy`]).
+//! see [`args`]) and goes out with `--out FILE.npy` (`kernelc::npy`).
 //!
 //! Exit codes ([`Error::exit_code`]): 0 success, 1 compile, runtime, file or limit error
 //! (message on stderr), 2 usage error (also arguments that do not fit the parameters), 3
 //! internal error (a bug of kernelc). Every command runs on a thread with a 512 MiB stack (deep recursion in kernels).
 
 mod args;
-mod npy;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use kernelc::{CompileError, Error, Listing, Source, Value};
+use kernelc::{CompileError, Error, Executor, Kernel, Output, RunOptions, Source};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -101,6 +100,18 @@ enum Stage {
     Asm,
 }
 
+impl From<Stage> for kernelc::Stage {
+    fn from(s: Stage) -> kernelc::Stage {
+        match s {
+            Stage::Ast => kernelc::Stage::Ast,
+            Stage::Typed => kernelc::Stage::Typed,
+            Stage::Loops => kernelc::Stage::Loops,
+            Stage::Clif => kernelc::Stage::Clif,
+            Stage::Asm => kernelc::Stage::Asm,
+        }
+    }
+}
+
 /// Why a command failed; decides the exit code.
 pub enum CliError {
     /// Wrong use of the command line (exit 2).
@@ -185,7 +196,12 @@ fn execute(cli: Cli) -> u8 {
             threads: _,
             timeout,
         } => with_source(&file, |src| {
-            run(src, &entry, &args, out.as_deref(), interp, timeout)
+            let executor = if interp {
+                Executor::Interp
+            } else {
+                Executor::Jit
+            };
+            run(src, &entry, &args, out.as_deref(), executor, timeout)
         }),
         Command::Eval { expr, args, out } => finish(eval(&expr, &args, out.as_deref())),
         Command::Check { file } => with_source(&file, |src| {
@@ -193,30 +209,7 @@ fn execute(cli: Cli) -> u8 {
             Ok(())
         }),
         Command::Ir { file, entry, stage } => with_source(&file, |src| {
-            let module = kernelc::parse(src)?;
-            let text = match stage {
-                Stage::Ast => kernelc_syntax::dump::dump_module(&module),
-                Stage::Typed => kernelc_sema::pretty::print_program(&kernelc::compile(
-                    src,
-                    &module,
-                    &entry,
-                    &[],
-                )?),
-                Stage::Loops => {
-                    kernelc::loops_listing(&kernelc::compile(src, &module, &entry, &[])?)
-                }
-                Stage::Clif | Stage::Asm => {
-                    let program = kernelc::compile(src, &module, &entry, &[])?;
-                    let listing = if matches!(stage, Stage::Clif) {
-                        Listing::Clif
-                    } else {
-                        Listing::Asm
-                    };
-                    kernelc::compile_native(src, program, listing)?
-                        .listing
-                        .join("\n")
-                }
-            };
+            let text = kernelc::listing(src, &entry, stage.into())?;
             // A closed stdout (`kernelc ir ... | head`) is not an error of the program.
             let mut stdout = std::io::stdout().lock();
             let _ = stdout.write_all(text.as_bytes());
@@ -226,66 +219,68 @@ fn execute(cli: Cli) -> u8 {
     }
 }
 
-/// `kernelc run`: binds the `--arg` values to the entry function's parameters by name,
-/// compiles it for their types, calls it, then prints or writes its result.
+/// `kernelc run`: binds the `--arg` values to the entry function's parameters by name
+/// (the facade's binder), compiles it for their types, calls it, then prints or writes its
+/// result.
 fn run(
     src: &Source,
     entry: &str,
     raw_args: &[String],
     out_path: Option<&Path>,
-    interp: bool,
+    executor: Executor,
     timeout: Option<std::time::Duration>,
 ) -> Result<(), CliError> {
     let parsed = args::parse_all(raw_args)?;
-    let module = kernelc::parse(src)?;
-    // An unknown entry is reported by the compiler (with the other compile errors).
-    let mut values: Vec<Value> = match args::find_function(&module, entry) {
-        Some(func) => {
-            let bound = args::bind(func, &parsed)?;
-            let mut named = args::load(&bound)?;
-            args::apply_annotations(func, &bound, &mut named);
-            named.into_iter().map(|(_, v)| v).collect()
-        }
-        None => Vec::new(),
-    };
-    let sig: Vec<kernelc::Type> = values.iter().filter_map(args::type_of).collect();
-    let program = kernelc::compile(src, &module, entry, &sig)?;
-    args::convert_to_params(&program, &mut values);
+    let stop = kernelc::Interrupt::new();
+    let kernel = Kernel::from_named_source(&src.name, &src.text)?.with_options(RunOptions {
+        executor,
+        threads: None,
+        interrupt: Some(stop.clone()),
+    });
+    let function = kernel.function(entry)?;
+    // Names are bound before any file is read.
+    let names: Vec<&str> = parsed.iter().map(|a| a.name.as_str()).collect();
+    function.check_names(&names)?;
+    let loaded = args::load(&parsed)?;
+    let named: Vec<(&str, kernelc::Arg<'_>)> = loaded
+        .iter()
+        .map(|(n, a)| (n.as_str(), a.clone()))
+        .collect();
 
+    let _deadline = timeout.map(|t| stop.deadline(t));
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
-    let stop = kernelc::Interrupt::new();
-    let _deadline = timeout.map(|t| stop.deadline(t));
-    let result = if interp {
-        let mut interpreter = kernelc_interp::Interpreter::new(&program, &mut out);
-        interpreter.set_interrupt(stop);
-        interpreter.call(program.entry, values)
-    } else {
-        let jit = kernelc::compile_native(src, program, Listing::None)?;
-        let mut rng = kernelc_runtime::rng::Rng::default();
-        let entry = jit.source_program().entry;
-        jit.call_interruptible(entry, &values, &mut out, &mut rng, Some(&stop))
-    };
+    let result = function.invoke(&[], &named, &mut out);
     let _ = out.flush();
     drop(out);
-    let value = result.map_err(|e| Error::at_runtime(src, e))?;
-    emit(&value, out_path, &format!("{entry}()"))
+    emit(&result?, out_path, &format!("{entry}()"))
 }
 
 /// `kernelc eval`: evaluates the expression over the `--arg` values (native code).
 fn eval(expr: &str, raw_args: &[String], out_path: Option<&Path>) -> Result<(), CliError> {
     let parsed = args::parse_all(raw_args)?;
-    let named = args::load(&parsed)?;
-    let vars: Vec<(&str, Value)> = named.iter().map(|(n, v)| (n.as_str(), v.clone())).collect();
-    let value = kernelc::eval_values(expr, &vars)?;
+    let names: Vec<&str> = parsed.iter().map(|a| a.name.as_str()).collect();
+    // Repeated names are reported before any file is read.
+    kernelc::Params {
+        func: "the expression".into(),
+        names: names.iter().map(|n| n.to_string()).collect(),
+        declared: vec![None; names.len()],
+    }
+    .order(0, &names)?;
+    let loaded = args::load(&parsed)?;
+    let vars: Vec<(&str, kernelc::Arg<'_>)> = loaded
+        .iter()
+        .map(|(n, a)| (n.as_str(), a.clone()))
+        .collect();
+    let value = kernelc::eval(expr, &vars)?;
     emit(&value, out_path, "the expression")
 }
 
 /// Writes a result to `--out`, or prints it when it is not None.
-fn emit(value: &Value, out_path: Option<&Path>, what: &str) -> Result<(), CliError> {
+fn emit(value: &Output, out_path: Option<&Path>, what: &str) -> Result<(), CliError> {
     match out_path {
         Some(path) => {
-            if matches!(value, Value::None) {
+            if matches!(value, Output::None) {
                 return Err(CliError::Kernel(Error::Io {
                     path: path.to_path_buf(),
                     message: format!(
@@ -294,12 +289,12 @@ fn emit(value: &Value, out_path: Option<&Path>, what: &str) -> Result<(), CliErr
                     ),
                 }));
             }
-            npy::write(path, value).map_err(CliError::Kernel)
+            kernelc::npy::write(path, value).map_err(CliError::Kernel)
         }
         None => {
-            if !matches!(value, Value::None) {
+            if !matches!(value, Output::None) {
                 let mut stdout = std::io::stdout().lock();
-                let _ = writeln!(stdout, "{}", value.display());
+                let _ = writeln!(stdout, "{value}");
                 let _ = stdout.flush();
             }
             Ok(())

@@ -557,11 +557,11 @@ fn usage_errors_exit_with_2() {
             &[
                 "run", "k.k", "--entry", "scale", "--arg", "a=a.npy", "--arg", "n=1",
             ],
-            "missing argument of scale(a, n, x): x (pass it as --arg x=VALUE)",
+            "missing argument of scale(a, n, x): x",
         ),
         (
             &["run", "k.k", "--entry", "scale"],
-            "missing arguments of scale(a, n, x): a, n, x (pass each as --arg NAME=VALUE)",
+            "missing arguments of scale(a, n, x): a, n, x",
         ),
         (
             &[

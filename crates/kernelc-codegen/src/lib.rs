@@ -274,13 +274,15 @@ impl JitProgram {
             .funcs
             .get(func)
             .ok_or_else(|| RuntimeError::new(format!("no function #{func}"), 0, 0))?;
+        // The facade's binder (crates/kernelc/src/bind.rs) gives every parameter a value of
+        // its type; anything else is a bug of the caller.
         if args.len() != f.params.len() {
             return Err(RuntimeError::new(
                 format!(
-                    "{}() takes {} arguments but {} were given",
+                    "internal error: {}() called with {} values for {} parameters",
                     f.name,
-                    f.params.len(),
-                    args.len()
+                    args.len(),
+                    f.params.len()
                 ),
                 f.span.start,
                 f.span.end,
@@ -292,10 +294,6 @@ impl JitProgram {
             let want = f.locals[p].ty;
             let w = match (a, want) {
                 (Value::Scalar(s), Type::Scalar(d)) if s.dtype() == d => to_bits(*s),
-                // An annotated parameter widens its argument (`x: f64` given an i64).
-                (Value::Scalar(s), Type::Scalar(d)) if widens(s.dtype(), d) => {
-                    to_bits(widen(*s, d))
-                }
                 (Value::Array(arr), Type::Array(t))
                     if arr.dtype() == t.dtype && arr.ndim() == t.ndim as usize =>
                 {
@@ -304,11 +302,19 @@ impl JitProgram {
                     h as u64
                 }
                 _ => {
+                    for h in handles {
+                        // SAFETY: each handle was created above with one reference.
+                        unsafe { rt::rt_release(h) };
+                    }
                     return Err(RuntimeError::new(
-                        format!("argument of {}() must be {want}, not {}", f.name, a.kind()),
+                        format!(
+                            "internal error: a {} value for a parameter of {}() of type {want}",
+                            a.kind(),
+                            f.name
+                        ),
                         f.span.start,
                         f.span.end,
-                    ))
+                    ));
                 }
             };
             words.push(w);
@@ -393,30 +399,5 @@ fn word_from(
         types::I32 => b.ins().sextend(types::I64, v),
         types::I8 => b.ins().uextend(types::I64, v),
         _ => v,
-    }
-}
-
-/// True when a scalar of type `from` converts to `to` without loss of kind (NumPy's safe
-/// casting between our types).
-fn widens(from: kernelc_runtime::DType, to: kernelc_runtime::DType) -> bool {
-    use kernelc_runtime::DType::*;
-    matches!(
-        (from, to),
-        (Bool, _) | (I32, I64 | F32 | F64) | (I64, F64) | (F32, F64)
-    )
-}
-
-/// Converts a scalar to a wider type (see [`widens`]).
-fn widen(s: kernelc_runtime::Scalar, to: kernelc_runtime::DType) -> kernelc_runtime::Scalar {
-    use kernelc_runtime::{DType, Scalar};
-    match to {
-        DType::Bool => Scalar::Bool(s.truthy()),
-        DType::I32 => Scalar::I32(s.as_i64() as i32),
-        DType::I64 => Scalar::I64(s.as_i64()),
-        DType::F32 => Scalar::F32(match s {
-            Scalar::I64(v) => v as f32,
-            other => other.as_f64() as f32,
-        }),
-        DType::F64 => Scalar::F64(s.as_f64()),
     }
 }

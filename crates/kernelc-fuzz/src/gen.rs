@@ -21,7 +21,7 @@
 
 use crate::rng::Rng;
 use crate::ty::{arith, promote, Dt, Op, ALL};
-use kernelc_sema::tir::{MathFn, ReduceOp};
+use kernelc::optable::{MathFn, ReduceOp};
 
 /// Probability that an index, divisor or cast is left unguarded (may fail at runtime).
 const P_UNSAFE: f64 = 0.01;

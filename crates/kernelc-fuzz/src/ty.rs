@@ -3,10 +3,10 @@
 //! the programs it builds type-check; a program that does not compile is counted by the
 //! harness.
 
+/// Promotion rules: the compiler's own, so generated programs type-check by construction.
+pub use kernelc::promotion::{arith, float_of, join, promote};
 /// An element type (the compiler's own).
 pub use kernelc::DType as Dt;
-/// Promotion rules: the compiler's own, so generated programs type-check by construction.
-pub use kernelc_sema::types::{arith, float_of, join, promote};
 
 /// All element types, in lattice order.
 pub const ALL: [Dt; 5] = [Dt::Bool, Dt::I32, Dt::I64, Dt::F32, Dt::F64];

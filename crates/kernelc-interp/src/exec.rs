@@ -81,7 +81,7 @@ impl<'p> Frame<'p> {
     }
 }
 
-/// A type as the language writes it, for argument errors.
+/// Whether a value has a type (the binder's guarantee, checked at the entry).
 fn value_type_matches(v: &Value, ty: Type) -> bool {
     match (v, ty) {
         (Value::Scalar(s), Type::Scalar(d)) => s.dtype() == d,
@@ -206,27 +206,28 @@ impl<'p> Interpreter<'p> {
                 0,
             ));
         };
+        // The facade's binder (crates/kernelc/src/bind.rs) gives every parameter a value of
+        // its type; anything else is a bug of the caller.
         if args.len() != f.params.len() {
             return Err(error_at(
                 format!(
-                    "{}() takes {} arguments but {} were given",
+                    "internal error: {}() called with {} values for {} parameters",
                     f.name,
-                    f.params.len(),
-                    args.len()
+                    args.len(),
+                    f.params.len()
                 ),
                 f.span,
             ));
         }
-        for (k, (a, &p)) in args.iter().zip(&f.params).enumerate() {
+        for (a, &p) in args.iter().zip(&f.params) {
             let ty = f.locals.get(p).map(|l| l.ty);
             if !ty.is_some_and(|t| value_type_matches(a, t)) {
                 let want = ty.map_or("?".to_string(), |t| t.to_string());
                 return Err(error_at(
                     format!(
-                        "argument {} of {}() must be {want}, not {}",
-                        k + 1,
-                        f.name,
-                        describe(a)
+                        "internal error: a {} value for a parameter of {}() of type {want}",
+                        describe(a),
+                        f.name
                     ),
                     f.span,
                 ));

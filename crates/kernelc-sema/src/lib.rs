@@ -18,7 +18,7 @@ mod tir_arrays;
 pub mod types;
 
 use kernelc_syntax::{ast, Diagnostic};
-pub use lower::{check, compile, compile_expression, ExprProgram};
+pub use lower::{check, compile, parse_annotation};
 pub use tir::{Program, Type};
 
 /// Names of a module's functions, in order of definition.

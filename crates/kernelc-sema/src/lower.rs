@@ -159,7 +159,7 @@ impl<'a> Ctx<'a> {
 
 /// Parses a type annotation: `f64`, `i32`, `f64[:]`, `f32[:, :]` (also NumPy/Numba names
 /// like `float64`, and `[::1]` for contiguous axes).
-pub(crate) fn parse_annotation(e: &ast::Expr) -> Result<Type, Diagnostic> {
+pub fn parse_annotation(e: &ast::Expr) -> Result<Type, Diagnostic> {
     let bad = || {
         Diagnostic::error(
             e.span,
@@ -1401,48 +1401,4 @@ fn remap_stmt(s: &mut Stmt, order: &[usize]) {
             *id = order[*id];
         }
     });
-}
-
-/// A compiled numexpr-style expression: its program (entry takes the free names as
-/// parameters, in `params` order).
-pub struct ExprProgram {
-    pub program: Program,
-    pub params: Vec<String>,
-}
-
-/// Compiles an expression string's AST for named argument types: the expression becomes
-/// the body of a function `expr(<names>)` that returns it.
-pub fn compile_expression(expr: &ast::Expr, args: &[(String, Type)]) -> CompileResult<ExprProgram> {
-    let span = expr.span;
-    let ident = |n: &str| ast::Ident {
-        name: n.to_string(),
-        span,
-    };
-    let def = ast::FuncDef {
-        name: ident("expr"),
-        params: args
-            .iter()
-            .map(|(n, _)| ast::Param {
-                name: ident(n),
-                ann: None,
-                span,
-            })
-            .collect(),
-        ret: None,
-        body: vec![ast::Stmt {
-            kind: S::Return(Some(expr.clone())),
-            span,
-        }],
-        decorators: Vec::new(),
-        span,
-    };
-    let module = ast::Module {
-        items: vec![ast::Item::Func(def)],
-    };
-    let types: Vec<Type> = args.iter().map(|(_, t)| *t).collect();
-    let program = compile(&module, "expr", &types)?;
-    Ok(ExprProgram {
-        program,
-        params: args.iter().map(|(n, _)| n.clone()).collect(),
-    })
 }

@@ -6,11 +6,13 @@
 //! called function could write into that parameter, so shared slices are never written.
 
 use crate::dispatch::Dispatcher;
-use crate::{CompileError, Error};
+use crate::exec::{Executor, RunOptions};
+use crate::{CompileError, Error, Interrupt};
 use kernelc_interp::Value;
 use kernelc_runtime::array::c_strides;
 use kernelc_runtime::{Array, DType, Element, Scalar};
-use kernelc_sema::tir::{ExprKind, FuncId, Program, StmtKind, Type};
+use kernelc_sema::tir::Type;
+use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
 
@@ -26,35 +28,87 @@ use std::path::Path;
 /// let m = ndarray::Array2::<f64>::zeros((2, 3));
 /// assert_eq!(Arg::from(m.view()).ty(), Type::Array(ArrayType { dtype: DType::F64, ndim: 2 }));
 /// ```
+#[derive(Clone)]
 pub struct Arg<'a> {
-    value: Value,
-    /// A shared borrow: must not be written (copied when the kernel might).
-    read_only: bool,
+    pub(crate) input: Input,
     _borrow: PhantomData<&'a mut ()>,
 }
 
+/// What an [`Arg`] holds: the binder's input.
+#[derive(Clone, Debug)]
+pub(crate) enum Input {
+    /// A number; `literal`: written without a width (a CLI literal, a Python int or float),
+    /// so an annotated parameter gives it its type when the value fits.
+    Scalar { value: Scalar, literal: bool },
+    /// An array; `read_only`: a shared borrow, copied before a call that could write it.
+    Array { array: Array, read_only: bool },
+}
+
 impl<'a> Arg<'a> {
-    fn owned(value: Value) -> Arg<'a> {
+    fn new(input: Input) -> Arg<'a> {
         Arg {
-            value,
-            read_only: false,
+            input,
             _borrow: PhantomData,
         }
     }
 
-    /// A scalar argument.
+    /// A scalar argument of its own type.
     pub fn scalar(s: Scalar) -> Arg<'a> {
-        Arg::owned(Value::Scalar(s))
+        Arg::new(Input::Scalar {
+            value: s,
+            literal: false,
+        })
+    }
+
+    /// A number written without a width (a command-line literal, a Python `int` or
+    /// `float`): a parameter annotated with a scalar type gives it that type when the
+    /// value fits (`5` for `n: i32`, `0.5` for `x: f32`), as a Python literal would.
+    ///
+    /// ```
+    /// let k = kernelc::Kernel::from_source("def f(n: i32):\n    return n * 2\n").unwrap();
+    /// let r = k.function("f").unwrap().call(&[kernelc::Arg::literal(kernelc::Scalar::I64(5))]).unwrap();
+    /// assert_eq!(r.scalar(), Some(kernelc::Scalar::I32(10)));
+    /// ```
+    pub fn literal(s: Scalar) -> Arg<'a> {
+        Arg::new(Input::Scalar {
+            value: s,
+            literal: true,
+        })
     }
 
     /// An array argument that the call may read and write (its memory is shared).
     pub fn array(a: Array) -> Arg<'a> {
-        Arg::owned(Value::Array(a))
+        Arg::new(Input::Array {
+            array: a,
+            read_only: false,
+        })
+    }
+
+    /// An array the call must not write (a shared borrow, a read-only NumPy array, any
+    /// strides): it is copied first when the function could write into that parameter,
+    /// which the binder knows once per compiled signature.
+    pub fn read_only(a: Array) -> Arg<'a> {
+        Arg::new(Input::Array {
+            array: a,
+            read_only: true,
+        })
+    }
+
+    /// A run-time value as an argument (numbers and arrays; `what` names it in the error).
+    pub(crate) fn from_value(v: &Value, what: &str) -> Result<Arg<'a>, Error> {
+        match v {
+            Value::Scalar(s) => Ok(Arg::scalar(*s)),
+            Value::Array(a) => Ok(Arg::array(a.clone())),
+            other => Err(Error::Argument(format!(
+                "{what} is a {}, not a number or an array",
+                other.kind()
+            ))),
+        }
     }
 
     /// The type this argument gives the function's signature.
     pub fn ty(&self) -> Type {
-        crate::dispatch::type_of(&self.value).expect("arguments are numbers or arrays")
+        crate::bind::type_of_input(&self.input)
     }
 }
 
@@ -74,11 +128,7 @@ impl<'a, T: Element> From<&'a [T]> for Arg<'a> {
         // SAFETY: the slice outlives the `Arg` (lifetime 'a) and so the call; it is marked
         // read-only and copied before any call that could write it.
         let a = unsafe { Array::borrow_raw_read_only(s.as_ptr(), s.len(), &[s.len()], &[1]) };
-        Arg {
-            value: Value::Array(a),
-            read_only: true,
-            _borrow: PhantomData,
-        }
+        Arg::read_only(a)
     }
 }
 
@@ -93,7 +143,7 @@ impl<'a, T: Element> From<&'a mut [T]> for Arg<'a> {
         // SAFETY: the exclusive borrow outlives the `Arg`, so nothing else touches the memory
         // during the call; results that would keep pointing into it are copied.
         let a = unsafe { Array::borrow_raw(s.as_mut_ptr(), s.len(), &[s.len()], &[1]) };
-        Arg::owned(Value::Array(a))
+        Arg::array(a)
     }
 }
 
@@ -141,12 +191,7 @@ mod nd {
             // SAFETY: the view's elements lie in [base, base+len); the borrow outlives the
             // `Arg`; it is read-only and copied before calls that could write it.
             let a = unsafe { Array::borrow_raw_read_only(base, len, &shape, &strides) };
-            let a = view_at(a, off);
-            Arg {
-                value: Value::Array(a),
-                read_only: true,
-                _borrow: PhantomData,
-            }
+            Arg::read_only(view_at(a, off))
         }
     }
 
@@ -159,7 +204,7 @@ mod nd {
             let base = v.as_mut_ptr().wrapping_offset(-off);
             // SAFETY: as for shared views, with an exclusive borrow.
             let a = unsafe { Array::borrow_raw(base, len, &shape, &strides) };
-            Arg::owned(Value::Array(view_at(a, off)))
+            Arg::array(view_at(a, off))
         }
     }
 
@@ -210,12 +255,14 @@ mod nd {
     }
 }
 
-/// The result of a call: a scalar, an array owned by the caller, or nothing.
+/// The result of a call: a scalar, an array owned by the caller, a tuple of results, or
+/// nothing.
 ///
 /// ```
 /// let x = vec![1.0, 2.0];
 /// let r = kernelc::eval("x * 2", &[("x", (&x).into())]).unwrap();
 /// assert_eq!(r.clone().into_vec::<f64>(), Some(vec![2.0, 4.0]));
+/// assert_eq!(r.to_string(), "[2. 4.]");
 /// assert_eq!(r.into_ndarray::<f64>().unwrap(), ndarray::arr1(&[2.0, 4.0]).into_dyn());
 /// let s = kernelc::eval("sum(x)", &[("x", (&x).into())]).unwrap();
 /// assert_eq!(s.to_f64(), Some(3.0));
@@ -224,21 +271,44 @@ mod nd {
 pub enum Output {
     Scalar(Scalar),
     Array(Array),
+    /// A tuple (`return a, b`), element by element.
+    Tuple(Vec<Output>),
     None,
 }
 
 impl Output {
-    fn from_value(v: Value, borrowed: &[Array]) -> Output {
+    /// The result of an executor; an array that views the caller's memory is copied (it
+    /// outlives the borrow).
+    pub(crate) fn from_value(v: Value, borrowed: &[Array]) -> Output {
         match v {
             Value::Scalar(s) => Output::Scalar(s),
-            // A result that views the caller's memory is copied: it outlives the borrow.
             Value::Array(a)
                 if borrowed.iter().any(|b| a.shares_buffer(b)) || a.buffer().is_borrowed() =>
             {
                 Output::Array(a.to_contiguous())
             }
             Value::Array(a) => Output::Array(a),
-            _ => Output::None,
+            Value::Tuple(t) => Output::Tuple(
+                t.into_iter()
+                    .map(|x| Output::Scalar(Scalar::I64(x)))
+                    .collect(),
+            ),
+            Value::Str(_) | Value::None => Output::None,
+        }
+    }
+
+    /// The result as an executor value (for the [`crate::Dispatcher`]'s value interface).
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Output::Scalar(s) => Value::Scalar(s),
+            Output::Array(a) => Value::Array(a),
+            Output::Tuple(items) => Value::Tuple(
+                items
+                    .iter()
+                    .filter_map(|o| o.scalar().map(Scalar::as_i64))
+                    .collect(),
+            ),
+            Output::None => Value::None,
         }
     }
 
@@ -273,21 +343,63 @@ impl Output {
             _ => None,
         }
     }
+
+    /// The type of the result (`None` for nothing).
+    pub fn ty(&self) -> Option<Type> {
+        match self {
+            Output::Scalar(s) => Some(Type::Scalar(s.dtype())),
+            Output::Array(a) => Some(Type::Array(crate::ArrayType {
+                dtype: a.dtype(),
+                ndim: a.ndim() as u8,
+            })),
+            Output::Tuple(_) | Output::None => None,
+        }
+    }
 }
 
-/// A kernel source: its functions compile to native code on first call for each argument
-/// signature (or eagerly with [`Kernel::compile`]) and are cached. `Send + Sync`: one kernel
-/// can be called from several threads at once.
+/// As Python prints the value: scalars as Python numbers, arrays as NumPy prints them,
+/// tuples as Python tuples, nothing as `None`.
+impl fmt::Display for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use kernelc_runtime::format::{format_array, format_scalar};
+        match self {
+            Output::Scalar(s) => f.write_str(&format_scalar(*s)),
+            Output::Array(a) => {
+                f.write_str(&format_array(a.dtype(), a.shape(), &|i| a.get_flat(i)))
+            }
+            Output::Tuple(items) => {
+                f.write_str("(")?;
+                for (k, o) in items.iter().enumerate() {
+                    if k > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{o}")?;
+                }
+                f.write_str(if items.len() == 1 { ",)" } else { ")" })
+            }
+            Output::None => f.write_str("None"),
+        }
+    }
+}
+
+/// A kernel source: its functions compile on first call for each argument signature (or
+/// eagerly with [`Kernel::compile`]) and are cached; calls run under the executor of its
+/// [`RunOptions`] (native code by default). `Send + Sync`: one kernel can be called from
+/// several threads at once.
 ///
 /// ```
-/// use kernelc::Kernel;
+/// use kernelc::{Executor, Kernel};
 /// let k = Kernel::from_source("def sum_squares(a):\n    return sum(a ** 2)\n").unwrap();
 /// let x = vec![1.0, 2.0, 3.0];
 /// let r = k.function("sum_squares").unwrap().call(&[(&x).into()]).unwrap();
 /// assert_eq!(r.to_f64(), Some(14.0));
+/// let interp = k.with_executor(Executor::Interp);
+/// let r = interp.function("sum_squares").unwrap().call(&[(&x).into()]).unwrap();
+/// assert_eq!(r.to_f64(), Some(14.0));
 /// ```
 pub struct Kernel {
-    dispatcher: Dispatcher,
+    dispatcher: std::sync::Arc<Dispatcher>,
+    options: RunOptions,
 }
 
 impl Kernel {
@@ -299,18 +411,51 @@ impl Kernel {
     /// Parses a source text, naming it in messages.
     pub fn from_named_source(name: &str, text: &str) -> Result<Kernel, CompileError> {
         Ok(Kernel {
-            dispatcher: Dispatcher::new(name, text)?,
+            dispatcher: std::sync::Arc::new(Dispatcher::new(name, text)?),
+            options: RunOptions::default(),
         })
     }
 
-    /// Reads and parses a `.k` file.
+    /// Reads and parses a `.k` file ([`Error::Io`] when it cannot be read).
     pub fn from_file(path: impl AsRef<Path>) -> Result<Kernel, Error> {
-        let path = path.as_ref();
-        let src = crate::read_source(path)?;
-        Ok(Kernel::from_named_source(&src.name, &src.text)?)
+        let src = crate::read_source(path.as_ref())?;
+        Ok(Kernel {
+            dispatcher: std::sync::Arc::new(Dispatcher::from_source(src)?),
+            options: RunOptions::default(),
+        })
     }
 
-    /// A function of the kernel by name.
+    /// The same kernel (sharing its compiled code) with calls run by `executor`.
+    pub fn with_executor(&self, executor: Executor) -> Kernel {
+        self.with_options(RunOptions {
+            executor,
+            ..self.options.clone()
+        })
+    }
+
+    /// The same kernel (sharing its compiled code) with other run options.
+    pub fn with_options(&self, options: RunOptions) -> Kernel {
+        Kernel {
+            dispatcher: self.dispatcher.clone(),
+            options,
+        }
+    }
+
+    /// The same kernel with calls that stop where they are (a loop or a call) when
+    /// `interrupt` is triggered.
+    pub fn with_interrupt(&self, interrupt: Interrupt) -> Kernel {
+        self.with_options(RunOptions {
+            interrupt: Some(interrupt),
+            ..self.options.clone()
+        })
+    }
+
+    /// How calls run.
+    pub fn options(&self) -> &RunOptions {
+        &self.options
+    }
+
+    /// A function of the kernel by name (a compile error when there is none).
     ///
     /// ```
     /// # use kernelc::Kernel;
@@ -319,16 +464,19 @@ impl Kernel {
     /// assert!(k.function("g").is_err());
     /// ```
     pub fn function(&self, name: &str) -> Result<Function<'_>, Error> {
-        if !self.dispatcher.has_function(name) {
-            return Err(self.dispatcher.no_function(name));
-        }
+        let params = self
+            .dispatcher
+            .params(name)
+            .ok_or_else(|| self.dispatcher.no_function(name))?;
         Ok(Function {
             kernel: self,
             name: name.to_string(),
+            params,
         })
     }
 
-    /// Compiles function `name` for an explicit signature now (eager compilation).
+    /// Compiles function `name` for an explicit signature now (eager compilation; native
+    /// code too when the executor is the JIT).
     ///
     /// ```
     /// # use kernelc::{Kernel, Type, DType, ArrayType};
@@ -336,7 +484,16 @@ impl Kernel {
     /// k.compile("f", &[Type::Array(ArrayType { dtype: DType::F64, ndim: 1 })]).unwrap();
     /// ```
     pub fn compile(&self, name: &str, signature: &[Type]) -> Result<(), Error> {
-        self.dispatcher.compile(name, signature).map(|_| ())
+        let c = self.dispatcher.entry(name, signature)?;
+        if self.options.executor == Executor::Jit {
+            c.jit()?;
+        }
+        Ok(())
+    }
+
+    /// The dispatcher behind this kernel (its signature cache).
+    pub fn dispatcher(&self) -> &Dispatcher {
+        &self.dispatcher
     }
 }
 
@@ -344,11 +501,23 @@ impl Kernel {
 pub struct Function<'k> {
     kernel: &'k Kernel,
     name: String,
+    params: crate::Params,
 }
 
 impl Function<'_> {
-    /// Calls the function (compiling it for these argument types on first use). What it
-    /// prints goes to stdout.
+    /// The function's parameters: names and declared types.
+    pub fn params(&self) -> &crate::Params {
+        &self.params
+    }
+
+    /// Checks that named arguments fit the parameters (the binder's first step) without
+    /// their values: a front end reports these errors before it loads any data.
+    pub fn check_names(&self, names: &[&str]) -> Result<(), Error> {
+        self.params.order(0, names).map(|_| ())
+    }
+
+    /// Calls the function with positional arguments (compiling it for their types on first
+    /// use). What it prints goes to stdout.
     ///
     /// ```
     /// # use kernelc::Kernel;
@@ -359,7 +528,7 @@ impl Function<'_> {
     /// assert_eq!(out, [2.0, 4.0]);
     /// ```
     pub fn call(&self, args: &[Arg<'_>]) -> Result<Output, Error> {
-        self.call_with_output(args, &mut std::io::stdout())
+        self.invoke(args, &[], &mut std::io::stdout())
     }
 
     /// [`Function::call`] with the output of `print` going to `out`.
@@ -368,133 +537,43 @@ impl Function<'_> {
         args: &[Arg<'_>],
         out: &mut dyn std::io::Write,
     ) -> Result<Output, Error> {
-        let d = &self.kernel.dispatcher;
-        let sig: Vec<Type> = args.iter().map(Arg::ty).collect();
-        let jit = d.compile(&self.name, &sig)?;
-        let program = jit.source_program();
-        let written = written_params(program, program.entry);
-        let mut values = Vec::with_capacity(args.len());
-        let mut borrowed = Vec::new();
-        for (k, a) in args.iter().enumerate() {
-            match &a.value {
-                Value::Array(arr) if a.read_only && written.get(k).copied().unwrap_or(true) => {
-                    values.push(Value::Array(arr.to_contiguous()))
-                }
-                Value::Array(arr) => {
-                    borrowed.push(arr.clone());
-                    values.push(a.value.clone())
-                }
-                v => values.push(v.clone()),
-            }
-        }
-        let r = d.call_compiled(&jit, &values, out)?;
-        Ok(Output::from_value(r, &borrowed))
+        self.invoke(args, &[], out)
     }
-}
 
-/// For each parameter of `func`, whether the function might write into its elements: a
-/// store rooted at it, an alias of it (any assignment that mentions it), or a call that
-/// passes it to a function that stores anything (conservative).
-fn written_params(program: &Program, func: FuncId) -> Vec<bool> {
-    let f = &program.funcs[func];
-    let stores = |fid: FuncId| {
-        let mut any = false;
-        for s in &program.funcs[fid].body {
-            walk_stmts(s, &mut |s| any |= matches!(s.kind, StmtKind::Store { .. }));
-        }
-        any
-    };
-    f.params
-        .iter()
-        .map(|&p| {
-            let mut w = false;
-            let mentions = |e: &kernelc_sema::tir::Expr| {
-                let mut m = false;
-                kernelc_sema::pretty::walk_expr(e, &mut |x| {
-                    m |= matches!(x.kind, ExprKind::Local(l) if l == p)
-                });
-                m
-            };
-            for s in &f.body {
-                walk_stmts(s, &mut |s| match &s.kind {
-                    StmtKind::Store { array, .. } => w |= mentions(array),
-                    StmtKind::Assign { value, .. } => w |= value.ty.is_array() && mentions(value),
-                    _ => {}
-                });
-                kernelc_sema::pretty::walk_stmt(s, &mut |e| {
-                    if let ExprKind::Call(callee, args) = &e.kind {
-                        if args.iter().any(|a| a.ty.is_array() && mentions(a))
-                            && (*callee == func || stores(*callee))
-                        {
-                            w = true;
-                        }
-                    }
-                });
-            }
-            w
-        })
-        .collect()
-}
-
-/// Calls `g` on a statement and every statement nested in it.
-fn walk_stmts(s: &kernelc_sema::tir::Stmt, g: &mut impl FnMut(&kernelc_sema::tir::Stmt)) {
-    g(s);
-    match &s.kind {
-        StmtKind::If { then, orelse, .. } => {
-            then.iter().chain(orelse).for_each(|s| walk_stmts(s, g))
-        }
-        StmtKind::While { body, .. } | StmtKind::For { body, .. } => {
-            body.iter().for_each(|s| walk_stmts(s, g))
-        }
-        _ => {}
+    /// Calls the function with arguments bound by name.
+    ///
+    /// ```
+    /// # use kernelc::Kernel;
+    /// let k = Kernel::from_source("def f(a, b):\n    return a - b\n").unwrap();
+    /// let r = k.function("f").unwrap().call_named(&[("b", 1.0.into()), ("a", 3.0.into())]).unwrap();
+    /// assert_eq!(r.to_f64(), Some(2.0));
+    /// ```
+    pub fn call_named(&self, args: &[(&str, Arg<'_>)]) -> Result<Output, Error> {
+        self.invoke(&[], args, &mut std::io::stdout())
     }
-}
 
-/// Evaluates a numexpr-style expression over named arguments with native code, compiled
-/// once per (expression, argument types) and cached.
-///
-/// ```
-/// let x = vec![1.0, 2.0, 3.0];
-/// let y = vec![4.0, 5.0, 6.0];
-/// let z = vec![1.0, 1.0, 1.0];
-/// let r = kernelc::eval("x + (y**2 + (z*x + 1)*3)", &[("x", (&x).into()), ("y", (&y).into()), ("z", (&z).into())]).unwrap();
-/// assert_eq!(r.into_vec::<f64>().unwrap(), vec![23.0, 36.0, 51.0]);
-/// ```
-pub fn eval(expr: &str, vars: &[(&str, Arg<'_>)]) -> Result<Output, Error> {
-    let values: Vec<(&str, Value)> = vars.iter().map(|(n, a)| (*n, a.value.clone())).collect();
-    let borrowed: Vec<Array> = values
-        .iter()
-        .filter_map(|(_, v)| match v {
-            Value::Array(a) => Some(a.clone()),
-            _ => None,
-        })
-        .collect();
-    crate::eval_values(expr, &values).map(|v| Output::from_value(v, &borrowed))
-}
-
-/// Evaluates an expression into the caller's buffer (`out[:] = expr`, broadcast to its
-/// length; no allocation for element-wise expressions).
-///
-/// ```
-/// let a = [1.0, 2.0];
-/// let b = [3.0, 4.0];
-/// let mut out = [0.0; 2];
-/// kernelc::eval_into("2*a + 3*b**2", &[("a", (&a[..]).into()), ("b", (&b[..]).into())], &mut out[..]).unwrap();
-/// assert_eq!(out, [29.0, 52.0]);
-/// ```
-pub fn eval_into<T: Element>(
-    expr: &str,
-    vars: &[(&str, Arg<'_>)],
-    out: &mut [T],
-) -> Result<(), Error> {
-    let values: Vec<(&str, Value)> = vars.iter().map(|(n, a)| (*n, a.value.clone())).collect();
-    let n = out.len();
-    // SAFETY: `out` is exclusively borrowed for the call; nothing keeps the array after it.
-    let target = unsafe { Array::borrow_raw(out.as_mut_ptr(), n, &[n], &c_strides(&[n])) };
-    crate::eval_values_into(expr, &values, &target)
+    /// The general call: positional arguments, then named ones (as Python's
+    /// `f(a, b, c=x)`), the output of `print` going to `out`.
+    pub fn invoke(
+        &self,
+        positional: &[Arg<'_>],
+        named: &[(&str, Arg<'_>)],
+        out: &mut dyn std::io::Write,
+    ) -> Result<Output, Error> {
+        self.kernel
+            .dispatcher
+            .invoke(&self.name, positional, named, &self.kernel.options, out)
+    }
 }
 
 /// The element type of `T` (for building signatures).
 pub fn dtype_of<T: Element>() -> DType {
     T::DTYPE
+}
+
+/// `out[:] = ...` target of [`crate::eval_into`]: an exclusively borrowed slice as an array.
+pub(crate) fn slice_target<T: Element>(out: &mut [T]) -> Array {
+    let n = out.len();
+    // SAFETY: `out` is exclusively borrowed for the call; nothing keeps the array after it.
+    unsafe { Array::borrow_raw(out.as_mut_ptr(), n, &[n], &c_strides(&[n])) }
 }

@@ -1,101 +1,161 @@
-//! The dispatcher: a parsed source whose functions are compiled to native code once per
-//! argument signature (function name and argument types, as Numba's dispatcher does) and
-//! cached; later calls are a lookup and an indirect call.
+//! The dispatcher: a parsed source whose functions are compiled once per argument
+//! signature (function name and argument types, as Numba's dispatcher does) and cached;
+//! later calls are a lookup, the binder's conversions and an indirect call.
 
+use crate::api::{Arg, Input, Output};
+use crate::bind::{self, Params, Slot};
+use crate::exec::{Compiled, RunOptions};
 use crate::{CompileError, Error, Source};
-use kernelc_codegen::{JitProgram, Listing};
+use kernelc_codegen::JitProgram;
 use kernelc_interp::Value;
 use kernelc_runtime::rng::Rng;
-use kernelc_sema::tir::{ArrayType, Type};
+use kernelc_sema::tir::Type;
 use kernelc_syntax::ast;
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, RwLock};
 
-/// Compiled code of one function for one signature.
-type Compiled = Arc<JitProgram>;
+/// Compiled functions by (name, argument types).
+type Cache = HashMap<(String, Vec<Type>), Arc<Compiled>>;
 
 /// A source module whose functions compile on first call per signature.
 pub struct Dispatcher {
-    src: Source,
+    src: Arc<Source>,
     module: ast::Module,
-    cache: RwLock<HashMap<(String, Vec<Type>), Compiled>>,
+    cache: RwLock<Cache>,
     rng: Mutex<Rng>,
-}
-
-/// The type of a run-time value, as a signature entry.
-pub fn type_of(v: &Value) -> Option<Type> {
-    match v {
-        Value::Scalar(s) => Some(Type::Scalar(s.dtype())),
-        Value::Array(a) => Some(Type::Array(ArrayType {
-            dtype: a.dtype(),
-            ndim: a.ndim() as u8,
-        })),
-        _ => None,
-    }
 }
 
 impl Dispatcher {
     /// Parses a source text (every syntax error is reported).
     pub fn new(name: &str, text: &str) -> Result<Dispatcher, CompileError> {
-        let src = Source::new(name, text);
+        Dispatcher::from_source(Source::new(name, text))
+    }
+
+    /// Parses a source (every syntax error is reported).
+    pub fn from_source(src: Source) -> Result<Dispatcher, CompileError> {
         let module = crate::parse(&src)?;
         Ok(Dispatcher {
-            src,
+            src: Arc::new(src),
             module,
             cache: RwLock::new(HashMap::new()),
             rng: Mutex::new(Rng::default()),
         })
     }
 
-    /// Compiles `func` for argument types `sig` now (eager compilation), unless cached.
-    pub fn compile(&self, func: &str, sig: &[Type]) -> Result<Compiled, Error> {
+    /// The source text.
+    pub fn source(&self) -> &Source {
+        &self.src
+    }
+
+    /// The parameters of function `name` (the last definition of that name, as in Python).
+    pub fn params(&self, name: &str) -> Option<Params> {
+        self.module.items.iter().rev().find_map(|i| match i {
+            ast::Item::Func(f) if f.name.name == name => Some(Params::of(f)),
+            _ => None,
+        })
+    }
+
+    /// Compiles `func` for argument types `sig` to the typed IR (cached).
+    pub fn entry(&self, func: &str, sig: &[Type]) -> Result<Arc<Compiled>, Error> {
         let key = (func.to_string(), sig.to_vec());
         if let Some(c) = self.cache.read().ok().and_then(|c| c.get(&key).cloned()) {
             return Ok(c);
         }
         let program = crate::compile(&self.src, &self.module, func, sig)?;
-        let jit = Arc::new(crate::compile_native(&self.src, program, Listing::None)?);
+        let compiled = Arc::new(Compiled::new(self.src.clone(), program));
         if let Ok(mut c) = self.cache.write() {
-            c.insert(key, jit.clone());
+            c.insert(key, compiled.clone());
         }
-        Ok(jit)
+        Ok(compiled)
     }
 
-    /// Calls `func` with `args`, compiling it for their types on the first call; what it
-    /// prints goes to `out`.
+    /// Compiles `func` for argument types `sig` to native code now (eager compilation),
+    /// unless cached.
+    pub fn compile(&self, func: &str, sig: &[Type]) -> Result<Arc<JitProgram>, Error> {
+        self.entry(func, sig)?.jit().cloned()
+    }
+
+    /// Binds a call of `func` (positional arguments, then named ones), compiles it for the
+    /// argument types unless cached, and runs it with `options`; what it prints goes to
+    /// `out`.
+    pub fn invoke(
+        &self,
+        func: &str,
+        positional: &[Arg<'_>],
+        named: &[(&str, Arg<'_>)],
+        options: &RunOptions,
+        out: &mut dyn Write,
+    ) -> Result<Output, Error> {
+        let params = self.params(func).ok_or_else(|| self.no_function(func))?;
+        let names: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
+        let inputs: Vec<Input> = params
+            .order(positional.len(), &names)?
+            .into_iter()
+            .map(|s| match s {
+                Slot::Positional(k) => positional[k].input.clone(),
+                Slot::Named(k) => named[k].1.input.clone(),
+            })
+            .collect();
+        let inputs = bind::adapt(&params, inputs);
+        let sig: Vec<Type> = inputs.iter().map(bind::type_of_input).collect();
+        let compiled = self.entry(func, &sig)?;
+        self.run(&compiled, &inputs, options, out)
+    }
+
+    /// Runs a compiled signature on inputs in parameter order.
+    pub(crate) fn run(
+        &self,
+        compiled: &Compiled,
+        inputs: &[Input],
+        options: &RunOptions,
+        out: &mut dyn Write,
+    ) -> Result<Output, Error> {
+        let (values, borrowed) = compiled.binding().values(inputs)?;
+        let mut rng = self.rng.lock().map(|r| *r).unwrap_or_default();
+        let r = compiled.run(options, values, out, &mut rng);
+        if let Ok(mut g) = self.rng.lock() {
+            *g = rng;
+        }
+        Ok(Output::from_value(r?, &borrowed))
+    }
+
+    /// Calls `func` with `args` under native code, compiling it for their types on the
+    /// first call; what it prints goes to `out`.
     pub fn call_with_output(
         &self,
         func: &str,
         args: &[Value],
         out: &mut dyn Write,
     ) -> Result<Value, Error> {
-        let mut sig = Vec::with_capacity(args.len());
-        for (i, a) in args.iter().enumerate() {
-            match type_of(a) {
-                Some(t) => sig.push(t),
-                None => {
-                    return Err(Error::Argument(format!(
-                        "argument {} of {func}() is not a number or an array",
-                        i + 1
-                    )))
-                }
-            }
-        }
-        let jit = self.compile(func, &sig)?;
-        self.call_compiled(&jit, args, out)
+        let args = args
+            .iter()
+            .enumerate()
+            .map(|(k, v)| Arg::from_value(v, &format!("argument {} of {func}()", k + 1)))
+            .collect::<Result<Vec<_>, _>>()?;
+        self.invoke(func, &args, &[], &RunOptions::default(), out)
+            .map(Output::into_value)
     }
 
-    /// Runs an already compiled function (the random generator's state carries over
-    /// between calls).
+    /// Runs already compiled native code (from [`Dispatcher::compile`]) on values of its
+    /// argument types; annotated scalar parameters widen their values. The random
+    /// generator's state carries over between calls.
     pub fn call_compiled(
         &self,
         jit: &JitProgram,
         args: &[Value],
         out: &mut dyn Write,
     ) -> Result<Value, Error> {
+        let program = jit.source_program();
+        let binding = bind::Binding::of_types(program);
+        let inputs = args
+            .iter()
+            .enumerate()
+            .map(|(k, v)| Arg::from_value(v, &format!("argument {}", k + 1)).map(|a| a.input))
+            .collect::<Result<Vec<_>, _>>()?;
+        let (values, _) = binding.values(&inputs)?;
         let mut rng = self.rng.lock().map(|r| *r).unwrap_or_default();
-        let r = jit.call(jit.source_program().entry, args, out, &mut rng);
+        let r = jit.call(program.entry, &values, out, &mut rng);
         if let Ok(mut g) = self.rng.lock() {
             *g = rng;
         }

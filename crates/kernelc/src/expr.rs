@@ -1,10 +1,15 @@
 //! numexpr-style evaluation of an expression string over named values: the expression is
-//! the body of a function whose parameters are the names given, compiled to native code
-//! once per (expression, argument types) and cached, like numexpr's `evaluate`.
+//! the body of a function whose parameters are the names given, compiled once per
+//! (expression, argument names and types) and cached, like numexpr's `evaluate`. The
+//! arguments go through the binder like any call.
 
-use crate::{compile_native, CompileError, Error, Source};
-use kernelc_codegen::{JitProgram, Listing};
+use crate::api::{Arg, Input, Output};
+use crate::bind::{self, Params};
+use crate::exec::{Compiled, Executor, RunOptions};
+use crate::{CompileError, Error, Source};
 use kernelc_interp::Value;
+use kernelc_runtime::rng::Rng;
+use kernelc_runtime::{Array, Element};
 use kernelc_sema::tir::Type;
 use kernelc_syntax::ast::{self, Expr, ExprKind, IndexItem, Stmt, StmtKind};
 use std::collections::HashMap;
@@ -20,14 +25,14 @@ struct Key {
     into: Option<Type>,
 }
 
-static CACHE: LazyLock<RwLock<HashMap<Key, Arc<JitProgram>>>> = LazyLock::new(Default::default);
+static CACHE: LazyLock<RwLock<HashMap<Key, Arc<Compiled>>>> = LazyLock::new(Default::default);
 
 /// The compiled program for an expression and argument types (cached).
 fn compiled(
     text: &str,
     args: &[(String, Type)],
     into: Option<Type>,
-) -> Result<Arc<JitProgram>, Error> {
+) -> Result<Arc<Compiled>, Error> {
     let key = Key {
         text: text.to_string(),
         args: args.to_vec(),
@@ -37,7 +42,7 @@ fn compiled(
         return Ok(p);
     }
     let src = Source::new("<expr>", text);
-    let (expr, diags) = kernelc_syntax::parse_expression(text);
+    let (expr, diags) = kernelc_syntax::parse_expression(&src.text);
     let Some(expr) = expr.filter(|_| diags.is_empty()) else {
         return Err(CompileError::new(&src, diags).into());
     };
@@ -48,11 +53,11 @@ fn compiled(
     }
     sig.extend(args.iter().map(|(_, t)| *t));
     let program = crate::compile(&src, &module, "expr", &sig)?;
-    let jit = Arc::new(compile_native(&src, program, Listing::None)?);
-    if let Ok(mut c) = CACHE.write() {
-        c.insert(key, jit.clone());
+    let c = Arc::new(Compiled::new(Arc::new(src), program));
+    if let Ok(mut cache) = CACHE.write() {
+        cache.insert(key, c.clone());
     }
-    Ok(jit)
+    Ok(c)
 }
 
 /// `def expr(names...): return <expr>` (or `__out__[:] = <expr>` when writing into an
@@ -109,44 +114,130 @@ fn expression_module(expr: Expr, args: &[(String, Type)], into: bool) -> ast::Mo
     }
 }
 
-fn signature(vars: &[(&str, Value)]) -> Result<Vec<(String, Type)>, Error> {
-    vars.iter()
-        .map(|(n, v)| match crate::dispatch::type_of(v) {
-            Some(t) => Ok((n.to_string(), t)),
-            None => Err(Error::Argument(format!(
-                "'{n}' is not a number or an array"
-            ))),
-        })
-        .collect()
+/// An expression's parameters: names and types.
+type Signature = Vec<(String, Type)>;
+
+/// The binder's first two steps for an expression: the names are the parameters (each
+/// given once), in the order given.
+fn bind_vars(vars: &[(&str, Arg<'_>)]) -> Result<(Signature, Vec<Input>), Error> {
+    let names: Vec<&str> = vars.iter().map(|(n, _)| *n).collect();
+    let params = Params::of_names("expr", &names);
+    params.order(0, &names)?;
+    let inputs: Vec<Input> = vars.iter().map(|(_, a)| a.input.clone()).collect();
+    let sig = names
+        .iter()
+        .zip(&inputs)
+        .map(|(n, i)| (n.to_string(), bind::type_of_input(i)))
+        .collect();
+    Ok((sig, inputs))
 }
 
-/// Evaluates an expression over named values (numbers or arrays) with native code.
-pub fn eval_values(text: &str, vars: &[(&str, Value)]) -> Result<Value, Error> {
-    let src = Source::new("<expr>", text);
-    let args = signature(vars)?;
-    let jit = compiled(text, &args, None)?;
-    let values: Vec<Value> = vars.iter().map(|(_, v)| v.clone()).collect();
-    let mut rng = Default::default();
-    jit.call(0, &values, &mut std::io::sink(), &mut rng)
-        .map_err(|e| Error::at_runtime(&src, e))
+/// Runs a compiled expression (expressions print nothing; each evaluation starts from the
+/// same random state).
+fn run(c: &Compiled, inputs: &[Input], executor: Executor) -> Result<Output, Error> {
+    let (values, borrowed) = c.binding().values(inputs)?;
+    let options = RunOptions {
+        executor,
+        ..RunOptions::default()
+    };
+    let v = c.run(&options, values, &mut std::io::sink(), &mut Rng::default())?;
+    Ok(Output::from_value(v, &borrowed))
+}
+
+/// Evaluates a numexpr-style expression over named arguments with native code, compiled
+/// once per (expression, argument types) and cached.
+///
+/// ```
+/// let x = vec![1.0, 2.0, 3.0];
+/// let y = vec![4.0, 5.0, 6.0];
+/// let z = vec![1.0, 1.0, 1.0];
+/// let r = kernelc::eval("x + (y**2 + (z*x + 1)*3)", &[("x", (&x).into()), ("y", (&y).into()), ("z", (&z).into())]).unwrap();
+/// assert_eq!(r.into_vec::<f64>().unwrap(), vec![23.0, 36.0, 51.0]);
+/// ```
+pub fn eval(expr: &str, vars: &[(&str, Arg<'_>)]) -> Result<Output, Error> {
+    eval_with(Executor::Jit, expr, vars)
+}
+
+/// [`eval`] under a chosen executor.
+///
+/// ```
+/// use kernelc::Executor;
+/// let x = vec![1.0, 2.0];
+/// let r = kernelc::eval_with(Executor::Interp, "x * 3", &[("x", (&x).into())]).unwrap();
+/// assert_eq!(r.into_vec::<f64>(), Some(vec![3.0, 6.0]));
+/// ```
+pub fn eval_with(
+    executor: Executor,
+    expr: &str,
+    vars: &[(&str, Arg<'_>)],
+) -> Result<Output, Error> {
+    let (sig, inputs) = bind_vars(vars)?;
+    let c = compiled(expr, &sig, None)?;
+    run(&c, &inputs, executor)
+}
+
+/// The type of an expression's result for named argument types, without running it
+/// (`None` inside: the expression has no value).
+///
+/// ```
+/// use kernelc::{ArrayType, DType, Type};
+/// let a = Type::Array(ArrayType { dtype: DType::F32, ndim: 2 });
+/// assert_eq!(kernelc::expression_type("a * 2", &[("a", a)]).unwrap(), a);
+/// assert_eq!(kernelc::expression_type("sum(a)", &[("a", a)]).unwrap(), Type::Scalar(DType::F32));
+/// ```
+pub fn expression_type(expr: &str, vars: &[(&str, Type)]) -> Result<Type, Error> {
+    let names: Vec<&str> = vars.iter().map(|(n, _)| *n).collect();
+    Params::of_names("expr", &names).order(0, &names)?;
+    let sig: Vec<(String, Type)> = vars.iter().map(|(n, t)| (n.to_string(), *t)).collect();
+    let c = compiled(expr, &sig, None)?;
+    let p = c.program();
+    Ok(p.funcs[p.entry].ret)
+}
+
+/// Evaluates an expression into the caller's buffer (`out[:] = expr`, broadcast to its
+/// length; no allocation for element-wise expressions).
+///
+/// ```
+/// let a = [1.0, 2.0];
+/// let b = [3.0, 4.0];
+/// let mut out = [0.0; 2];
+/// kernelc::eval_into("2*a + 3*b**2", &[("a", (&a[..]).into()), ("b", (&b[..]).into())], &mut out[..]).unwrap();
+/// assert_eq!(out, [29.0, 52.0]);
+/// ```
+pub fn eval_into<T: Element>(
+    expr: &str,
+    vars: &[(&str, Arg<'_>)],
+    out: &mut [T],
+) -> Result<(), Error> {
+    eval_into_array(expr, vars, &crate::api::slice_target(out))
 }
 
 /// Evaluates an expression into an existing array (`out[:] = expr`: broadcast to its
 /// shape, converted to its element type, no other allocation for element-wise trees).
-pub fn eval_values_into(
-    text: &str,
-    vars: &[(&str, Value)],
-    out: &kernelc_runtime::Array,
-) -> Result<(), Error> {
-    let src = Source::new("<expr>", text);
-    let args = signature(vars)?;
-    let out_v = Value::Array(out.clone());
-    let out_t = crate::dispatch::type_of(&out_v).expect("an array has a type");
-    let jit = compiled(text, &args, Some(out_t))?;
-    let mut values = vec![out_v];
-    values.extend(vars.iter().map(|(_, v)| v.clone()));
-    let mut rng = Default::default();
-    jit.call(0, &values, &mut std::io::sink(), &mut rng)
-        .map(|_| ())
-        .map_err(|e| Error::at_runtime(&src, e))
+pub fn eval_into_array(expr: &str, vars: &[(&str, Arg<'_>)], out: &Array) -> Result<(), Error> {
+    let (sig, mut inputs) = bind_vars(vars)?;
+    let target = Input::Array {
+        array: out.clone(),
+        read_only: false,
+    };
+    let c = compiled(expr, &sig, Some(bind::type_of_input(&target)))?;
+    inputs.insert(0, target);
+    run(&c, &inputs, Executor::Jit).map(|_| ())
+}
+
+/// Named values as arguments.
+fn args_of<'v>(vars: &[(&'v str, Value)]) -> Result<Vec<(&'v str, Arg<'static>)>, Error> {
+    vars.iter()
+        .map(|(n, v)| Ok((*n, Arg::from_value(v, &format!("'{n}'"))?)))
+        .collect()
+}
+
+/// [`eval`] over executor values (numbers or arrays).
+pub fn eval_values(text: &str, vars: &[(&str, Value)]) -> Result<Value, Error> {
+    eval(text, &args_of(vars)?).map(Output::into_value)
+}
+
+/// [`eval_into_array`] over executor values (numbers or arrays).
+pub fn eval_values_into(text: &str, vars: &[(&str, Value)], out: &Array) -> Result<(), Error> {
+    eval_into_array(text, &args_of(vars)?, out)
 }

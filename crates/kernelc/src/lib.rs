@@ -13,23 +13,45 @@
 //! ```
 
 mod api;
+mod bind;
 mod diagnostics;
 mod dispatch;
 mod error;
+mod exec;
 mod expr;
+mod listing;
+pub mod npy;
 
-pub use api::{dtype_of, eval, eval_into, Arg, Function, Kernel, Output};
+pub use api::{dtype_of, Arg, Function, Kernel, Output};
+pub use bind::{Binding, Params, Slot};
 pub use diagnostics::{CompileError, RuntimeErrorAt, Source};
 pub use dispatch::Dispatcher;
 pub use error::{Error, LimitError};
-pub use expr::{eval_values, eval_values_into};
+pub use exec::{Compiled, Executor, RunOptions};
+pub use expr::{
+    eval, eval_into, eval_into_array, eval_values, eval_values_into, eval_with, expression_type,
+};
 pub use kernelc_codegen::{JitProgram, Listing};
 pub use kernelc_interp::Value;
 pub use kernelc_runtime::{Array, DType, Deadline, Interrupt, Scalar};
 pub use kernelc_sema::tir::{ArrayType, Program, Type};
+pub use listing::{listing, Stage};
+
+/// The language's type rules, as the compiler applies them (NumPy 2 promotion with weak
+/// literals): for tools that predict result types (the fuzzer's program generator).
+pub mod promotion {
+    pub use kernelc_sema::types::*;
+}
+
+/// The op table: math functions, reductions and their names, shared by the compiler and
+/// both executors.
+pub mod optable {
+    pub use kernelc_runtime::optable::*;
+}
 
 use kernelc_syntax::ast;
 use std::io::Write;
+use std::sync::Arc;
 
 /// Parses a `.k` source text; every syntax error is reported.
 pub fn parse(src: &Source) -> Result<ast::Module, CompileError> {
@@ -69,15 +91,6 @@ pub fn loops_listing(program: &Program) -> String {
     kernelc_loops::print_program(&kernelc_loops::plan_program(program))
 }
 
-/// Which executor runs a program.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Executor {
-    /// The reference interpreter.
-    Interp,
-    /// Native code compiled with Cranelift.
-    Jit,
-}
-
 /// Parses, compiles and runs `entry()` (no arguments) with the reference interpreter,
 /// writing what the program prints to `out`.
 pub fn run_source(name: &str, text: &str, entry: &str, out: &mut dyn Write) -> Result<(), Error> {
@@ -95,30 +108,32 @@ pub fn run_source_with(
     let src = Source::new(name, text);
     let module = parse(&src)?;
     let program = compile(&src, &module, entry, &[])?;
-    match executor {
-        Executor::Interp => run_program(&src, &program, out),
-        Executor::Jit => run_program_jit(&src, program, out),
-    }
+    let options = RunOptions {
+        executor,
+        ..RunOptions::default()
+    };
+    run_compiled(src, program, &options, out)
 }
 
-/// Compiles a program to native code and runs its entry function (no arguments).
-pub fn run_program_jit(src: &Source, program: Program, out: &mut dyn Write) -> Result<(), Error> {
-    let jit = compile_native(src, program, Listing::None)?;
+/// Runs a typed program's entry function (no arguments) under `options`.
+fn run_compiled(
+    src: Source,
+    program: Program,
+    options: &RunOptions,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let compiled = Compiled::new(Arc::new(src), program);
     let mut rng = kernelc_runtime::rng::Rng::default();
-    jit.call(jit.source_program().entry, &[], out, &mut rng)
-        .map(|_| ())
-        .map_err(|e| Error::at_runtime(src, e))
+    compiled.run(options, Vec::new(), out, &mut rng).map(|_| ())
 }
 
 /// Compiles a typed program to native code (keeping a CLIF or assembly listing if asked).
 pub fn compile_native(
-    src: &Source,
+    _src: &Source,
     program: Program,
     listing: Listing,
 ) -> Result<JitProgram, Error> {
-    let _ = src;
-    JitProgram::compile(program, listing)
-        .map_err(|e| Error::Internal(format!("the code generator failed: {e}")))
+    exec::compile_native(&program, listing)
 }
 
 /// Runs a compiled program's entry function (no arguments) with the interpreter.
@@ -126,9 +141,9 @@ pub fn run_program(src: &Source, program: &Program, out: &mut dyn Write) -> Resu
     run_program_interruptible(src, program, out, &Interrupt::new())
 }
 
-/// [`run_program`] that stops with a runtime error (naming the loop or call where it
-/// stopped) once `interrupt` is triggered: by another thread ([`Interrupt::interrupt`]) or
-/// by a deadline ([`Interrupt::deadline`]).
+/// [`run_program`] that stops with an error (naming the loop or call where it stopped)
+/// once `interrupt` is triggered: by another thread ([`Interrupt::interrupt`]) or by a
+/// deadline ([`Interrupt::deadline`], an [`Error::Limit`]).
 ///
 /// ```
 /// use std::time::Duration;
@@ -145,12 +160,12 @@ pub fn run_program_interruptible(
     out: &mut dyn Write,
     interrupt: &Interrupt,
 ) -> Result<(), Error> {
-    let mut interp = kernelc_interp::Interpreter::new(program, out);
-    interp.set_interrupt(interrupt.clone());
-    interp
-        .call(program.entry, Vec::new())
-        .map(|_| ())
-        .map_err(|e| Error::at_runtime(src, e))
+    let options = RunOptions {
+        executor: Executor::Interp,
+        threads: None,
+        interrupt: Some(interrupt.clone()),
+    };
+    run_compiled(src.clone(), program.clone(), &options, out)
 }
 
 /// Reads a `.k` file: an [`Error::Io`] when it cannot be read, an [`Error::Limit`] when it

@@ -1,4 +1,5 @@
-//! `.npy` files in and out of the CLI (with the `npyz` crate).
+//! `.npy` files in and out (with the `npyz` crate): the `kernelc` CLI's `--arg a=x.npy` and
+//! `--out r.npy`, and any embedder that keeps data in NumPy's format.
 //!
 //! Reading accepts the five element types of the kernel language stored little-endian
 //! (`|b1`, `<i4`, `<i8`, `<f4`, `<f8`), in C or Fortran order, of any rank up to
@@ -10,7 +11,7 @@
 //! Writing produces a version 1.0 (or 2.0 for long headers) C-ordered file with the
 //! value's own dtype and shape; scalars are written as 0-d arrays.
 
-use kernelc::{Array, DType, Error, Scalar, Value};
+use crate::{Array, DType, Error, Output, Scalar};
 use kernelc_runtime::Element;
 use npyz::{Order, TypeChar, WriterBuilder};
 use std::cell::Cell;
@@ -25,13 +26,13 @@ const SUPPORTED: &str = "kernelc reads bool, int32, int64, float32, float64";
 
 /// Reads a `.npy` file into a value (an array, or a scalar for a 0-d array). Errors are
 /// complete sentences starting with the file name.
-pub fn read(path: &Path) -> Result<Value, Error> {
+pub fn read(path: &Path) -> Result<Output, Error> {
     let bytes = std::fs::read(path).map_err(|e| Error::cannot_read(path, e))?;
     parse(&bytes).map_err(|e| Error::bad_file(path, e))
 }
 
 /// Decodes the bytes of a `.npy` file (errors without the file name).
-pub fn parse(bytes: &[u8]) -> Result<Value, String> {
+pub fn parse(bytes: &[u8]) -> Result<Output, String> {
     if bytes.is_empty() {
         return Err("not a .npy file (the file is empty)".to_string());
     }
@@ -144,9 +145,9 @@ pub fn parse(bytes: &[u8]) -> Result<Value, String> {
         array
     };
     if array.ndim() == 0 {
-        Ok(Value::Scalar(array.get_flat(0)))
+        Ok(Output::Scalar(array.get_flat(0)))
     } else {
-        Ok(Value::Array(array))
+        Ok(Output::Array(array))
     }
 }
 
@@ -292,23 +293,35 @@ pub fn numpy_name(d: DType) -> &'static str {
     }
 }
 
-/// Writes a value (an array, a scalar as a 0-d array, or a shape tuple as an int64 array)
-/// to a `.npy` file. Errors are complete sentences naming the file.
-pub fn write(path: &Path, value: &Value) -> Result<(), Error> {
+/// Writes a result (an array, a scalar as a 0-d array, or a tuple of ints as an int64
+/// array) to a `.npy` file. Errors are complete sentences naming the file.
+pub fn write(path: &Path, value: &Output) -> Result<(), Error> {
     let name = path.display();
     let fail = |e: std::io::Error| Error::cannot_write(path, e);
     let array = match value {
-        Value::Array(a) => a.clone(),
-        Value::Scalar(s) => scalar_array(*s),
-        Value::Tuple(t) => Array::from_vec(t.clone(), &[t.len()]),
-        Value::Str(_) | Value::None => {
+        Output::Array(a) => a.clone(),
+        Output::Scalar(s) => scalar_array(*s),
+        Output::Tuple(t)
+            if t.iter()
+                .all(|o| o.scalar().is_some_and(|s| s.dtype().is_int())) =>
+        {
+            let ints: Vec<i64> = t
+                .iter()
+                .filter_map(|o| o.scalar())
+                .map(|s| s.as_i64())
+                .collect();
+            Array::from_vec(ints, &[t.len()])
+        }
+        Output::Tuple(_) | Output::None => {
+            let what = if matches!(value, Output::None) {
+                "None"
+            } else {
+                "a tuple"
+            };
             return Err(Error::Io {
                 path: path.to_path_buf(),
-                message: format!(
-                    "the result is {}: there is nothing to write to {name}",
-                    value.kind()
-                ),
-            })
+                message: format!("the result is {what}: there is nothing to write to {name}"),
+            });
         }
     };
     let file = std::fs::File::create(path).map_err(fail)?;
@@ -382,11 +395,11 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 mod tests {
     use super::*;
 
-    fn roundtrip(v: &Value) -> Value {
+    fn roundtrip(v: &Output) -> Output {
         let mut buf = Vec::new();
         let a = match v {
-            Value::Array(a) => a.clone(),
-            Value::Scalar(s) => scalar_array(*s),
+            Output::Array(a) => a.clone(),
+            Output::Scalar(s) => scalar_array(*s),
             _ => unreachable!(),
         };
         encode(&a, &mut buf).unwrap();
@@ -396,22 +409,25 @@ mod tests {
     #[test]
     fn every_dtype_round_trips() {
         let vals = [
-            Value::Array(Array::from_vec(vec![true, false, true], &[3])),
-            Value::Array(Array::from_vec(vec![1i32, -2, 3, 4, 5, 6], &[2, 3])),
-            Value::Array(Array::from_vec(vec![i64::MIN, i64::MAX], &[2, 1])),
-            Value::Array(Array::from_vec(vec![1.5f32; 8], &[2, 2, 2])),
-            Value::Array(Array::from_vec(vec![f64::NAN, -0.0, 1e300], &[3])),
-            Value::Array(Array::from_vec(Vec::<f64>::new(), &[0, 4])),
+            Output::Array(Array::from_vec(vec![true, false, true], &[3])),
+            Output::Array(Array::from_vec(vec![1i32, -2, 3, 4, 5, 6], &[2, 3])),
+            Output::Array(Array::from_vec(vec![i64::MIN, i64::MAX], &[2, 1])),
+            Output::Array(Array::from_vec(vec![1.5f32; 8], &[2, 2, 2])),
+            Output::Array(Array::from_vec(vec![f64::NAN, -0.0, 1e300], &[3])),
+            Output::Array(Array::from_vec(Vec::<f64>::new(), &[0, 4])),
         ];
         for v in &vals {
             let back = roundtrip(v);
-            let (a, b) = (v.as_array().unwrap(), back.as_array().unwrap());
+            let (a, b) = (
+                v.clone().into_array().unwrap(),
+                back.clone().into_array().unwrap(),
+            );
             assert_eq!(a.shape(), b.shape());
             assert_eq!(a.dtype(), b.dtype());
-            assert_eq!(v.display(), back.display());
+            assert_eq!(v.to_string(), back.to_string());
         }
-        let s = roundtrip(&Value::Scalar(Scalar::I32(7)));
-        assert_eq!(s.as_scalar(), Some(Scalar::I32(7)));
+        let s = roundtrip(&Output::Scalar(Scalar::I32(7)));
+        assert_eq!(s.scalar(), Some(Scalar::I32(7)));
     }
 
     #[test]
