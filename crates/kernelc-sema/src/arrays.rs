@@ -790,6 +790,53 @@ impl<'c, 'a> FnLower<'c, 'a> {
         ))
     }
 
+    /// `[x] * n` or `n * [x]` (Python's list repetition): `np.full(max(n, 0), x)`.
+    pub(crate) fn list_repeat(
+        &mut self,
+        items: &'a [ast::Expr],
+        count: &'a ast::Expr,
+        span: Span,
+    ) -> Option<TE> {
+        let [x] = items else {
+            return self.fail(
+                span,
+                "list repetition is supported for one element only ([x] * n, an array of n copies of x)",
+            );
+        };
+        if matches!(x.kind, A::List(_)) {
+            return self.fail(
+                x.span,
+                "repeating a nested list is not supported: use np.full((n, m), x)",
+            );
+        }
+        let v = self.expr(x)?;
+        let Type::Scalar(d) = v.ty() else {
+            return self.fail(
+                x.span,
+                format!("a list element must be a number, not {}", v.ty()),
+            );
+        };
+        let n = self.expr(count)?;
+        let n = self.int_operand(n, "a list repetition count")?;
+        let n = Expr {
+            kind: ExprKind::Math(MathFn::Maximum, vec![n, i64_const(0, span)]),
+            ty: Type::Scalar(DType::I64),
+            span,
+        };
+        Some(TE::strong(Expr {
+            kind: ExprKind::Alloc(Alloc::Full {
+                shape: Box::new(Expr {
+                    kind: ExprKind::Tuple(vec![n]),
+                    ty: Type::Tuple(1),
+                    span,
+                }),
+                value: Box::new(v.e),
+            }),
+            ty: with_rank(d, 1),
+            span,
+        }))
+    }
+
     /// `[elem for var in iter if cond]`: a new 1-D array, built by statements that run
     /// before the enclosing statement (`self.pending`).
     pub(crate) fn list_comp(

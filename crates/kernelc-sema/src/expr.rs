@@ -49,6 +49,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 self.unary(*op, x, span)
             }
             A::Binary(op, a, b) => {
+                if *op == ast::BinOp::Mul {
+                    match (&a.kind, &b.kind) {
+                        (A::List(items), _) => return self.list_repeat(items, b, span),
+                        (_, A::List(items)) => return self.list_repeat(items, a, span),
+                        _ => {}
+                    }
+                }
                 let a = self.expr(a);
                 let b = self.expr(b);
                 self.binary(*op, a?, b?, span)
