@@ -7,6 +7,7 @@
 //! internal error (a bug of kernelc). Every command runs on a thread with a 512 MiB stack (deep recursion in kernels).
 
 mod args;
+mod bench;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use kernelc::{CompileError, Error, Executor, Kernel, Output, RunOptions, Source};
@@ -73,6 +74,29 @@ enum Command {
         /// Write the result to this .npy file instead of printing it.
         #[arg(long, value_name = "FILE.npy")]
         out: Option<PathBuf>,
+    },
+    /// Benchmark a kernel: compile latency, then native code against the interpreter on
+    /// the same inputs (interleaved samples; results checked equal).
+    Bench {
+        file: PathBuf,
+        /// The function to time; its parameters are bound by name with --arg.
+        #[arg(long, default_value = "main")]
+        entry: String,
+        /// A parameter value, as for `kernelc run`. Repeatable.
+        #[arg(long = "arg", value_name = "NAME=VALUE")]
+        args: Vec<String>,
+        /// Threads for parallel loops.
+        #[arg(long)]
+        threads: Option<usize>,
+        /// Write the figures as JSON to this file.
+        #[arg(long, value_name = "OUT.json")]
+        json: Option<PathBuf>,
+        /// Seconds to spend sampling the two executors.
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Fresh compiles for the compile latency.
+        #[arg(long, default_value_t = 5)]
+        compiles: usize,
     },
     /// Report every compile error of a file without running it.
     Check { file: PathBuf },
@@ -204,6 +228,27 @@ fn execute(cli: Cli) -> u8 {
             run(src, &entry, &args, out.as_deref(), executor, timeout)
         }),
         Command::Eval { expr, args, out } => finish(eval(&expr, &args, out.as_deref())),
+        Command::Bench {
+            file,
+            entry,
+            args,
+            threads,
+            json,
+            seconds,
+            compiles,
+        } => with_source(&file, |src| {
+            bench::bench(
+                src,
+                &bench::Options {
+                    entry: &entry,
+                    args: &args,
+                    threads,
+                    json: json.as_deref(),
+                    seconds,
+                    compiles,
+                },
+            )
+        }),
         Command::Check { file } => with_source(&file, |src| {
             kernelc::check(src)?;
             Ok(())

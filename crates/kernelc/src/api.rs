@@ -106,6 +106,14 @@ impl<'a> Arg<'a> {
         }
     }
 
+    /// Bytes of an array argument's elements (0 for a scalar).
+    pub fn byte_len(&self) -> usize {
+        match &self.input {
+            Input::Array { array, .. } => array.size() * array.dtype().size(),
+            Input::Scalar { .. } => 0,
+        }
+    }
+
     /// The type this argument gives the function's signature.
     pub fn ty(&self) -> Type {
         crate::bind::type_of_input(&self.input)
@@ -550,6 +558,19 @@ impl Function<'_> {
     /// ```
     pub fn call_named(&self, args: &[(&str, Arg<'_>)]) -> Result<Output, Error> {
         self.invoke(&[], args, &mut std::io::stdout())
+    }
+
+    /// The signature a call with these arguments compiles for (binding errors as a call
+    /// would report them).
+    pub fn signature(
+        &self,
+        positional: &[Arg<'_>],
+        named: &[(&str, Arg<'_>)],
+    ) -> Result<Vec<Type>, Error> {
+        self.kernel
+            .dispatcher
+            .bind(&self.name, positional, named)
+            .map(|(_, sig)| sig)
     }
 
     /// The general call: positional arguments, then named ones (as Python's

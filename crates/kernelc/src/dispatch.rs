@@ -15,6 +15,9 @@ use std::collections::HashMap;
 use std::io::Write;
 use std::sync::{Arc, Mutex, RwLock};
 
+/// A bound call: the inputs in parameter order and the signature they compile for.
+type BoundCall = (Vec<Input>, Vec<Type>);
+
 /// Compiled functions by (name, argument types).
 type Cache = HashMap<(String, Vec<Type>), Arc<Compiled>>;
 
@@ -87,6 +90,19 @@ impl Dispatcher {
         options: &RunOptions,
         out: &mut dyn Write,
     ) -> Result<Output, Error> {
+        let (inputs, sig) = self.bind(func, positional, named)?;
+        let compiled = self.entry(func, &sig)?;
+        self.run(&compiled, &inputs, options, out)
+    }
+
+    /// The binder's first two steps for a call of `func`: the inputs in parameter order and
+    /// the signature they compile for.
+    pub(crate) fn bind(
+        &self,
+        func: &str,
+        positional: &[Arg<'_>],
+        named: &[(&str, Arg<'_>)],
+    ) -> Result<BoundCall, Error> {
         let params = self.params(func).ok_or_else(|| self.no_function(func))?;
         let names: Vec<&str> = named.iter().map(|(n, _)| *n).collect();
         let inputs: Vec<Input> = params
@@ -99,8 +115,7 @@ impl Dispatcher {
             .collect();
         let inputs = bind::adapt(&params, inputs);
         let sig: Vec<Type> = inputs.iter().map(bind::type_of_input).collect();
-        let compiled = self.entry(func, &sig)?;
-        self.run(&compiled, &inputs, options, out)
+        Ok((inputs, sig))
     }
 
     /// Runs a compiled signature on inputs in parameter order.
