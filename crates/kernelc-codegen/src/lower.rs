@@ -16,6 +16,7 @@ use crate::abi::{
 use crate::rt::{self, code};
 
 mod arrays;
+mod library;
 mod nest;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -84,7 +85,11 @@ pub fn native_op(e: &Expr) -> bool {
     let scalar = matches!(e.ty, Type::Scalar(_));
     let local_array = |x: &Expr| matches!(x.kind, ExprKind::Local(_)) && x.ty.is_array();
     match &e.kind {
-        ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Call(..) | ExprKind::Nest(_) => true,
+        ExprKind::Const(_)
+        | ExprKind::Local(_)
+        | ExprKind::Call(..)
+        | ExprKind::Lib(..)
+        | ExprKind::Nest(_) => true,
         ExprKind::Unary(..)
         | ExprKind::Binary(..)
         | ExprKind::PowInt(..)
@@ -1376,6 +1381,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             ExprKind::IfExp { cond, then, orelse } => return self.if_exp(e, cond, then, orelse),
             ExprKind::ArrayOp(op) => return self.array_op(op, e),
             ExprKind::Call(id, args) => return self.call(*id, args, e),
+            ExprKind::Lib(_, args) => return self.lib_call(args, e),
             ExprKind::Math(f, args) => {
                 let d = args[0].ty.dtype().expect("scalar");
                 let vals: Vec<Value> = args.iter().map(|a| self.expr(a).value()).collect();

@@ -175,6 +175,48 @@ pub unsafe extern "C" fn rt_eval(
     })
 }
 
+/// Applies the library operation of expression `expr` (an `ExprKind::Lib`) to the
+/// argument words at `args` (one per argument, typed by the arguments' types): the same
+/// `kernelc_runtime::library::call` the interpreter makes. Returns the result word (an
+/// owned handle for arrays, 0 for no value).
+pub unsafe extern "C" fn rt_lib(ctx: *mut JitCtx, expr: *const Expr, args: *const u64) -> u64 {
+    use kernelc_runtime::library::{call, LibVal};
+    // SAFETY: `expr` points into the program kept alive by the compiled module.
+    let expr: &Expr = unsafe { &*expr };
+    let span = pack_span(expr.span.start, expr.span.end);
+    guard(ctx, span, |c| {
+        let kernelc_sema::tir::ExprKind::Lib(f, params) = &expr.kind else {
+            err(c, "internal error: not a library call", span);
+            return 0;
+        };
+        let mut vals = Vec::with_capacity(params.len());
+        for (k, p) in params.iter().enumerate() {
+            // SAFETY: native code stored one word per argument.
+            let w = unsafe { *args.add(k) };
+            vals.push(match p.ty {
+                Type::Scalar(d) => LibVal::Scalar(from_bits(w, d)),
+                // SAFETY: array arguments are live handles of the caller.
+                Type::Array(_) if w != 0 => {
+                    LibVal::Array(unsafe { ArrayHandle::array(w as *const ArrayHandle) })
+                }
+                _ => {
+                    err(c, "internal error: bad library argument", span);
+                    return 0;
+                }
+            });
+        }
+        match call(*f, &vals) {
+            Ok(LibVal::Scalar(s)) => to_bits(s),
+            Ok(LibVal::Array(a)) => ArrayHandle::into_raw(a) as u64,
+            Ok(LibVal::None) => 0,
+            Err(m) => {
+                err(c, m, span);
+                0
+            }
+        }
+    })
+}
+
 /// Executes statement `stmt` of function `func` with the interpreter (stores into array
 /// regions; they change no local).
 pub unsafe extern "C" fn rt_exec(

@@ -189,6 +189,13 @@ impl<'p> Interpreter<'p> {
                     Reduced::Array(a) => Ok(Value::Array(a)),
                 }
             }
+            ExprKind::Lib(l, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval(f, a)?);
+                }
+                crate::library::call(*l, vals).at(e.span)
+            }
             ExprKind::Dot(a, b) => {
                 let (x, y) = (self.eval(f, a)?, self.eval(f, b)?);
                 match (&x, &y) {

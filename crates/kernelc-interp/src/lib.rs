@@ -25,6 +25,7 @@ mod eval;
 pub mod exec;
 pub mod fused;
 pub mod index;
+mod library;
 pub mod reduce;
 mod scalar;
 pub mod value;

@@ -95,7 +95,7 @@ fn nest_root(e: &Expr) -> bool {
 fn needs_plan(e: &Expr) -> bool {
     let mut found = false;
     kernelc_sema::pretty::walk_expr(e, &mut |x| {
-        found |= nest_root(x) || matches!(x.kind, ExprKind::Call(..));
+        found |= nest_root(x) || matches!(x.kind, ExprKind::Call(..) | ExprKind::Lib(..));
     });
     found
 }
@@ -974,6 +974,12 @@ impl Planner {
                 let xs: Vec<&Expr> = args.iter().collect();
                 let args = self.seq_with(&xs, pre, |a| a.ty.is_array());
                 ExprKind::Call(*id, args)
+            }
+            ExprKind::Lib(l, args) => {
+                // A runtime library helper called natively: array arguments as locals.
+                let xs: Vec<&Expr> = args.iter().collect();
+                let args = self.seq_with(&xs, pre, |a| a.ty.is_array());
+                ExprKind::Lib(*l, args)
             }
             ExprKind::Index(base, index) if !e.ty.is_array() && base.ty.is_array() => {
                 let all_int = index.len() == base.ty.ndim()

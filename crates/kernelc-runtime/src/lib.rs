@@ -8,6 +8,7 @@ pub mod dtype;
 pub mod error;
 pub mod format;
 pub mod interrupt;
+pub mod library;
 pub mod math;
 pub mod ops;
 pub mod optable;

@@ -4,6 +4,7 @@
 //! methods the same reductions.
 
 use crate::consts::is_module;
+use crate::library::{is_library_builtin, is_library_method};
 use crate::lower::{cast, parse_annotation, FnLower, TE};
 use crate::tir::*;
 use crate::types::{promote, with_rank};
@@ -13,7 +14,8 @@ use kernelc_syntax::Span;
 
 /// True for names of builtin functions.
 pub(crate) fn is_builtin(n: &str) -> bool {
-    MathFn::from_name(n).is_some()
+    crate::library::is_library_builtin(n)
+        || MathFn::from_name(n).is_some()
         || ReduceOp::from_name(n).is_some()
         || DType::from_name(n).is_some()
         || matches!(
@@ -74,18 +76,26 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     .expect("present");
                 self.call_user(name, lowered?, span)
             }
+            A::Name(n) if is_library_builtin(n) => {
+                self.library_builtin(n, None, args, kwargs, span, false)
+            }
             A::Name(n) => self.builtin(n, None, args, kwargs, span, func.span),
+            A::Attribute(base, attr) if is_module_path(base) && is_library_builtin(&attr.name) => {
+                self.library_builtin(&attr.name, None, args, kwargs, span, true)
+            }
             A::Attribute(base, attr) if is_module_path(base) => {
                 self.builtin(&attr.name, None, args, kwargs, span, func.span)
+            }
+            A::Attribute(base, attr) if is_library_method(&attr.name) => {
+                // a.sum(axis=0), a.sort(), a.cumsum() and friends
+                let this = self.expr(base)?;
+                self.library_builtin(&attr.name, Some(this), args, kwargs, span, false)
             }
             A::Attribute(base, attr) => {
                 if let Some(r) = self.array_method(base, attr, args, kwargs, span) {
                     return r;
                 }
-                // a.sum(axis=0) and friends
-                if ReduceOp::from_name(&attr.name).is_some()
-                    || matches!(attr.name.as_str(), "astype" | "copy")
-                {
+                if matches!(attr.name.as_str(), "astype" | "copy") {
                     let this = self.expr(base)?;
                     self.builtin(&attr.name, Some(this), args, kwargs, span, attr.span)
                 } else {
@@ -97,7 +107,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
     }
 
     /// Lowers positional arguments (with an optional receiver first).
-    fn lower_args(&mut self, this: Option<TE>, args: &'a [ast::Expr]) -> Option<Vec<TE>> {
+    pub(crate) fn lower_args(
+        &mut self,
+        this: Option<TE>,
+        args: &'a [ast::Expr],
+    ) -> Option<Vec<TE>> {
         let mut out = vec![];
         let mut ok = true;
         if let Some(t) = this {
@@ -143,12 +157,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if this.is_none() && crate::arrays::is_array_builtin(name) {
             return self.array_function(name, None, args, kwargs, span);
         }
-        // keyword arguments: axis= for reductions, dtype= for constructors
-        let mut axis_kw = None;
+        // keyword arguments: dtype= for constructors
         let mut dtype_kw = None;
         for k in kwargs {
             match k.name.name.as_str() {
-                "axis" if ReduceOp::from_name(name).is_some() => axis_kw = Some(&k.value),
                 "dtype"
                     if matches!(
                         name,
@@ -219,22 +231,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
             };
             return Some(TE::strong(cast(this.e, d)));
         }
-        if let Some(op) = ReduceOp::from_name(name) {
-            let a = self.lower_args(this, args)?;
-            // min(a, b) / max(a, b) of two values: element-wise minimum/maximum.
-            if matches!(op, ReduceOp::Min | ReduceOp::Max) && a.len() >= 2 {
-                self.arity(name, a.len(), 1, 2, span)?;
-                let f = if op == ReduceOp::Min {
-                    MathFn::Minimum
-                } else {
-                    MathFn::Maximum
-                };
-                return self.math(f, a, span);
-            }
-            self.arity(name, a.len(), 1, 1, span)?;
-            let x = a.into_iter().next()?;
-            return self.reduce(op, x, axis_kw, span);
-        }
         if let Some(f) = MathFn::from_name(name) {
             let a = self.lower_args(this, args)?;
             self.arity(name, a.len(), f.arity(), f.arity(), span)?;
@@ -294,18 +290,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     span,
                 };
                 Some(TE { e, weak })
-            }
-            "dot" => {
-                self.arity(name, a.len(), 2, 2, span)?;
-                let mut it = a.into_iter();
-                let (x, y) = (it.next()?, it.next()?);
-                match (x.ty(), y.ty()) {
-                    (Type::Array(p), Type::Array(q)) if p.ndim == 1 && q.ndim == 1 => {
-                        let t = crate::types::arith(promote(p.dtype, false, q.dtype, false));
-                        Some(TE::strong(Expr { kind: ExprKind::Dot(Box::new(cast(x.e, t)), Box::new(cast(y.e, t))), ty: Type::Scalar(t), span }))
-                    }
-                    (p, q) => self.fail(span, format!("dot() takes two 1-D arrays, not {p} and {q} (matmul is not supported yet)")),
-                }
             }
             "zeros" | "ones" | "empty" | "full" => {
                 let n = if name == "full" { 2 } else { 1 };
@@ -569,7 +553,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
-    fn math(&mut self, f: MathFn, args: Vec<TE>, span: Span) -> Option<TE> {
+    pub(crate) fn math(&mut self, f: MathFn, args: Vec<TE>, span: Span) -> Option<TE> {
         let mut t: Option<(DType, bool)> = None;
         let mut nd = 0;
         for a in &args {
@@ -596,51 +580,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
             },
             weak,
         })
-    }
-
-    fn reduce(
-        &mut self,
-        op: ReduceOp,
-        x: TE,
-        axis: Option<&'a ast::Expr>,
-        span: Span,
-    ) -> Option<TE> {
-        let Type::Array(at) = x.ty() else {
-            return self.fail(
-                x.e.span,
-                format!("{}() needs an array, not {}", op.name(), x.ty()),
-            );
-        };
-        let nd = at.ndim as usize;
-        let axis = match axis {
-            None => None,
-            Some(e) => {
-                let k = match self.expr(e).map(|t| t.e.kind) {
-                    Some(ExprKind::Const(Scalar::I64(k))) => k,
-                    Some(_) => return self.fail(e.span, "axis must be a constant integer"),
-                    None => return None,
-                };
-                let kk = if k < 0 { k + nd as i64 } else { k };
-                if kk < 0 || kk >= nd as i64 {
-                    return self.fail(
-                        e.span,
-                        format!("axis {k} is out of bounds for array of dimension {nd}"),
-                    );
-                }
-                Some(kk as usize)
-            }
-        };
-        let (acc, res) = op.types(at.dtype);
-        let out_rank = if axis.is_some() { nd - 1 } else { 0 };
-        Some(TE::strong(Expr {
-            kind: ExprKind::Reduce {
-                op,
-                arg: Box::new(cast(x.e, acc)),
-                axis,
-            },
-            ty: with_rank(res, out_rank),
-            span,
-        }))
     }
 }
 

@@ -192,7 +192,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         self.truth(x)
     }
 
-    fn unary(&mut self, op: ast::UnaryOp, x: TE, span: Span) -> Option<TE> {
+    pub(crate) fn unary(&mut self, op: ast::UnaryOp, x: TE, span: Span) -> Option<TE> {
         let d = match x.ty().dtype() {
             Some(d) => d,
             None => {
@@ -266,7 +266,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         use ast::BinOp::*;
         let t = promote(a, aw, b, bw);
         Some(match op {
-            Add | Sub | Mul | FloorDiv | Mod | Pow => arith(t),
+            Add | Sub | Mul | MatMul | FloorDiv | Mod | Pow => arith(t),
             Div => {
                 if t.is_float() {
                     t
@@ -293,6 +293,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
     }
 
     pub(crate) fn binary(&mut self, op: ast::BinOp, a: TE, b: TE, span: Span) -> Option<TE> {
+        if op == ast::BinOp::MatMul {
+            return self.matmul("matmul", a, b, span);
+        }
         let (Some(ad), Some(bd)) = (a.ty().dtype(), b.ty().dtype()) else {
             return self.fail(
                 span,

@@ -10,6 +10,7 @@ mod builtins;
 mod consts;
 mod expr;
 mod globals;
+mod library;
 mod lower;
 mod prange;
 pub mod pretty;

@@ -1200,6 +1200,9 @@ pub(crate) fn binop(op: ast::BinOp) -> BinOp {
         ast::BinOp::BitXor => BinOp::BitXor,
         ast::BinOp::Shl => BinOp::Shl,
         ast::BinOp::Shr => BinOp::Shr,
+        // `@` is lowered as a matrix product before operators are mapped (and `@=` is not
+        // part of the language: the lexer has no such token).
+        ast::BinOp::MatMul => BinOp::Mul,
     }
 }
 

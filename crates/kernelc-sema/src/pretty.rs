@@ -245,6 +245,7 @@ pub fn expr(f: &Func, e: &Expr) -> String {
             None => format!("{}({} : {ty})", op.name(), expr(f, arg)),
         },
         ExprKind::Dot(a, b) => format!("dot({}, {} : {ty})", expr(f, a), expr(f, b)),
+        ExprKind::Lib(l, args) => format!("{l:?}({} : {ty})", list(f, args)),
         ExprKind::Dim(a, k) => format!("{}.shape[{k}]", expr(f, a)),
         ExprKind::Size(a) => format!("{}.size", expr(f, a)),
         ExprKind::Shape(a) => format!("{}.shape", expr(f, a)),
@@ -371,6 +372,7 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::IfExp { cond, then, orelse } => v.extend([&**cond, &**then, &**orelse]),
         ExprKind::Where(a, b, c) => v.extend([&**a, &**b, &**c]),
         ExprKind::Call(_, xs)
+        | ExprKind::Lib(_, xs)
         | ExprKind::Math(_, xs)
         | ExprKind::Tuple(xs)
         | ExprKind::Print(xs)
@@ -507,6 +509,7 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
             v.push(c)
         }
         ExprKind::Call(_, xs)
+        | ExprKind::Lib(_, xs)
         | ExprKind::Math(_, xs)
         | ExprKind::Tuple(xs)
         | ExprKind::Print(xs)

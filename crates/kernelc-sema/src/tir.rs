@@ -286,6 +286,10 @@ pub enum ExprKind {
     /// `dot(a, b)` of two 1-D arrays of equal length and the same element type: the
     /// pairwise sum of the products.
     Dot(Box<Expr>, Box<Expr>),
+    /// A library operation of the runtime (`kernelc_runtime::library`: sorting, cumulative
+    /// sums, medians, variances, matrix products, keepdims and tuple-of-axes reshapes),
+    /// whose argument types sema fixed; both executors call the same helper.
+    Lib(LibFn, Vec<Expr>),
     /// `a.shape[k]` (`len(a)` is axis 0), as i64.
     Dim(Box<Expr>, usize),
     /// `a.size`, as i64.
@@ -436,3 +440,6 @@ pub use kernelc_runtime::optable::MathFn;
 
 /// Reductions (`sum`, `mean`, `argmax`, ...), with their types in the runtime's op table.
 pub use kernelc_runtime::optable::ReduceOp;
+
+/// Library operations (sorting, matrix products, ...), defined in the runtime.
+pub use kernelc_runtime::library::LibFn;

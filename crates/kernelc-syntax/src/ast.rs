@@ -194,6 +194,8 @@ pub enum UnaryOp {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum BinOp {
+    /// `@` (matrix multiplication).
+    MatMul,
     Add,
     Sub,
     Mul,
@@ -228,6 +230,7 @@ impl BinOp {
     /// The operator as written in source (`//`).
     pub fn symbol(self) -> &'static str {
         match self {
+            BinOp::MatMul => "@",
             BinOp::Add => "+",
             BinOp::Sub => "-",
             BinOp::Mul => "*",

@@ -112,6 +112,7 @@ fn binary_op(kind: &TokenKind) -> Option<(BinOp, u8)> {
         TokenKind::Plus => (BinOp::Add, 5),
         TokenKind::Minus => (BinOp::Sub, 5),
         TokenKind::Star => (BinOp::Mul, 6),
+        TokenKind::At => (BinOp::MatMul, 6),
         TokenKind::Slash => (BinOp::Div, 6),
         TokenKind::DoubleSlash => (BinOp::FloorDiv, 6),
         TokenKind::Percent => (BinOp::Mod, 6),
@@ -1253,11 +1254,6 @@ impl<'src> Parser<'src> {
     fn binary(&mut self, min_prec: u8) -> PResult<Sub> {
         let mut lhs = self.unary()?;
         loop {
-            if self.at(&TokenKind::At) {
-                return Err(self.error_here(
-                    "the '@' operator (matrix multiplication) is not supported yet; use dot() for 1-D arrays",
-                ));
-            }
             let Some((op, prec)) = binary_op(self.peek()) else {
                 break;
             };
