@@ -430,7 +430,7 @@ pub fn call(f: LibFn, args: &[LibVal]) -> Result<LibVal, String> {
             } else {
                 a.restrided(vec![k], vec![s])
             };
-            Ok(with_elem!(a.dtype(), T => reduce_lines::<T, T>(&diag, None, |l| sum_line(l))))
+            Ok(with_elem!(a.dtype(), T => reduce_lines::<T, T>(&diag, None, sum_line)))
         }
     }
 }

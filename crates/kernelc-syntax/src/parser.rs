@@ -1250,13 +1250,10 @@ impl<'src> Parser<'src> {
         self.node(ExprKind::Compare(boxed(first), rest), span, height)
     }
 
-    /// Binary operators from `|` to `* / // %`, by precedence climbing.
+    /// Binary operators from `|` to `* @ / // %`, by precedence climbing.
     fn binary(&mut self, min_prec: u8) -> PResult<Sub> {
         let mut lhs = self.unary()?;
-        loop {
-            let Some((op, prec)) = binary_op(self.peek()) else {
-                break;
-            };
+        while let Some((op, prec)) = binary_op(self.peek()) {
             if prec < min_prec {
                 break;
             }
