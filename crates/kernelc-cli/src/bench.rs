@@ -11,7 +11,7 @@
 //!    interquartile range), the interpreter/JIT ratio, and GB/s when the kernel streams
 //!    arrays (bytes of the array arguments and of the result per call).
 //!
-//! Progress goes to stderr, the table to stdout, and `--json OUT` writes the figures.
+//! Progress goes to stderr (when it is a terminal), the table to stdout, and `--json OUT` writes the figures.
 
 use crate::CliError;
 use kernelc::{Arg, Error, Executor, Kernel, Output, Source};
@@ -89,9 +89,13 @@ fn bytes_of(o: &Output) -> usize {
     }
 }
 
-/// Progress on stderr (a closed stderr is ignored).
+/// Progress on stderr when it is a terminal (a closed stderr is ignored).
 fn progress(text: &str) {
+    use std::io::IsTerminal;
     let mut e = std::io::stderr().lock();
+    if !e.is_terminal() {
+        return;
+    }
     let _ = write!(e, "\r\x1b[2K{text}");
     let _ = e.flush();
 }
