@@ -154,24 +154,38 @@ fn starts_expr(kind: &TokenKind) -> bool {
     )
 }
 
-/// What to say about an unsupported Python keyword.
+/// What to say about an unsupported Python keyword: the construct, and that it is outside
+/// the kernel language (with what to write instead where there is something).
 fn reserved_message(word: &str) -> String {
     match word {
-        "None" => "'None' is not supported in kernels".into(),
-        "is" => "the 'is' operator is not supported; use '==' or '!='".into(),
-        "lambda" => "lambda expressions are not supported; define a function with 'def'".into(),
-        "class" => "classes are not supported in kernels".into(),
-        "with" => "'with' statements are not supported".into(),
-        "try" | "except" | "finally" => {
-            "exception handling (try/except/finally) is not supported".into()
+        "None" => "'None' is not supported here".into(),
+        "is" => "the 'is' operator is outside the kernel language; use '==' or '!='".into(),
+        "lambda" => {
+            "lambda expressions are outside the kernel language; define a function with 'def' at the top level".into()
         }
-        "raise" => "'raise' is not supported: kernels cannot raise exceptions".into(),
+        "class" => {
+            "classes are outside the kernel language: kernels are functions of numbers and arrays".into()
+        }
+        "with" => "'with' statements (context managers) are outside the kernel language".into(),
+        "try" | "except" | "finally" => {
+            "exception handling (try/except/finally) is outside the kernel language".into()
+        }
+        "raise" => {
+            "'raise' is outside the kernel language: kernels cannot raise exceptions (use assert)"
+                .into()
+        }
         "global" | "nonlocal" => format!(
-            "'{word}' declarations are not supported; pass values in as arguments and return results"
+            "'{word}' declarations are outside the kernel language; pass values in as arguments and return results"
         ),
-        "yield" => "generators ('yield') are not supported".into(),
-        "async" | "await" => "asynchronous code ('async'/'await') is not supported".into(),
-        _ => format!("'{word}' statements are not supported"),
+        "yield" => {
+            "generators ('yield') are outside the kernel language; fill an array in a loop instead"
+                .into()
+        }
+        "async" | "await" => {
+            "asynchronous code ('async'/'await') is outside the kernel language".into()
+        }
+        "del" => "'del' statements are outside the kernel language".into(),
+        _ => format!("'{word}' statements are outside the kernel language"),
     }
 }
 
@@ -1461,7 +1475,9 @@ impl<'src> Parser<'src> {
             TokenKind::LBracket => return self.list_display(),
             TokenKind::Reserved("None") => ExprKind::NoneLit,
             TokenKind::LBrace => {
-                return Err(self.error_here("dict and set literals ({...}) are not supported"))
+                return Err(self.error_here(
+                    "dicts and sets ({...}) are outside the kernel language; use arrays",
+                ))
             }
             TokenKind::Reserved(word) => return Err(self.error_here(reserved_message(word))),
             _ => return Err(self.expected("an expression")),

@@ -488,18 +488,16 @@ fn expression_errors() {
     check_expr(
         "{1: 2}",
         expect![[r#"
-        <none>
-        --- errors
-        1:1: dict and set literals ({...}) are not supported
-    "#]],
+            <none>
+            --- errors
+            1:1: dicts and sets ({...}) are outside the kernel language; use arrays
+        "#]],
     );
     check_expr(
         "a @ b",
         expect![[r#"
-        <none>
-        --- errors
-        1:3: the '@' operator (matrix multiplication) is not supported yet; use dot() for 1-D arrays
-    "#]],
+            (@ a b)
+        "#]],
     );
     check_expr(
         "a is b",
@@ -520,10 +518,10 @@ fn expression_errors() {
     check_expr(
         "lambda x: x",
         expect![[r#"
-        <none>
-        --- errors
-        1:1: lambda expressions are not supported; define a function with 'def'
-    "#]],
+            <none>
+            --- errors
+            1:1: lambda expressions are outside the kernel language; define a function with 'def' at the top level
+        "#]],
     );
     check_expr(
         "None",
@@ -1041,13 +1039,13 @@ fn unsupported_statements() {
                 note: to compare two values, use '=='
             16:5: cannot assign to an attribute; only names and array elements (a[i]) can be assigned
             17:5: cannot assign to a literal
-            18:5: classes are not supported in kernels
-            20:5: 'with' statements are not supported
-            22:5: 'del' statements are not supported
-            23:5: 'global' declarations are not supported; pass values in as arguments and return results
+            18:5: classes are outside the kernel language: kernels are functions of numbers and arrays
+            20:5: 'with' statements (context managers) are outside the kernel language
+            22:5: 'del' statements are outside the kernel language
+            23:5: 'global' declarations are outside the kernel language; pass values in as arguments and return results
             24:5: imports are only allowed at the top level of a file
             25:5: nested function definitions are not supported; define the function at the top level
-            27:5: lambda expressions are not supported; define a function with 'def'
+            27:5: lambda expressions are outside the kernel language; define a function with 'def' at the top level
         "#]],
     );
 }
