@@ -671,29 +671,35 @@ fn gemm<T: Elem>(m: usize, n: usize, k: usize, a: &[T], b: &[T], c: &mut [T]) {
             let w = j1 - j0;
             let mut i = 0;
             while i + 4 <= m {
-                let (c01, c23) = c[i * n..(i + 4) * n].split_at_mut(2 * n);
-                let (c0, c1) = c01.split_at_mut(n);
-                let (c2, c3) = c23.split_at_mut(n);
-                let (c0, c1, c2, c3) = (
-                    &mut c0[j0..j1],
-                    &mut c1[j0..j1],
-                    &mut c2[j0..j1],
-                    &mut c3[j0..j1],
-                );
-                for kk in k0..k1 {
-                    let br = &b[kk * n + j0..kk * n + j1];
-                    let (a0, a1, a2, a3) = (
-                        a[i * k + kk],
-                        a[(i + 1) * k + kk],
-                        a[(i + 2) * k + kk],
-                        a[(i + 3) * k + kk],
-                    );
-                    for j in 0..w {
-                        let bv = br[j];
-                        c0[j] = c0[j].add(a0.mul(bv));
-                        c1[j] = c1[j].add(a1.mul(bv));
-                        c2[j] = c2[j].add(a2.mul(bv));
-                        c3[j] = c3[j].add(a3.mul(bv));
+                // 4 x 8 tiles of `c` held in registers while `k` runs over the block.
+                let mut j = j0;
+                while j + 8 <= j1 {
+                    let mut acc = [[T::zero(); 8]; 4];
+                    for (r, row) in acc.iter_mut().enumerate() {
+                        row.copy_from_slice(&c[(i + r) * n + j..(i + r) * n + j + 8]);
+                    }
+                    for kk in k0..k1 {
+                        let br: &[T] = &b[kk * n + j..kk * n + j + 8];
+                        for (r, row) in acc.iter_mut().enumerate() {
+                            let av = a[(i + r) * k + kk];
+                            for (x, &bv) in row.iter_mut().zip(br) {
+                                *x = x.add(av.mul(bv));
+                            }
+                        }
+                    }
+                    for (r, row) in acc.iter().enumerate() {
+                        c[(i + r) * n + j..(i + r) * n + j + 8].copy_from_slice(row);
+                    }
+                    j += 8;
+                }
+                // The columns left over: one at a time.
+                for jj in j..j1 {
+                    for r in 0..4 {
+                        let mut x = c[(i + r) * n + jj];
+                        for kk in k0..k1 {
+                            x = x.add(a[(i + r) * k + kk].mul(b[kk * n + jj]));
+                        }
+                        c[(i + r) * n + jj] = x;
                     }
                 }
                 i += 4;
@@ -761,6 +767,39 @@ mod tests {
         assert_eq!(v, vec![8.0, 26.0]);
         let e = call(LibFn::MatMul, &[LibVal::Array(a.clone()), LibVal::Array(a)]).unwrap_err();
         assert!(e.contains("not aligned"), "{e}");
+    }
+
+    #[test]
+    fn blocked_product_matches_the_naive_sum_in_order() {
+        // Sizes that leave partial tiles and several k blocks.
+        for &(m, n, k) in &[
+            (7usize, 13usize, 300usize),
+            (4, 8, 129),
+            (1, 1, 1),
+            (9, 17, 5),
+        ] {
+            let a: Vec<f64> = (0..m * k)
+                .map(|x| ((x * 37 % 101) as f64) * 0.37 - 11.0)
+                .collect();
+            let b: Vec<f64> = (0..k * n)
+                .map(|x| ((x * 53 % 97) as f64) * 0.11 - 3.0)
+                .collect();
+            let mut c = vec![0.0; m * n];
+            gemm(m, n, k, &a, &b, &mut c);
+            for i in 0..m {
+                for j in 0..n {
+                    let mut t = 0.0;
+                    for kk in 0..k {
+                        t += a[i * k + kk] * b[kk * n + j];
+                    }
+                    assert_eq!(
+                        c[i * n + j].to_bits(),
+                        t.to_bits(),
+                        "{m}x{n}x{k} at {i},{j}"
+                    );
+                }
+            }
+        }
     }
 
     #[test]
