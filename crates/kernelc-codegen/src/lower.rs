@@ -18,6 +18,7 @@ use crate::rt::{self, code};
 mod arrays;
 mod library;
 mod nest;
+pub(crate) mod view;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
@@ -99,7 +100,7 @@ pub fn native_op(e: &Expr) -> bool {
         | ExprKind::Math(..) => scalar,
         ExprKind::IfExp { .. } | ExprKind::ArrayOp(_) => true,
         ExprKind::Index(a, idx) => {
-            scalar && local_array(a) && idx.iter().all(|i| matches!(i, Index::Int(_)))
+            local_array(a) && (e.ty.is_array() || idx.iter().all(|i| matches!(i, Index::Int(_))))
         }
         ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
         ExprKind::Random { shape: None, .. } | ExprKind::Seed(_) => true,
@@ -1391,6 +1392,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let ExprKind::Local(id) = a.kind else {
                     unreachable!("checked")
                 };
+                if e.ty.is_array() {
+                    return self.view_value(id, idx, e);
+                }
                 let d = a.ty.dtype().expect("array");
                 let h = self.read_local(id, a.span);
                 let (ix, spans, safe) = self.index_values(id, idx);

@@ -576,3 +576,54 @@ pub unsafe extern "C" fn rt_store_len(hs: *const u64, k: u64) -> i64 {
     }
     n
 }
+
+/// A view of array `h` selected by the index items in `area` (see `lower/view.rs` for the
+/// layout); a new handle, or 0 with the selection's error (the interpreter's messages).
+pub unsafe extern "C" fn rt_view(
+    ctx: *mut JitCtx,
+    h: *const ArrayHandle,
+    area: *const i64,
+    whole: i64,
+) -> u64 {
+    use crate::lower::view::{VIEW_ITEM_WORDS, VIEW_SLICE};
+    use kernelc_interp::index::{select, Item, Selection};
+    use kernelc_syntax::Span;
+    guard(ctx, whole, |c| {
+        // SAFETY: native code passes a live handle and an area of `1 + 5 * n` words.
+        let (array, words) = unsafe {
+            let n = *area as usize;
+            (
+                &(*h).array,
+                std::slice::from_raw_parts(area, 1 + VIEW_ITEM_WORDS * n),
+            )
+        };
+        let mut items: smallvec::SmallVec<[Item; 4]> = smallvec::SmallVec::new();
+        for w in words[1..].chunks_exact(VIEW_ITEM_WORDS) {
+            let (s, e) = unpack_span(w[1]);
+            let span = Span::new(s as usize, e as usize);
+            items.push(if w[0] & VIEW_SLICE == 0 {
+                Item::Int(w[2], span)
+            } else {
+                let part = |bit: usize| (w[0] >> (1 + bit) & 1 == 1).then_some(w[2 + bit]);
+                Item::Slice {
+                    start: part(0),
+                    stop: part(1),
+                    step: part(2),
+                    span,
+                }
+            });
+        }
+        let (s, e) = unpack_span(whole);
+        match select(array, &items, Span::new(s as usize, e as usize)) {
+            Ok(Selection::View(v)) => ArrayHandle::into_raw(v) as u64,
+            Ok(Selection::Element(_)) => {
+                err(c, "internal error: a view selects one element", whole);
+                0
+            }
+            Err(e) => {
+                c.fail(e);
+                0
+            }
+        }
+    })
+}
