@@ -56,13 +56,21 @@ class _Type:
             if t < info.min or t > info.max:
                 raise ValueError("out of range")
             return self.dt.type(t)
-        return np.array(builtins.int(x), dtype=np.int64).astype(self.dt)[()]
+        if isinstance(x, (builtins.int, builtins.bool)):
+            return self.dt.type(x)  # NumPy 2: an out-of-bounds Python int is an error
+        return np.array(x).astype(self.dt)[()]
 
 
 f64 = _Type(np.float64)
 f32 = _Type(np.float32)
 i64 = _Type(np.int64)
 i32 = _Type(np.int32)
+i16 = _Type(np.int16)
+i8 = _Type(np.int8)
+u64 = _Type(np.uint64)
+u32 = _Type(np.uint32)
+u16 = _Type(np.uint16)
+u8 = _Type(np.uint8)
 _bool = _Type(np.bool_)
 
 
@@ -148,7 +156,10 @@ def dot(a, b):
 
 
 def _promote(x):
-    """Integer (and bool) arguments of float functions become f64."""
+    """Integer (and bool) arguments of float functions become f64 (f32 for the integer
+    types of at most 16 bits, which NumPy computes in float16/float32)."""
+    if isinstance(x, (np.ndarray, np.integer)) and x.dtype.kind in "iu" and x.dtype.itemsize <= 2:
+        return x.astype(np.float32)
     if isinstance(x, np.ndarray):
         return x.astype(np.float64) if x.dtype.kind in "biu" else x
     if isinstance(x, (builtins.bool, builtins.int, np.integer, np.bool_)):

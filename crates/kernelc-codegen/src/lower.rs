@@ -52,9 +52,10 @@ pub fn clif_type(t: Type) -> Option<types::Type> {
 
 pub fn dtype_clif(d: DType) -> types::Type {
     match d {
-        DType::Bool => types::I8,
-        DType::I32 => types::I32,
-        DType::I64 => types::I64,
+        DType::Bool | DType::I8 | DType::U8 => types::I8,
+        DType::I16 | DType::U16 => types::I16,
+        DType::I32 | DType::U32 => types::I32,
+        DType::I64 | DType::U64 => types::I64,
         DType::F32 => types::F32,
         DType::F64 => types::F64,
     }
@@ -556,8 +557,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let i = self.b.ins().bitcast(types::I32, MemFlagsData::new(), v);
                 self.b.ins().uextend(types::I64, i)
             }
-            Type::Scalar(DType::I32) => self.b.ins().sextend(types::I64, v),
-            Type::Scalar(DType::Bool) => self.b.ins().uextend(types::I64, v),
+            Type::Scalar(d) if d.size() < 8 && d.is_signed() => self.b.ins().sextend(types::I64, v),
+            Type::Scalar(d) if d.size() < 8 => self.b.ins().uextend(types::I64, v),
             _ => v,
         }
     }
@@ -570,9 +571,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let i = self.b.ins().ireduce(types::I32, w);
                 self.b.ins().bitcast(types::F32, MemFlagsData::new(), i)
             }
-            Type::Scalar(DType::I32) => self.b.ins().ireduce(types::I32, w),
-            Type::Scalar(DType::Bool) => self.b.ins().ireduce(types::I8, w),
-            Type::Scalar(DType::I64) | Type::Array(_) => w,
+            Type::Scalar(d) if d.size() < 8 => self.b.ins().ireduce(dtype_clif(d), w),
+            Type::Scalar(_) | Type::Array(_) => w,
             _ => return None,
         })
     }
@@ -1094,6 +1094,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
             (RedOp::Mul, true) => self.b.ins().fmul(a, b),
             (RedOp::Min, false) if d == DType::Bool => self.b.ins().band(a, b),
             (RedOp::Max, false) if d == DType::Bool => self.b.ins().bor(a, b),
+            (RedOp::Min, false) if d.is_unsigned() => self.b.ins().umin(a, b),
+            (RedOp::Max, false) if d.is_unsigned() => self.b.ins().umax(a, b),
             (RedOp::Min, false) => self.b.ins().smin(a, b),
             (RedOp::Max, false) => self.b.ins().smax(a, b),
             (_, true) => {
@@ -1473,11 +1475,19 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     fn constant(&mut self, s: Scalar) -> Value {
         match s {
-            Scalar::Bool(b) => self.b.ins().iconst(types::I8, b as i64),
-            Scalar::I32(v) => self.b.ins().iconst(types::I32, v as i64),
-            Scalar::I64(v) => self.b.ins().iconst(types::I64, v),
             Scalar::F32(v) => self.b.ins().f32const(v),
             Scalar::F64(v) => self.b.ins().f64const(v),
+            i => {
+                // The immediate holds the value's bits, zero-extended from its width.
+                let d = i.dtype();
+                let w = i.to_word();
+                let w = if d.size() < 8 {
+                    w & ((1u64 << (8 * d.size())) - 1)
+                } else {
+                    w
+                };
+                self.b.ins().iconst(dtype_clif(d), w as i64)
+            }
         }
     }
 
@@ -1572,8 +1582,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             0 => self.constant(match d {
                 DType::F32 => Scalar::F32(1.0),
                 DType::F64 => Scalar::F64(1.0),
-                DType::I32 => Scalar::I32(1),
-                _ => Scalar::I64(1),
+                d => Scalar::from_word(1, d),
             }),
             1 => x,
             2 => mul(self, x, x),
@@ -1620,43 +1629,112 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
         let t = dtype_clif(d);
         let cmp = |this: &mut Self, cc| this.b.ins().icmp(cc, a, b);
+        let u = d.is_unsigned();
+        let pick = |signed: IntCC, unsigned: IntCC| if u { unsigned } else { signed };
         match op {
+            // NumPy: on booleans `+` is `or` and `*` is `and`.
+            BinOp::Add if d == DType::Bool => self.b.ins().bor(a, b),
+            BinOp::Mul if d == DType::Bool => self.b.ins().band(a, b),
             BinOp::Add => self.b.ins().iadd(a, b),
             BinOp::Sub => self.b.ins().isub(a, b),
             BinOp::Mul => self.b.ins().imul(a, b),
             BinOp::BitAnd => self.b.ins().band(a, b),
             BinOp::BitOr => self.b.ins().bor(a, b),
             BinOp::BitXor => self.b.ins().bxor(a, b),
-            BinOp::Lt => cmp(self, IntCC::SignedLessThan),
-            BinOp::Le => cmp(self, IntCC::SignedLessThanOrEqual),
-            BinOp::Gt => cmp(self, IntCC::SignedGreaterThan),
-            BinOp::Ge => cmp(self, IntCC::SignedGreaterThanOrEqual),
+            BinOp::Lt => cmp(self, pick(IntCC::SignedLessThan, IntCC::UnsignedLessThan)),
+            BinOp::Le => cmp(
+                self,
+                pick(IntCC::SignedLessThanOrEqual, IntCC::UnsignedLessThanOrEqual),
+            ),
+            BinOp::Gt => cmp(
+                self,
+                pick(IntCC::SignedGreaterThan, IntCC::UnsignedGreaterThan),
+            ),
+            BinOp::Ge => cmp(
+                self,
+                pick(
+                    IntCC::SignedGreaterThanOrEqual,
+                    IntCC::UnsignedGreaterThanOrEqual,
+                ),
+            ),
             BinOp::Eq => cmp(self, IntCC::Equal),
             BinOp::Ne => cmp(self, IntCC::NotEqual),
+            BinOp::FloorDiv | BinOp::Mod if u => self.unsigned_divmod(op, a, b, span),
             BinOp::FloorDiv | BinOp::Mod => self.floor_divmod(op, t, a, b, span),
+            BinOp::Pow if d == DType::U64 => {
+                self.call_rt(rt::rt_ipow_u64 as *const u8, &[t, t], &[t], &[a, b])[0]
+            }
             BinOp::Pow => {
+                // Narrow types compute in i64 (the low bits of a wrapping product do not
+                // depend on the width; a negative exponent stays negative).
                 let ctx = self.ctx;
                 let s = self.span(span);
-                let addr = if t == types::I32 {
-                    rt::rt_ipow_i32 as *const u8
+                let (addr, ct) = if t == types::I32 && !u {
+                    (rt::rt_ipow_i32 as *const u8, t)
                 } else {
-                    rt::rt_ipow_i64 as *const u8
+                    (rt::rt_ipow_i64 as *const u8, types::I64)
                 };
-                let r =
-                    self.call_rt(addr, &[types::I64, t, t, types::I64], &[t], &[ctx, a, b, s])[0];
+                let (a, b) = if ct != t {
+                    (self.extend(a, d), self.extend(b, d))
+                } else {
+                    (a, b)
+                };
+                let r = self.call_rt(
+                    addr,
+                    &[types::I64, ct, ct, types::I64],
+                    &[ct],
+                    &[ctx, a, b, s],
+                )[0];
                 self.check_failed();
-                r
+                if ct != t {
+                    self.b.ins().ireduce(t, r)
+                } else {
+                    r
+                }
             }
             BinOp::Shl | BinOp::Shr => {
-                let addr = match (op, t == types::I32) {
-                    (BinOp::Shl, true) => rt::pure::shl_i32 as *const u8,
-                    (BinOp::Shl, false) => rt::pure::shl_i64 as *const u8,
-                    (_, true) => rt::pure::shr_i32 as *const u8,
-                    (_, false) => rt::pure::shr_i64 as *const u8,
+                // NumPy: a count outside 0..bits gives 0 (`<<`, unsigned `>>`) or the sign
+                // (signed `>>`); Cranelift's shifts take the count modulo the width.
+                let bits = i64::from(t.bits());
+                let in_range = self.b.ins().icmp_imm_s(IntCC::UnsignedLessThan, b, bits);
+                let (r, out) = match op {
+                    BinOp::Shl => (self.b.ins().ishl(a, b), self.b.ins().iconst(t, 0)),
+                    _ if u => (self.b.ins().ushr(a, b), self.b.ins().iconst(t, 0)),
+                    _ => (
+                        self.b.ins().sshr(a, b),
+                        self.b.ins().sshr_imm_s(a, bits - 1),
+                    ),
                 };
-                self.call_rt(addr, &[t, t], &[t], &[a, b])[0]
+                self.b.ins().select(in_range, r, out)
             }
             BinOp::Div => unreachable!("sema casts integer division to float"),
+        }
+    }
+
+    /// An integer or bool value extended to i64 (sign-extended for signed types).
+    fn extend(&mut self, v: Value, d: DType) -> Value {
+        if d.size() == 8 {
+            v
+        } else if d.is_signed() {
+            self.b.ins().sextend(types::I64, v)
+        } else {
+            self.b.ins().uextend(types::I64, v)
+        }
+    }
+
+    /// Unsigned `//` and `%` (by zero: error).
+    fn unsigned_divmod(&mut self, op: BinOp, a: Value, b: Value, span: Span) -> Value {
+        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
+        let c = if op == BinOp::FloorDiv {
+            code::INT_DIV_ZERO
+        } else {
+            code::INT_MOD_ZERO
+        };
+        self.error_code_if(zero, c, span);
+        if op == BinOp::FloorDiv {
+            self.b.ins().udiv(a, b)
+        } else {
+            self.b.ins().urem(a, b)
         }
     }
 
@@ -1700,6 +1778,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             return v;
         }
         let tt = dtype_clif(to);
+        let ft = dtype_clif(from);
         match (from, to) {
             (_, Bool) if from.is_float() => {
                 let z = if from == F32 {
@@ -1710,13 +1789,15 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 self.b.ins().fcmp(FloatCC::NotEqual, v, z)
             }
             (_, Bool) => self.b.ins().icmp_imm_s(IntCC::NotEqual, v, 0),
-            (Bool, I32 | I64) => self.b.ins().uextend(tt, v),
-            (Bool, F32 | F64) => self.b.ins().fcvt_from_uint(tt, v),
-            (I32, I64) => self.b.ins().sextend(tt, v),
-            (I64, I32) => self.b.ins().ireduce(tt, v),
-            (I32 | I64, F32 | F64) => self.b.ins().fcvt_from_sint(tt, v),
             (F32, F64) => self.b.ins().fpromote(tt, v),
             (F64, F32) => self.b.ins().fdemote(tt, v),
+            // Integers (and bool) to floats: one rounding, from the exact i64 value (u64
+            // beyond i64 converts as unsigned).
+            (U64, F32 | F64) => self.b.ins().fcvt_from_uint(tt, v),
+            (_, F32 | F64) => {
+                let w = self.extend(v, from);
+                self.b.ins().fcvt_from_sint(tt, w)
+            }
             (F32 | F64, I32 | I64) => {
                 let addr = match (from, to) {
                     (F64, I64) => rt::rt_f64_to_i64 as *const u8,
@@ -1735,7 +1816,35 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 self.check_failed();
                 r
             }
-            _ => v,
+            (F32 | F64, _) => {
+                let x = if from == F32 {
+                    self.b.ins().fpromote(types::F64, v)
+                } else {
+                    v
+                };
+                let ctx = self.ctx;
+                let s = self.span(span);
+                let code = DType::ALL.iter().position(|&d| d == to).expect("a dtype");
+                let code = self.b.ins().iconst(types::I64, code as i64);
+                let r = self.call_rt(
+                    rt::rt_f64_to_int as *const u8,
+                    &[types::I64, types::F64, types::I64, types::I64],
+                    &[types::I64],
+                    &[ctx, x, s, code],
+                )[0];
+                self.check_failed();
+                if tt == types::I64 {
+                    r
+                } else {
+                    self.b.ins().ireduce(tt, r)
+                }
+            }
+            // Integers (and bool) to integers: wrap to the narrower width, extend by the
+            // source's signedness to a wider one.
+            _ if ft == tt => v,
+            _ if ft.bits() > tt.bits() => self.b.ins().ireduce(tt, v),
+            _ if from.is_signed() => self.b.ins().sextend(tt, v),
+            _ => self.b.ins().uextend(tt, v),
         }
     }
 
@@ -1745,7 +1854,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let x = args[0];
         if !d.is_float() {
             // Integer abs/sign/minimum/maximum/clip (wrapping abs, as the interpreter).
+            let u = d.is_unsigned();
             return match f {
+                Abs if u => x,
                 Abs => {
                     let n = self.b.ins().ineg(x);
                     let neg = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
@@ -1753,11 +1864,28 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 }
                 Sign => {
                     let t = dtype_clif(d);
-                    let gt = self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, x, 0);
+                    let gt = if u {
+                        self.b.ins().icmp_imm_s(IntCC::NotEqual, x, 0)
+                    } else {
+                        self.b.ins().icmp_imm_s(IntCC::SignedGreaterThan, x, 0)
+                    };
                     let lt = self.b.ins().icmp_imm_s(IntCC::SignedLessThan, x, 0);
-                    let gt = self.b.ins().uextend(t, gt);
-                    let lt = self.b.ins().uextend(t, lt);
-                    self.b.ins().isub(gt, lt)
+                    let (gt, lt) = if t == types::I8 {
+                        (gt, lt)
+                    } else {
+                        (self.b.ins().uextend(t, gt), self.b.ins().uextend(t, lt))
+                    };
+                    if u {
+                        gt
+                    } else {
+                        self.b.ins().isub(gt, lt)
+                    }
+                }
+                Minimum if u => self.b.ins().umin(x, args[1]),
+                Maximum if u => self.b.ins().umax(x, args[1]),
+                Clip if u => {
+                    let m = self.b.ins().umax(x, args[1]);
+                    self.b.ins().umin(m, args[2])
                 }
                 Minimum => self.b.ins().smin(x, args[1]),
                 Maximum => self.b.ins().smax(x, args[1]),

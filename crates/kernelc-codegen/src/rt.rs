@@ -16,7 +16,7 @@ use crate::abi::{from_bits, pack_span, to_bits, unpack_span, ArrayHandle, JitCtx
 use kernelc_interp::{Interpreter, Value};
 use kernelc_runtime::error::msg;
 use kernelc_runtime::rng::Rng;
-use kernelc_runtime::{math, ops, RuntimeError};
+use kernelc_runtime::{math, ops, DType, RuntimeError};
 use kernelc_sema::tir::{Expr, FuncId, LocalId, Program, RedOp, Stmt, Type};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -348,6 +348,26 @@ checked_cast!(rt_f64_to_i64, f64, i64, ops::f64_to_i64, "i64");
 checked_cast!(rt_f64_to_i32, f64, i32, ops::f64_to_i32, "i32");
 checked_cast!(rt_f32_to_i64, f32, i64, ops::f32_to_i64, "i64");
 checked_cast!(rt_f32_to_i32, f32, i32, ops::f32_to_i32, "i32");
+
+/// A checked float-to-int conversion to any integer type (`dtype`: an index into
+/// `DType::ALL`), the result as a word (sign- or zero-extended); nan or out of range is an
+/// error with the interpreter's message.
+pub unsafe extern "C" fn rt_f64_to_int(ctx: *mut JitCtx, x: f64, span: i64, dtype: i64) -> i64 {
+    let d = DType::ALL[dtype as usize];
+    let (lo, hi) = d.int_range();
+    match ops::f64_to_int_checked(x, lo, hi) {
+        Some(v) => v as i64,
+        None => {
+            guard(ctx, span, |c| err(c, msg::float_to_int(x, d.name()), span));
+            0
+        }
+    }
+}
+
+/// Integer power on u64 (wrapping; no exponent is negative).
+pub extern "C" fn rt_ipow_u64(a: u64, b: u64) -> u64 {
+    ops::ipow_u64(a, b).unwrap_or(0)
+}
 
 /// Integer power (negative exponent is an error).
 pub unsafe extern "C" fn rt_ipow_i64(ctx: *mut JitCtx, a: i64, b: i64, span: i64) -> i64 {

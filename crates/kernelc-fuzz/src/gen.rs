@@ -1634,7 +1634,7 @@ impl Gen {
                 weak: true,
                 lit: None,
             },
-            Dt::I32 | Dt::I64 => {
+            Dt::I8 | Dt::I16 | Dt::I32 | Dt::I64 | Dt::U8 | Dt::U16 | Dt::U32 | Dt::U64 => {
                 let v: i64 = match self.rng.below(12) {
                     0..=6 => self.rng.range(-10, 10),
                     7 | 8 => self.rng.range(-1000, 1000),

@@ -117,7 +117,7 @@ pub fn arange(dtype: DType, start: Scalar, stop: Scalar, step: Scalar) -> Fallib
             *o = match i {
                 0 => a0,
                 1 => a1,
-                _ => a0.add(T::from_i64(i as i64).mul(delta)),
+                _ => a0.add(T::from_i128(i as i128).mul(delta)),
             };
         }
     });

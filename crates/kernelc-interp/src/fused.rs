@@ -28,8 +28,14 @@ pub const BLOCK: usize = 1024;
 /// A block-sized scratch buffer of one element type.
 enum Buf {
     Bool(Vec<bool>),
+    I8(Vec<i8>),
+    I16(Vec<i16>),
     I32(Vec<i32>),
     I64(Vec<i64>),
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
     F32(Vec<f32>),
     F64(Vec<f64>),
 }
@@ -38,8 +44,14 @@ impl Buf {
     fn new(dtype: DType, n: usize) -> Buf {
         match dtype {
             DType::Bool => Buf::Bool(vec![false; n]),
+            DType::I8 => Buf::I8(vec![0; n]),
+            DType::I16 => Buf::I16(vec![0; n]),
             DType::I32 => Buf::I32(vec![0; n]),
             DType::I64 => Buf::I64(vec![0; n]),
+            DType::U8 => Buf::U8(vec![0; n]),
+            DType::U16 => Buf::U16(vec![0; n]),
+            DType::U32 => Buf::U32(vec![0; n]),
+            DType::U64 => Buf::U64(vec![0; n]),
             DType::F32 => Buf::F32(vec![0.0; n]),
             DType::F64 => Buf::F64(vec![0.0; n]),
         }
@@ -71,8 +83,14 @@ macro_rules! buf_elem {
     };
 }
 buf_elem!(bool, Bool);
+buf_elem!(i8, I8);
+buf_elem!(i16, I16);
 buf_elem!(i32, I32);
 buf_elem!(i64, I64);
+buf_elem!(u8, U8);
+buf_elem!(u16, U16);
+buf_elem!(u32, U32);
+buf_elem!(u64, U64);
 buf_elem!(f32, F32);
 buf_elem!(f64, F64);
 

@@ -230,7 +230,7 @@ fn float_reduce<T: Float + SumFloat>(
         ReduceOp::Sum => reduce_lines(a, axis, |l: Line<T>| Ok(sum(l))),
         ReduceOp::Mean => reduce_lines(a, axis, |l: Line<T>| {
             let n = l.n;
-            Ok(sum(l).div(T::from_i64(n as i64)))
+            Ok(sum(l).div(T::from_i128(n as i128)))
         }),
         ReduceOp::Norm => reduce_lines(a, axis, |l: Line<T>| Ok(sum_sq(l).sqrt())),
         _ => generic_reduce::<T>(op, a, axis),

@@ -23,12 +23,36 @@ macro_rules! with_dtype {
                 type $T = bool;
                 $body
             }
+            kernelc_runtime::DType::I8 => {
+                type $T = i8;
+                $body
+            }
+            kernelc_runtime::DType::I16 => {
+                type $T = i16;
+                $body
+            }
             kernelc_runtime::DType::I32 => {
                 type $T = i32;
                 $body
             }
             kernelc_runtime::DType::I64 => {
                 type $T = i64;
+                $body
+            }
+            kernelc_runtime::DType::U8 => {
+                type $T = u8;
+                $body
+            }
+            kernelc_runtime::DType::U16 => {
+                type $T = u16;
+                $body
+            }
+            kernelc_runtime::DType::U32 => {
+                type $T = u32;
+                $body
+            }
+            kernelc_runtime::DType::U64 => {
+                type $T = u64;
                 $body
             }
             kernelc_runtime::DType::F32 => {
@@ -91,8 +115,8 @@ pub(crate) trait Num: Element + PartialOrd + Default + std::fmt::Debug {
     fn is_nan(self) -> bool;
 
     fn from_bool(b: bool) -> Self;
-    /// From an integer (ints wrap, floats round to nearest).
-    fn from_i64(v: i64) -> Self;
+    /// From an integer (ints wrap, floats round to nearest once).
+    fn from_i128(v: i128) -> Self;
     /// From an f64 (floats round; ints truncate, `None` for nan / out of range).
     fn from_f64(v: f64) -> Option<Self>;
     /// From an f32 (exact for f64; ints truncate, `None` for nan / out of range).
@@ -169,8 +193,8 @@ impl Num for bool {
     fn from_bool(b: bool) -> bool {
         b
     }
-    fn from_i64(v: i64) -> bool {
-        ops::i64_to_bool(v)
+    fn from_i128(v: i128) -> bool {
+        v != 0
     }
     fn from_f64(v: f64) -> Option<bool> {
         Some(ops::f64_to_bool(v))
@@ -181,7 +205,7 @@ impl Num for bool {
 }
 
 macro_rules! int_num {
-    ($t:ty, $floordiv:path, $mod:path, $pow:path, $shl:path, $shr:path, $from_f64:path, $from_f32:path) => {
+    ($t:ty, $floordiv:path, $mod:path, $pow:path, $shl:path, $shr:path) => {
         impl Num for $t {
             const ONE: $t = 1;
             fn supports(op: BinOp) -> bool {
@@ -236,7 +260,7 @@ macro_rules! int_num {
             }
             #[inline(always)]
             fn neg(self) -> $t {
-                self.wrapping_neg()
+                (0 as $t).wrapping_sub(self)
             }
             #[inline(always)]
             fn invert(self) -> $t {
@@ -250,14 +274,23 @@ macro_rules! int_num {
             fn maximum(self, o: $t) -> $t {
                 self.max(o)
             }
-            /// NumPy: `abs(MIN)` wraps to `MIN`.
+            /// NumPy: `abs(MIN)` wraps to `MIN`; unsigned values are their own abs.
             #[inline(always)]
             fn abs(self) -> $t {
-                self.wrapping_abs()
+                #[allow(unused_comparisons)]
+                if self < 0 {
+                    (0 as $t).wrapping_sub(self)
+                } else {
+                    self
+                }
             }
             #[inline(always)]
             fn sign(self) -> $t {
-                self.signum()
+                #[allow(unused_comparisons)]
+                let neg = self < 0;
+                (0 as $t)
+                    .wrapping_sub(neg as $t)
+                    .wrapping_add((self > 0) as $t)
             }
             /// NumPy `clip`: `minimum(maximum(x, lo), hi)`.
             #[inline(always)]
@@ -271,30 +304,44 @@ macro_rules! int_num {
                 b as $t
             }
             #[inline(always)]
-            fn from_i64(v: i64) -> $t {
+            fn from_i128(v: i128) -> $t {
                 v as $t
             }
             #[inline(always)]
             fn from_f64(v: f64) -> Option<$t> {
-                $from_f64(v)
+                ops::f64_to_int_checked(v, <$t>::MIN as i128, <$t>::MAX as i128).map(|v| v as $t)
             }
             #[inline(always)]
             fn from_f32(v: f32) -> Option<$t> {
-                $from_f32(v)
+                Self::from_f64(v as f64)
             }
         }
     };
 }
 
 int_num!(
+    i8,
+    ops::floordiv_i8,
+    ops::mod_i8,
+    ops::ipow_i8,
+    ops::shl_i8,
+    ops::shr_i8
+);
+int_num!(
+    i16,
+    ops::floordiv_i16,
+    ops::mod_i16,
+    ops::ipow_i16,
+    ops::shl_i16,
+    ops::shr_i16
+);
+int_num!(
     i32,
     ops::floordiv_i32,
     ops::mod_i32,
     ops::ipow_i32,
     ops::shl_i32,
-    ops::shr_i32,
-    ops::f64_to_i32,
-    ops::f32_to_i32
+    ops::shr_i32
 );
 int_num!(
     i64,
@@ -302,14 +349,44 @@ int_num!(
     ops::mod_i64,
     ops::ipow_i64,
     ops::shl_i64,
-    ops::shr_i64,
-    ops::f64_to_i64,
-    ops::f32_to_i64
+    ops::shr_i64
+);
+int_num!(
+    u8,
+    ops::floordiv_u8,
+    ops::mod_u8,
+    ops::ipow_u8,
+    ops::shl_u8,
+    ops::shr_u8
+);
+int_num!(
+    u16,
+    ops::floordiv_u16,
+    ops::mod_u16,
+    ops::ipow_u16,
+    ops::shl_u16,
+    ops::shr_u16
+);
+int_num!(
+    u32,
+    ops::floordiv_u32,
+    ops::mod_u32,
+    ops::ipow_u32,
+    ops::shl_u32,
+    ops::shr_u32
+);
+int_num!(
+    u64,
+    ops::floordiv_u64,
+    ops::mod_u64,
+    ops::ipow_u64,
+    ops::shl_u64,
+    ops::shr_u64
 );
 
 macro_rules! float_num {
     ($t:ty, $floordiv:path, $rem:path, $pow:path, $min:path, $max:path, $abs:path,
-     $sign:path, $clip:path, $from_f64:expr, $from_i64:expr) => {
+     $sign:path, $clip:path, $from_f64:expr) => {
         impl Num for $t {
             const ONE: $t = 1.0;
             fn supports(op: BinOp) -> bool {
@@ -398,8 +475,9 @@ macro_rules! float_num {
                 }
             }
             #[inline(always)]
-            fn from_i64(v: i64) -> $t {
-                $from_i64(v)
+            fn from_i128(v: i128) -> $t {
+                // One rounding to nearest (as the code generator's conversions).
+                v as $t
             }
             #[inline(always)]
             fn from_f64(v: f64) -> Option<$t> {
@@ -423,8 +501,7 @@ float_num!(
     math::abs_f64,
     math::sign_f64,
     math::clip_f64,
-    (|v: f64| v),
-    ops::i64_to_f64
+    (|v: f64| v)
 );
 float_num!(
     f32,
@@ -436,8 +513,7 @@ float_num!(
     math::abs_f32,
     math::sign_f32,
     math::clip_f32,
-    ops::f64_to_f32,
-    ops::i64_to_f32
+    ops::f64_to_f32
 );
 
 /// Float-only math functions (one per [`MathFn`] not in [`Num`]).
@@ -588,10 +664,9 @@ pub(crate) fn cast<S: Num, D: Num>(x: S) -> Option<D> {
     // After monomorphisation the match is on a constant and folds away.
     match x.to_scalar() {
         Scalar::Bool(b) => Some(D::from_bool(b)),
-        Scalar::I32(v) => Some(D::from_i64(ops::i32_to_i64(v))),
-        Scalar::I64(v) => Some(D::from_i64(v)),
         Scalar::F32(v) => D::from_f32(v),
         Scalar::F64(v) => D::from_f64(v),
+        i => Some(D::from_i128(i.as_i128().unwrap_or(0))),
     }
 }
 

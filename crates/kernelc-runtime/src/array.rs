@@ -215,14 +215,23 @@ macro_rules! element {
             fn from_scalar(s: Scalar) -> Self {
                 match s {
                     Scalar::$variant(v) => v,
-                    other => other.as_f64() as $t,
+                    other => match other.as_i128() {
+                        Some(i) => i as $t,
+                        None => other.as_f64() as $t,
+                    },
                 }
             }
         }
     };
 }
+element!(i8, I8, I8);
+element!(i16, I16, I16);
 element!(i32, I32, I32);
 element!(i64, I64, I64);
+element!(u8, U8, U8);
+element!(u16, U16, U16);
+element!(u32, U32, U32);
+element!(u64, U64, U64);
 element!(f32, F32, F32);
 element!(f64, F64, F64);
 
@@ -463,8 +472,14 @@ impl Array {
         unsafe {
             match self.dtype {
                 DType::Bool => Scalar::Bool(*(p as *const bool).offset(off)),
+                DType::I8 => Scalar::I8(*(p as *const i8).offset(off)),
+                DType::I16 => Scalar::I16(*(p as *const i16).offset(off)),
                 DType::I32 => Scalar::I32(*(p as *const i32).offset(off)),
                 DType::I64 => Scalar::I64(*(p as *const i64).offset(off)),
+                DType::U8 => Scalar::U8(*(p as *const u8).offset(off)),
+                DType::U16 => Scalar::U16(*(p as *const u16).offset(off)),
+                DType::U32 => Scalar::U32(*(p as *const u32).offset(off)),
+                DType::U64 => Scalar::U64(*(p as *const u64).offset(off)),
                 DType::F32 => Scalar::F32(*(p as *const f32).offset(off)),
                 DType::F64 => Scalar::F64(*(p as *const f64).offset(off)),
             }
@@ -491,8 +506,14 @@ impl Array {
         unsafe {
             match self.dtype {
                 DType::Bool => *(p as *mut bool).offset(off) = bool::from_scalar(v),
+                DType::I8 => *(p as *mut i8).offset(off) = i8::from_scalar(v),
+                DType::I16 => *(p as *mut i16).offset(off) = i16::from_scalar(v),
                 DType::I32 => *(p as *mut i32).offset(off) = i32::from_scalar(v),
                 DType::I64 => *(p as *mut i64).offset(off) = i64::from_scalar(v),
+                DType::U8 => *(p as *mut u8).offset(off) = u8::from_scalar(v),
+                DType::U16 => *(p as *mut u16).offset(off) = u16::from_scalar(v),
+                DType::U32 => *(p as *mut u32).offset(off) = u32::from_scalar(v),
+                DType::U64 => *(p as *mut u64).offset(off) = u64::from_scalar(v),
                 DType::F32 => *(p as *mut f32).offset(off) = f32::from_scalar(v),
                 DType::F64 => *(p as *mut f64).offset(off) = f64::from_scalar(v),
             }
@@ -656,8 +677,14 @@ impl Array {
         }
         match self.dtype {
             DType::Bool => copy::<bool>(self, &mut out),
+            DType::I8 => copy::<i8>(self, &mut out),
+            DType::I16 => copy::<i16>(self, &mut out),
             DType::I32 => copy::<i32>(self, &mut out),
             DType::I64 => copy::<i64>(self, &mut out),
+            DType::U8 => copy::<u8>(self, &mut out),
+            DType::U16 => copy::<u16>(self, &mut out),
+            DType::U32 => copy::<u32>(self, &mut out),
+            DType::U64 => copy::<u64>(self, &mut out),
             DType::F32 => copy::<f32>(self, &mut out),
             DType::F64 => copy::<f64>(self, &mut out),
         }

@@ -33,10 +33,9 @@ const PRECISION: usize = 8;
 pub fn format_scalar(s: Scalar) -> String {
     match s {
         Scalar::Bool(b) => if b { "True" } else { "False" }.to_string(),
-        Scalar::I32(v) => v.to_string(),
-        Scalar::I64(v) => v.to_string(),
         Scalar::F64(v) => float_scalar(v, false, 1e16),
         Scalar::F32(v) => float_scalar(f64::from(v), true, 1e6),
+        int => int.as_i128().unwrap_or(0).to_string(),
     }
 }
 
@@ -84,18 +83,19 @@ pub fn format_array(dtype: DType, shape: &[usize], get: &dyn Fn(usize) -> Scalar
 
 /// Coerces a value to the array's element type (in case `get` returns another variant).
 fn convert(dtype: DType, s: Scalar) -> Scalar {
+    if s.dtype() == dtype {
+        return s;
+    }
     match dtype {
         DType::Bool => Scalar::Bool(s.truthy()),
-        DType::I32 => match s {
-            Scalar::I32(v) => Scalar::I32(v),
-            other => Scalar::I32(other.as_i64() as i32),
-        },
-        DType::I64 => Scalar::I64(s.as_i64()),
+        d if d.is_int() => {
+            Scalar::int_wrapping(s.as_i128().unwrap_or(s.as_i64() as i128), d).unwrap_or(s)
+        }
         DType::F32 => match s {
             Scalar::F32(v) => Scalar::F32(v),
             other => Scalar::F32(other.as_f64() as f32),
         },
-        DType::F64 => Scalar::F64(s.as_f64()),
+        _ => Scalar::F64(s.as_f64()),
     }
 }
 
@@ -293,12 +293,15 @@ fn format_elements(dtype: DType, values: &[Scalar]) -> Vec<String> {
             .iter()
             .map(|v| if v.truthy() { " True" } else { "False" }.to_string())
             .collect(),
-        DType::I32 | DType::I64 => {
-            let strs: Vec<String> = values.iter().map(|v| v.as_i64().to_string()).collect();
+        d if d.is_int() => {
+            let strs: Vec<String> = values
+                .iter()
+                .map(|v| v.as_i128().unwrap_or(0).to_string())
+                .collect();
             let width = strs.iter().map(String::len).max().unwrap_or(0);
             strs.into_iter().map(|s| format!("{s:>width$}")).collect()
         }
-        DType::F32 | DType::F64 => {
+        _ => {
             let xs: Vec<f64> = values.iter().map(|v| v.as_f64()).collect();
             let fmt = FloatFormat::new(&xs, dtype == DType::F32);
             xs.iter().map(|&x| fmt.format(x)).collect()

@@ -325,6 +325,161 @@ pub fn shr_i32(a: i32, b: i32) -> i32 {
 }
 
 // ---------------------------------------------------------------------------------------
+// The narrow and unsigned integer types (i8 i16 u8 u16 u32 u64)
+// ---------------------------------------------------------------------------------------
+
+/// Floor division, modulo, power and shifts of a signed integer type, with the meaning of
+/// the i64 versions above (Python rounding, `MIN // -1` wraps, NumPy's shift counts).
+macro_rules! signed_ops {
+    ($t:ty, $ut:ty, $floordiv:ident, $mod:ident, $pow:ident, $shl:ident, $shr:ident) => {
+        #[doc = concat!("Python floor division on ", stringify!($t), " (`None` by zero).")]
+        #[inline]
+        pub fn $floordiv(a: $t, b: $t) -> Option<$t> {
+            if b == 0 {
+                return None;
+            }
+            let q = a.wrapping_div(b);
+            let r = a.wrapping_rem(b);
+            Some(if r != 0 && ((r < 0) != (b < 0)) {
+                q.wrapping_sub(1)
+            } else {
+                q
+            })
+        }
+        #[doc = concat!("Python modulo on ", stringify!($t), " (`None` by zero).")]
+        #[inline]
+        pub fn $mod(a: $t, b: $t) -> Option<$t> {
+            if b == 0 {
+                return None;
+            }
+            let r = a.wrapping_rem(b);
+            Some(if r != 0 && ((r < 0) != (b < 0)) {
+                r.wrapping_add(b)
+            } else {
+                r
+            })
+        }
+        #[doc = concat!("Wrapping integer power on ", stringify!($t), " (`None`: negative exponent).")]
+        #[inline]
+        pub fn $pow(base: $t, exp: $t) -> Option<$t> {
+            if exp < 0 {
+                return None;
+            }
+            let mut result: $t = 1;
+            let mut b = base;
+            let mut e = exp as $ut;
+            while e != 0 {
+                if e & 1 == 1 {
+                    result = result.wrapping_mul(b);
+                }
+                e >>= 1;
+                if e != 0 {
+                    b = b.wrapping_mul(b);
+                }
+            }
+            Some(result)
+        }
+        #[doc = concat!("`a << b` on ", stringify!($t), ": a count outside `0..bits` gives 0.")]
+        #[inline]
+        pub fn $shl(a: $t, b: $t) -> $t {
+            if (b as $ut) < <$t>::BITS as $ut {
+                a.wrapping_shl(b as u32)
+            } else {
+                0
+            }
+        }
+        #[doc = concat!("`a >> b` on ", stringify!($t), " (arithmetic): a count outside `0..bits` gives the sign.")]
+        #[inline]
+        pub fn $shr(a: $t, b: $t) -> $t {
+            if (b as $ut) < <$t>::BITS as $ut {
+                a >> b
+            } else if a < 0 {
+                -1
+            } else {
+                0
+            }
+        }
+    };
+}
+
+signed_ops!(i8, u8, floordiv_i8, mod_i8, ipow_i8, shl_i8, shr_i8);
+signed_ops!(i16, u16, floordiv_i16, mod_i16, ipow_i16, shl_i16, shr_i16);
+
+/// The same operations on an unsigned type: `//` and `%` are the plain unsigned ones
+/// (`None` by zero), `**` wraps (no exponent is negative), `>>` is logical and a count of
+/// `bits` or more gives 0 for both shifts.
+macro_rules! unsigned_ops {
+    ($t:ty, $floordiv:ident, $mod:ident, $pow:ident, $shl:ident, $shr:ident) => {
+        #[doc = concat!("Floor division on ", stringify!($t), " (`None` by zero).")]
+        #[inline]
+        pub fn $floordiv(a: $t, b: $t) -> Option<$t> {
+            a.checked_div(b)
+        }
+        #[doc = concat!("Modulo on ", stringify!($t), " (`None` by zero).")]
+        #[inline]
+        pub fn $mod(a: $t, b: $t) -> Option<$t> {
+            a.checked_rem(b)
+        }
+        #[doc = concat!("Wrapping integer power on ", stringify!($t), ".")]
+        #[inline]
+        pub fn $pow(base: $t, exp: $t) -> Option<$t> {
+            let mut result: $t = 1;
+            let mut b = base;
+            let mut e = exp;
+            while e != 0 {
+                if e & 1 == 1 {
+                    result = result.wrapping_mul(b);
+                }
+                e >>= 1;
+                if e != 0 {
+                    b = b.wrapping_mul(b);
+                }
+            }
+            Some(result)
+        }
+        #[doc = concat!("`a << b` on ", stringify!($t), ": a count of `bits` or more gives 0.")]
+        #[inline]
+        pub fn $shl(a: $t, b: $t) -> $t {
+            if b < <$t>::BITS as $t {
+                a << b
+            } else {
+                0
+            }
+        }
+        #[doc = concat!("`a >> b` on ", stringify!($t), " (logical): a count of `bits` or more gives 0.")]
+        #[inline]
+        pub fn $shr(a: $t, b: $t) -> $t {
+            if b < <$t>::BITS as $t {
+                a >> b
+            } else {
+                0
+            }
+        }
+    };
+}
+
+unsigned_ops!(u8, floordiv_u8, mod_u8, ipow_u8, shl_u8, shr_u8);
+unsigned_ops!(u16, floordiv_u16, mod_u16, ipow_u16, shl_u16, shr_u16);
+unsigned_ops!(u32, floordiv_u32, mod_u32, ipow_u32, shl_u32, shr_u32);
+unsigned_ops!(u64, floordiv_u64, mod_u64, ipow_u64, shl_u64, shr_u64);
+
+/// f64 to an integer type given by its range `[lo, hi]` (exact in f64 for every type but
+/// the 64-bit ones, whose bounds `2^63`/`2^64` are exact powers of two): the value
+/// truncated toward zero, as an i128; `None` for nan or when the truncated value is outside
+/// the range (a runtime error in the language, for every integer type).
+#[inline]
+pub fn f64_to_int_checked(x: f64, lo: i128, hi: i128) -> Option<i128> {
+    // trunc(x) >= lo  <=>  x > lo - 1 (or x == lo when lo - 1 rounds to lo, for i64);
+    // trunc(x) <= hi  <=>  x < hi + 1.
+    let (lo_m1, lo, hi) = ((lo - 1) as f64, lo as f64, (hi + 1) as f64);
+    if (x > lo_m1 || x == lo) && x < hi {
+        Some(x as i128)
+    } else {
+        None
+    }
+}
+
+// ---------------------------------------------------------------------------------------
 // Casts
 // ---------------------------------------------------------------------------------------
 
@@ -425,5 +580,53 @@ pub fn bool_to_f64(b: bool) -> f64 {
         1.0
     } else {
         0.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn narrow_and_unsigned_ops_follow_numpy() {
+        // Expected values from NumPy 2.4.
+        assert_eq!(floordiv_i8(-128, -1), Some(-128));
+        assert_eq!(mod_i8(-128, -1), Some(0));
+        assert_eq!(floordiv_i16(-7, 2), Some(-4));
+        assert_eq!(mod_i16(-7, 2), Some(1));
+        assert_eq!(floordiv_u8(7, 0), None);
+        assert_eq!(ipow_u8(3, 7), Some(139));
+        assert_eq!(ipow_i8(2, -1), None);
+        assert_eq!(shr_u8(200, 9), 0);
+        assert_eq!(shr_i8(-100, 9), -1);
+        assert_eq!(shl_u8(200, 1), 144);
+        assert_eq!(shr_u64(u64::MAX, 63), 1);
+        let (i64lo, i64hi) = (i64::MIN as i128, i64::MAX as i128);
+        assert_eq!(
+            f64_to_int_checked(-9.2e18, i64lo, i64hi),
+            Some(-9_200_000_000_000_000_000)
+        );
+        assert_eq!(
+            f64_to_int_checked(-9_223_372_036_854_775_808.0, i64lo, i64hi),
+            Some(i64lo)
+        );
+        assert_eq!(
+            f64_to_int_checked(9_223_372_036_854_775_808.0, i64lo, i64hi),
+            None
+        );
+        assert_eq!(f64_to_int_checked(255.9, 0, 255), Some(255));
+        assert_eq!(f64_to_int_checked(256.0, 0, 255), None);
+        assert_eq!(f64_to_int_checked(-0.9, 0, 255), Some(0));
+        assert_eq!(f64_to_int_checked(-1.0, 0, 255), None);
+        assert_eq!(f64_to_int_checked(f64::NAN, 0, 255), None);
+        let u64hi = u64::MAX as i128;
+        assert_eq!(
+            f64_to_int_checked(1.8e19, 0, u64hi),
+            Some(18_000_000_000_000_000_000)
+        );
+        assert_eq!(
+            f64_to_int_checked(18_446_744_073_709_551_616.0, 0, u64hi),
+            None
+        );
     }
 }

@@ -165,6 +165,10 @@ impl MathFn {
     pub fn types(self, t: DType) -> (DType, DType) {
         let arg = if t.is_float() {
             t
+        } else if t.is_int() && t.size() <= 2 && !self.keeps_ints() {
+            // NumPy computes float functions of (u)int8/(u)int16 in float16/float32; the
+            // language has no float16, so both give f32.
+            DType::F32
         } else if self.keeps_ints() {
             if t == DType::Bool {
                 DType::I64
@@ -243,7 +247,14 @@ impl ReduceOp {
         let float = if d == DType::F32 { d } else { DType::F64 };
         match self {
             Sum | Prod => {
-                let a = if d.is_float() { d } else { DType::I64 };
+                // NumPy: signed ints and bool accumulate in int64, unsigned in uint64.
+                let a = if d.is_float() {
+                    d
+                } else if d.is_unsigned() {
+                    DType::U64
+                } else {
+                    DType::I64
+                };
                 (a, a)
             }
             Min | Max => (d, d),
@@ -292,19 +303,16 @@ impl RedOp {
         match (self, d) {
             (RedOp::Add, _) => Scalar::zero(d),
             (RedOp::Mul, Bool) | (RedOp::Min, Bool) => Scalar::Bool(true),
-            (RedOp::Mul, I32) => Scalar::I32(1),
-            (RedOp::Mul, I64) => Scalar::I64(1),
             (RedOp::Mul, F32) => Scalar::F32(1.0),
             (RedOp::Mul, F64) => Scalar::F64(1.0),
-            (RedOp::Min, I32) => Scalar::I32(i32::MAX),
-            (RedOp::Min, I64) => Scalar::I64(i64::MAX),
+            (RedOp::Mul, _) => Scalar::from_word(1, d),
             (RedOp::Min, F32) => Scalar::F32(f32::INFINITY),
             (RedOp::Min, F64) => Scalar::F64(f64::INFINITY),
+            (RedOp::Min, _) => Scalar::from_word(d.int_range().1 as u64, d),
             (RedOp::Max, Bool) => Scalar::Bool(false),
-            (RedOp::Max, I32) => Scalar::I32(i32::MIN),
-            (RedOp::Max, I64) => Scalar::I64(i64::MIN),
             (RedOp::Max, F32) => Scalar::F32(f32::NEG_INFINITY),
             (RedOp::Max, F64) => Scalar::F64(f64::NEG_INFINITY),
+            (RedOp::Max, _) => Scalar::from_word(d.int_range().0 as u64, d),
         }
     }
 
@@ -316,22 +324,26 @@ impl RedOp {
         Some(match (self, acc, p) {
             (RedOp::Add | RedOp::Max, S::Bool(a), S::Bool(b)) => S::Bool(a | b),
             (RedOp::Mul | RedOp::Min, S::Bool(a), S::Bool(b)) => S::Bool(a & b),
-            (RedOp::Add, S::I32(a), S::I32(b)) => S::I32(a.wrapping_add(b)),
-            (RedOp::Add, S::I64(a), S::I64(b)) => S::I64(a.wrapping_add(b)),
             (RedOp::Add, S::F32(a), S::F32(b)) => S::F32(a + b),
             (RedOp::Add, S::F64(a), S::F64(b)) => S::F64(a + b),
-            (RedOp::Mul, S::I32(a), S::I32(b)) => S::I32(a.wrapping_mul(b)),
-            (RedOp::Mul, S::I64(a), S::I64(b)) => S::I64(a.wrapping_mul(b)),
             (RedOp::Mul, S::F32(a), S::F32(b)) => S::F32(a * b),
             (RedOp::Mul, S::F64(a), S::F64(b)) => S::F64(a * b),
-            (RedOp::Min, S::I32(a), S::I32(b)) => S::I32(a.min(b)),
-            (RedOp::Min, S::I64(a), S::I64(b)) => S::I64(a.min(b)),
             (RedOp::Min, S::F32(a), S::F32(b)) => S::F32(math::minimum_f32(a, b)),
             (RedOp::Min, S::F64(a), S::F64(b)) => S::F64(math::minimum_f64(a, b)),
-            (RedOp::Max, S::I32(a), S::I32(b)) => S::I32(a.max(b)),
-            (RedOp::Max, S::I64(a), S::I64(b)) => S::I64(a.max(b)),
             (RedOp::Max, S::F32(a), S::F32(b)) => S::F32(math::maximum_f32(a, b)),
             (RedOp::Max, S::F64(a), S::F64(b)) => S::F64(math::maximum_f64(a, b)),
+            (op, a, b) if a.dtype() == b.dtype() && a.dtype().is_int() => {
+                // Integers of any width: exact in i128, then wrapped to the type (the low
+                // bits of a product are right even when the i128 product wraps).
+                let (x, y) = (a.as_i128()?, b.as_i128()?);
+                let r = match op {
+                    RedOp::Add => x.wrapping_add(y),
+                    RedOp::Mul => x.wrapping_mul(y),
+                    RedOp::Min => x.min(y),
+                    RedOp::Max => x.max(y),
+                };
+                S::int_wrapping(r, a.dtype())?
+            }
             _ => return None,
         })
     }
@@ -366,6 +378,10 @@ mod tests {
         assert_eq!(MathFn::Abs.types(DType::Bool), (DType::I64, DType::I64));
         assert_eq!(MathFn::Clip.types(DType::I32), (DType::I32, DType::I32));
         assert_eq!(MathFn::IsNan.types(DType::I64), (DType::F64, DType::Bool));
+        assert_eq!(MathFn::Sin.types(DType::U16), (DType::F32, DType::F32));
+        assert_eq!(MathFn::Abs.types(DType::U8), (DType::U8, DType::U8));
+        assert_eq!(ReduceOp::Sum.types(DType::U8), (DType::U64, DType::U64));
+        assert_eq!(ReduceOp::Prod.types(DType::I8), (DType::I64, DType::I64));
         assert_eq!(ReduceOp::from_name("amax"), Some(ReduceOp::Max));
         assert_eq!(ReduceOp::Sum.types(DType::Bool), (DType::I64, DType::I64));
         assert_eq!(ReduceOp::Mean.types(DType::I32), (DType::F64, DType::F64));
@@ -384,6 +400,16 @@ mod tests {
         assert_eq!(RedOp::Min.identity(DType::F64), Scalar::F64(f64::INFINITY));
         assert_eq!(RedOp::Max.identity(DType::I32), Scalar::I32(i32::MIN));
         assert_eq!(RedOp::Mul.identity(DType::I64), Scalar::I64(1));
+        assert_eq!(RedOp::Min.identity(DType::U16), Scalar::U16(u16::MAX));
+        assert_eq!(RedOp::Max.identity(DType::I8), Scalar::I8(i8::MIN));
+        assert_eq!(
+            RedOp::Mul.combine(Scalar::U64(u64::MAX), Scalar::U64(u64::MAX)),
+            Some(Scalar::U64(1))
+        );
+        assert_eq!(
+            RedOp::Add.combine(Scalar::U8(200), Scalar::U8(100)),
+            Some(Scalar::U8(44))
+        );
         let nan = RedOp::Max.combine(Scalar::F64(1.0), Scalar::F64(f64::NAN));
         assert!(matches!(nan, Some(Scalar::F64(x)) if x.is_nan()));
         let nan = RedOp::Min.combine(Scalar::F32(f32::NAN), Scalar::F32(1.0));
@@ -394,7 +420,7 @@ mod tests {
         );
         assert_eq!(RedOp::Add.combine(Scalar::I64(1), Scalar::F64(1.0)), None);
         for op in [RedOp::Add, RedOp::Mul, RedOp::Min, RedOp::Max] {
-            for d in [DType::Bool, DType::I32, DType::I64, DType::F32, DType::F64] {
+            for d in DType::ALL {
                 assert_eq!(
                     op.combine(op.identity(d), op.identity(d))
                         .map(|s| s.dtype()),

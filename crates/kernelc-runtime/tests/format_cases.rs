@@ -32,6 +32,7 @@ fn parse_token(dtype: DType, tok: &str) -> Scalar {
         DType::I64 => Scalar::I64(parse(tok)),
         DType::F32 => Scalar::F32(parse(tok)),
         DType::F64 => Scalar::F64(parse(tok)),
+        d => Scalar::int_wrapping(parse::<i128>(tok), d).expect("an integer type"),
     }
 }
 

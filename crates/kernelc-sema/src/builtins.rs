@@ -214,6 +214,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     format!("cannot convert a value of type {} to {d}", x.ty()),
                 );
             }
+            if let (true, Some(v)) = (x.weak, crate::expr::const_int(&x.e)) {
+                let (lo, hi) = d.int_range();
+                if d.is_int() && x.ty().dtype() != Some(DType::Bool) && !(lo..=hi).contains(&v) {
+                    return self.fail(
+                        x.e.span,
+                        format!("the integer {v} is out of bounds for {d} (as in NumPy)"),
+                    );
+                }
+            }
             // An explicit cast reports its errors at the call (`int(x)`).
             let mut e = cast(x.e, d);
             e.span = span;
@@ -380,9 +389,8 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 for x in &a {
                     match x.ty() {
                         Type::Scalar(d) => {
-                            dt = Some(dt.map_or(crate::types::arith(d), |t| {
-                                promote(t, false, crate::types::arith(d), false)
-                            }))
+                            let d = if d == DType::Bool { DType::I64 } else { d };
+                            dt = Some(dt.map_or(d, |t| promote(t, false, d, false)))
                         }
                         t => {
                             return self.fail(x.e.span, format!("arange() takes numbers, not {t}"))
@@ -569,17 +577,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 Some((p, w)) => (promote(p, w, d, a.weak), w && a.weak),
             });
         }
-        let (t, weak) = t?;
+        let (t, _) = t?;
         let (ct, rt) = f.types(t);
         let args = args.into_iter().map(|a| cast(a.e, ct)).collect();
-        Some(TE {
-            e: Expr {
-                kind: ExprKind::Math(f, args),
-                ty: with_rank(rt, nd),
-                span,
-            },
-            weak,
-        })
+        // A function of literals is a strong value (`cos(3)` is f64, as `np.cos(3)`).
+        Some(TE::strong(Expr {
+            kind: ExprKind::Math(f, args),
+            ty: with_rank(rt, nd),
+            span,
+        }))
     }
 }
 

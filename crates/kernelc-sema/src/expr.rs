@@ -9,6 +9,30 @@ use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast::{self, ExprKind as A};
 use kernelc_syntax::{Diagnostic, Span};
 
+/// The type a comparison computes in: the promoted type, except that an integer literal
+/// outside that type's range compares exactly (NumPy 2: `x_u8 < -1` is false, not an
+/// error), in the join of the type with i64.
+fn compare_type(l: &TE, ad: DType, r: &TE, bd: DType) -> DType {
+    let t = promote(ad, l.weak, bd, r.weak);
+    for x in [l, r] {
+        if let (true, Some(v)) = (x.weak, const_int(&x.e)) {
+            let (lo, hi) = t.int_range();
+            if t.is_int() && x.ty().dtype() != Some(DType::Bool) && !(lo..=hi).contains(&v) {
+                return crate::types::join(t, DType::I64);
+            }
+        }
+    }
+    t
+}
+
+/// The value of an integer constant expression.
+pub(crate) fn const_int(e: &Expr) -> Option<i128> {
+    match e.kind {
+        ExprKind::Const(c) => c.as_i128(),
+        _ => None,
+    }
+}
+
 fn konst(s: Scalar, span: Span) -> Expr {
     Expr {
         kind: ExprKind::Const(s),
@@ -23,13 +47,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
     pub(crate) fn expr(&mut self, e: &'a ast::Expr) -> Option<TE> {
         let span = e.span;
         match &e.kind {
-            A::Int(v) => match i64::try_from(*v) {
-                Ok(v) => Some(TE {
-                    e: konst(Scalar::I64(v), span),
-                    weak: true,
-                }),
-                Err(_) => self.fail(span, "integer literal is too large for i64"),
-            },
+            // Literals beyond i64 (up to 2**64 - 1) are weak u64 values: they combine
+            // with unsigned types (`x_u64 & 0xFFFFFFFFFFFFFFFF`, `np.uint64(2**64 - 1)`).
+            A::Int(v) => Some(TE {
+                e: konst(i64::try_from(*v).map_or(Scalar::U64(*v), Scalar::I64), span),
+                weak: true,
+            }),
             A::Float(v) => Some(TE {
                 e: konst(Scalar::F64(*v), span),
                 weak: true,
@@ -204,21 +227,22 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         let weak = x.weak;
         let (op, e) = match op {
-            ast::UnaryOp::Pos => {
-                return Some(TE {
-                    e: cast(x.e, arith(d)),
-                    weak,
-                })
-            }
+            ast::UnaryOp::Pos => return Some(TE { e: x.e, weak }),
             ast::UnaryOp::Neg => {
-                let e = cast(x.e, arith(d));
+                if d == DType::Bool {
+                    return self.fail(
+                        span,
+                        "the unary '-' is not defined for booleans (as in NumPy): use '~' or 'not'",
+                    );
+                }
+                let e = x.e;
                 if let ExprKind::Const(s) = e.kind {
                     let v = match s {
-                        Scalar::I64(v) => Scalar::I64(v.wrapping_neg()),
-                        Scalar::I32(v) => Scalar::I32(v.wrapping_neg()),
                         Scalar::F64(v) => Scalar::F64(-v),
                         Scalar::F32(v) => Scalar::F32(-v),
-                        b => b,
+                        i => {
+                            Scalar::int_wrapping(-i.as_i128().unwrap_or(0), i.dtype()).unwrap_or(i)
+                        }
                     };
                     return Some(TE {
                         e: konst(v, span),
@@ -266,7 +290,26 @@ impl<'c, 'a> FnLower<'c, 'a> {
         use ast::BinOp::*;
         let t = promote(a, aw, b, bw);
         Some(match op {
-            Add | Sub | Mul | MatMul | FloorDiv | Mod | Pow => arith(t),
+            // NumPy: on booleans `+` is `or` and `*` is `and`; `-` is refused.
+            Add | Mul => t,
+            Sub => {
+                if t == DType::Bool {
+                    return self.fail(
+                        span,
+                        "'-' is not defined for booleans (as in NumPy): use '^' (exclusive or)",
+                    );
+                }
+                t
+            }
+            FloorDiv | Mod | Pow => arith(t),
+            // Matrix products of booleans count in i64.
+            MatMul => {
+                if t == DType::Bool {
+                    DType::I64
+                } else {
+                    t
+                }
+            }
             Div => {
                 if t.is_float() {
                     t
@@ -312,9 +355,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let t = self.binary_type(op, ad, a.weak, bd, b.weak, span)?;
         // Weak literals must fit the type they take.
         for x in [&a, &b] {
-            if let ExprKind::Const(Scalar::I64(v)) = x.e.kind {
-                if t == DType::I32 && i32::try_from(v).is_err() {
-                    return self.fail(x.e.span, format!("the literal {v} does not fit in i32"));
+            if x.weak && x.ty().dtype() != Some(DType::Bool) {
+                if let Some(v) = const_int(&x.e) {
+                    let (lo, hi) = t.int_range();
+                    if t.is_int() && !(lo..=hi).contains(&v) {
+                        return self.fail(
+                            x.e.span,
+                            format!("the integer {v} is out of bounds for {t} (as in NumPy, a number combined with a {t} value must fit in {t})"),
+                        );
+                    }
                 }
             }
         }
@@ -397,7 +446,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let (Some(ad), Some(bd)) = (l.ty().dtype(), r.ty().dtype()) else {
                 return self.fail(span, format!("cannot compare {} and {}", l.ty(), r.ty()));
             };
-            ops.push((cmp(*op), promote(ad, l.weak, bd, r.weak)));
+            ops.push((cmp(*op), compare_type(l, ad, r, bd)));
         }
         if let [(op, t)] = ops[..] {
             let mut it = operands.into_iter();

@@ -12,7 +12,7 @@
 
 use crate::lower::{cast, FnLower, TE};
 use crate::tir::*;
-use crate::types::{arith, promote, with_rank};
+use crate::types::{promote, with_rank};
 use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast::{self, ExprKind as A};
 use kernelc_syntax::Span;
@@ -1105,7 +1105,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 ),
             );
         };
-        let t = arith(promote(p.dtype, false, q.dtype, false));
+        // Products of booleans count in i64.
+        let t = match promote(p.dtype, false, q.dtype, false) {
+            DType::Bool => DType::I64,
+            t => t,
+        };
         if p.ndim == 1 && q.ndim == 1 {
             return Some(TE::strong(Expr {
                 kind: ExprKind::Dot(Box::new(cast(x.e, t)), Box::new(cast(y.e, t))),

@@ -815,7 +815,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         op: ast::BinOp,
         span: Span,
     ) -> Option<()> {
-        if ty.is_float() && !dtype.is_float() || (ty != DType::Bool && dtype == DType::Bool) {
+        if !crate::types::same_kind(ty, dtype) {
             return self.fail(
                 span,
                 format!(
@@ -1171,17 +1171,18 @@ pub(crate) fn cast(e: Expr, d: DType) -> Expr {
 
 /// Compile-time conversion of a literal, when exact and free of runtime errors.
 fn const_cast(s: Scalar, d: DType) -> Option<Scalar> {
-    Some(match (s, d) {
-        (Scalar::I64(v), DType::I32) => Scalar::I32(i32::try_from(v).ok()?),
-        (Scalar::I64(v), DType::F64) => Scalar::F64(v as f64),
-        (Scalar::I64(v), DType::F32) => Scalar::F32(v as f32),
-        (Scalar::F64(v), DType::F32) => Scalar::F32(v as f32),
-        (Scalar::Bool(b), DType::I64) => Scalar::I64(b as i64),
-        (Scalar::Bool(b), DType::I32) => Scalar::I32(b as i32),
-        (Scalar::Bool(b), DType::F64) => Scalar::F64(b as i64 as f64),
-        (Scalar::Bool(b), DType::F32) => Scalar::F32(b as i64 as f32),
-        (Scalar::I64(v), DType::Bool) => Scalar::Bool(v != 0),
-        (Scalar::F64(v), DType::Bool) => Scalar::Bool(v != 0.0),
+    Some(match (s.as_i128(), s, d) {
+        (_, _, DType::Bool) => Scalar::Bool(s.truthy()),
+        (Some(v), _, d) if d.is_int() => {
+            let (lo, hi) = d.int_range();
+            if !(lo..=hi).contains(&v) {
+                return None;
+            }
+            Scalar::int_wrapping(v, d)?
+        }
+        (Some(v), _, DType::F64) => Scalar::F64(v as f64),
+        (Some(v), _, DType::F32) => Scalar::F32(v as f32),
+        (None, Scalar::F64(v), DType::F32) => Scalar::F32(v as f32),
         _ => return None,
     })
 }

@@ -193,10 +193,10 @@ fn indices(f: &Func, index: &[Index]) -> String {
 pub fn scalar(s: Scalar) -> String {
     match s {
         Scalar::Bool(b) => format!("{b}"),
-        Scalar::I32(v) => format!("{v}i32"),
         Scalar::I64(v) => format!("{v}"),
         Scalar::F32(v) => format!("{v:?}f32"),
         Scalar::F64(v) => format!("{v:?}"),
+        i => format!("{}{}", i.as_i128().unwrap_or(0), i.dtype()),
     }
 }
 

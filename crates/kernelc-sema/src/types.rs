@@ -5,11 +5,11 @@ use kernelc_runtime::DType;
 
 /// The promoted element type of two operands of an arithmetic or comparison operator.
 ///
-/// Strong types join in the lattice `bool < i32 < i64`, `f32 < f64`; int with float gives
-/// the float type, except `i64` with `f32` gives `f64`. A *weak* operand (a literal or a
-/// constant expression of literals) takes the other operand's type when it is of the same
-/// kind or lower (`x_f32 * 2.0` is f32, `x_i32 + 1` is i32); a weak float with a strong int
-/// or bool gives f64; a weak int with a strong bool gives i64.
+/// Strong types join as NumPy 2's promotion table ([`join`]). A *weak* operand (a literal
+/// or a constant expression of literals: Python's `int`, `float` and `bool` under NEP 50)
+/// takes the other operand's type when it is of the same kind or lower (`x_f32 * 2.0` is
+/// f32, `x_u8 + 1` is u8); a weak float with a strong integer or bool gives f64; a weak int
+/// with a strong bool gives i64. Two weak operands join as strong types (i64, f64, bool).
 pub fn promote(a: DType, a_weak: bool, b: DType, b_weak: bool) -> DType {
     match (a_weak, b_weak) {
         (false, false) | (true, true) => join(a, b),
@@ -18,19 +18,65 @@ pub fn promote(a: DType, a_weak: bool, b: DType, b_weak: bool) -> DType {
     }
 }
 
-/// Join of two strong types.
+/// The kind of a type in NumPy's order `b < u < i < f`: a value may be cast with
+/// `same_kind` to a type of the same or a higher kind.
+pub fn kind_rank(d: DType) -> u8 {
+    if d == DType::Bool {
+        0
+    } else if d.is_unsigned() {
+        1
+    } else if d.is_signed() {
+        2
+    } else {
+        3
+    }
+}
+
+/// NumPy's `can_cast(from, to, "same_kind")`: what an in-place operator may store.
+pub fn same_kind(from: DType, to: DType) -> bool {
+    kind_rank(from) <= kind_rank(to)
+}
+
+/// Join of two strong types: NumPy 2's `promote_types` (`result_type` of two arrays).
+///
+/// Within a kind the wider type wins; bool joins to the other type; a signed and an
+/// unsigned integer give the smallest signed type holding both (`u64` with a signed type
+/// gives f64); an integer of at most 16 bits with f32 gives f32, a wider one f64.
 pub fn join(a: DType, b: DType) -> DType {
     use DType::*;
     if a == b {
         return a;
     }
-    match (a.min(b), a.max(b)) {
-        (Bool, x) => x,
-        (I32, I64) => I64,
-        (I32, F32) => F32,
-        (I64, F32) => F64,
-        (_, F64) => F64,
-        (x, y) => x.max(y),
+    match (a, b) {
+        (Bool, x) | (x, Bool) => x,
+        (F64, _) | (_, F64) => F64,
+        (F32, x) | (x, F32) => {
+            if x.size() <= 2 {
+                F32
+            } else {
+                F64
+            }
+        }
+        (x, y) if x.is_signed() == y.is_signed() => {
+            if x.size() >= y.size() {
+                x
+            } else {
+                y
+            }
+        }
+        (x, y) => {
+            let (s, u) = if x.is_signed() { (x, y) } else { (y, x) };
+            if s.size() > u.size() {
+                s
+            } else {
+                match u {
+                    U8 => I16,
+                    U16 => I32,
+                    U32 => I64,
+                    _ => F64,
+                }
+            }
+        }
     }
 }
 
@@ -38,13 +84,16 @@ fn promote_weak(strong: DType, weak: DType) -> DType {
     use DType::*;
     match weak {
         Bool => strong,
-        I32 | I64 => match strong {
+        F32 | F64 => {
+            if strong.is_float() {
+                strong
+            } else {
+                F64
+            }
+        }
+        _ => match strong {
             Bool => I64,
             s => s,
-        },
-        F32 | F64 => match strong {
-            F32 | F64 => strong,
-            _ => F64,
         },
     }
 }
@@ -74,19 +123,20 @@ pub fn unify(cur: Option<Type>, new: Type, weak: bool, fixed: bool) -> Option<Ty
     }
 }
 
-/// The element type arithmetic on `d` computes in: booleans count as i64 (`True + True`
-/// is 2, as in Python).
+/// The element type integer-only arithmetic (`//`, `%`, `**`, shifts) on `d` computes in:
+/// NumPy computes these on booleans in int8.
 pub fn arith(d: DType) -> DType {
     if d == DType::Bool {
-        DType::I64
+        DType::I8
     } else {
         d
     }
 }
 
-/// The float type a math function computes in: f32 stays f32, everything else is f64.
+/// The float type a math function computes in: f32 stays f32, and so do the integers of
+/// at most 16 bits (NumPy gives float16/float32); everything else is f64.
 pub fn float_of(d: DType) -> DType {
-    if d == DType::F32 {
+    if d == DType::F32 || (d.is_int() && d.size() <= 2) {
         DType::F32
     } else {
         DType::F64
@@ -116,7 +166,12 @@ mod tests {
         assert_eq!(promote(I32, false, I64, true), I32); // x_i32 + 1
         assert_eq!(promote(I32, false, F64, true), F64); // x_i32 * 2.0
         assert_eq!(promote(I64, false, F32, false), F64);
-        assert_eq!(promote(I32, false, F32, false), F32);
+        assert_eq!(promote(I32, false, F32, false), F64);
+        assert_eq!(promote(I16, false, F32, false), F32);
+        assert_eq!(promote(U64, false, I64, false), F64);
+        assert_eq!(promote(U8, false, I8, false), I16);
+        assert_eq!(promote(U8, false, I64, true), U8);
+        assert_eq!(promote(U32, false, F64, true), F64);
         assert_eq!(promote(Bool, false, I64, true), I64);
         assert_eq!(promote(Bool, false, I32, false), I32);
         assert_eq!(promote(I64, true, F64, true), F64);

@@ -47,15 +47,15 @@ def main():
 "#,
         expect![[r#"
             fn #0 main() -> None:
-                locals a: f32, b: f32, c: i32, d: f64, e: f32, g: f64, h: f32, k: i64, m: f64, n: i32
+                locals a: f32, b: f32, c: i32, d: f64, e: f32, g: f64, h: f64, k: bool, m: f64, n: i32
                 a = 1.5f32
                 b = (a * 2.0f32 : f32)
                 c = (3i32 + 1i32 : i32)
-                d = (f64(3i32) * 2.0 : f64)
+                d = (3.0 * 2.0 : f64)
                 e = (a + 1.0f32 : f32)
                 g = (1.0 + f64(2.0f32) : f64)
-                h = (f32(1i32) + 2.0f32 : f32)
-                k = (1 + 1 : i64)
+                h = (1.0 + f64(2.0f32) : f64)
+                k = (true + true : bool)
                 m = (7.0 / 2.0 : f64)
                 n = (7i32 // 2i32 : i32)
                 print(b, c, d, e, g, h, k, m, n)

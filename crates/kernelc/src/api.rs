@@ -129,7 +129,10 @@ macro_rules! scalar_arg {
         }
     )*};
 }
-scalar_arg!(f64 => F64, f32 => F32, i64 => I64, i32 => I32, bool => Bool);
+scalar_arg!(
+    f64 => F64, f32 => F32, i64 => I64, i32 => I32, i16 => I16, i8 => I8,
+    u64 => U64, u32 => U32, u16 => U16, u8 => U8, bool => Bool
+);
 
 impl<'a, T: Element> From<&'a [T]> for Arg<'a> {
     fn from(s: &'a [T]) -> Arg<'a> {

@@ -22,7 +22,7 @@ use std::path::Path;
 pub const MAX_NDIM: usize = 32;
 
 /// The sentence listing what can be read, shared by the dtype errors.
-const SUPPORTED: &str = "kernelc reads bool, int32, int64, float32, float64";
+const SUPPORTED: &str = "kernelc reads bool, int8 to int64, uint8 to uint64, float32, float64";
 
 /// Reads a `.npy` file into a value (an array, or a scalar for a 0-d array). Errors are
 /// complete sentences starting with the file name.
@@ -128,8 +128,14 @@ pub fn parse(bytes: &[u8]) -> Result<Output, String> {
     let file = npyz::NpyFile::with_header(header, data);
     let array = match dtype {
         DType::Bool => decode::<bool>(file, &stored_shape),
+        DType::I8 => decode::<i8>(file, &stored_shape),
+        DType::I16 => decode::<i16>(file, &stored_shape),
         DType::I32 => decode::<i32>(file, &stored_shape),
         DType::I64 => decode::<i64>(file, &stored_shape),
+        DType::U8 => decode::<u8>(file, &stored_shape),
+        DType::U16 => decode::<u16>(file, &stored_shape),
+        DType::U32 => decode::<u32>(file, &stored_shape),
+        DType::U64 => decode::<u64>(file, &stored_shape),
         DType::F32 => decode::<f32>(file, &stored_shape),
         DType::F64 => decode::<f64>(file, &stored_shape),
     }?;
@@ -168,8 +174,14 @@ fn element_type(dtype: &npyz::DType) -> Result<DType, String> {
     );
     let d = match (ts.type_char(), ts.size_field()) {
         (TypeChar::Bool, 1) => DType::Bool,
+        (TypeChar::Int, 1) => DType::I8,
+        (TypeChar::Int, 2) => DType::I16,
         (TypeChar::Int, 4) => DType::I32,
         (TypeChar::Int, 8) => DType::I64,
+        (TypeChar::Uint, 1) => DType::U8,
+        (TypeChar::Uint, 2) => DType::U16,
+        (TypeChar::Uint, 4) => DType::U32,
+        (TypeChar::Uint, 8) => DType::U64,
         (TypeChar::Float, 4) => DType::F32,
         (TypeChar::Float, 8) => DType::F64,
         _ => return unsupported(""),
@@ -284,13 +296,7 @@ fn shape_text(shape: &[u64]) -> String {
 
 /// The NumPy name of an element type (`float64`).
 pub fn numpy_name(d: DType) -> &'static str {
-    match d {
-        DType::Bool => "bool",
-        DType::I32 => "int32",
-        DType::I64 => "int64",
-        DType::F32 => "float32",
-        DType::F64 => "float64",
-    }
+    d.numpy_name()
 }
 
 /// Writes a result (an array, a scalar as a 0-d array, or a tuple of ints as an int64
@@ -334,8 +340,14 @@ pub fn write(path: &Path, value: &Output) -> Result<(), Error> {
 pub fn encode(array: &Array, out: &mut dyn Write) -> std::io::Result<()> {
     match array.dtype() {
         DType::Bool => encode_as::<bool>(array, "|b1", out),
+        DType::I8 => encode_as::<i8>(array, "|i1", out),
+        DType::I16 => encode_as::<i16>(array, "<i2", out),
         DType::I32 => encode_as::<i32>(array, "<i4", out),
         DType::I64 => encode_as::<i64>(array, "<i8", out),
+        DType::U8 => encode_as::<u8>(array, "|u1", out),
+        DType::U16 => encode_as::<u16>(array, "<u2", out),
+        DType::U32 => encode_as::<u32>(array, "<u4", out),
+        DType::U64 => encode_as::<u64>(array, "<u8", out),
         DType::F32 => encode_as::<f32>(array, "<f4", out),
         DType::F64 => encode_as::<f64>(array, "<f8", out),
     }
@@ -362,8 +374,14 @@ where
 fn scalar_array(s: Scalar) -> Array {
     match s {
         Scalar::Bool(v) => Array::from_vec(vec![v], &[]),
+        Scalar::I8(v) => Array::from_vec(vec![v], &[]),
+        Scalar::I16(v) => Array::from_vec(vec![v], &[]),
         Scalar::I32(v) => Array::from_vec(vec![v], &[]),
         Scalar::I64(v) => Array::from_vec(vec![v], &[]),
+        Scalar::U8(v) => Array::from_vec(vec![v], &[]),
+        Scalar::U16(v) => Array::from_vec(vec![v], &[]),
+        Scalar::U32(v) => Array::from_vec(vec![v], &[]),
+        Scalar::U64(v) => Array::from_vec(vec![v], &[]),
         Scalar::F32(v) => Array::from_vec(vec![v], &[]),
         Scalar::F64(v) => Array::from_vec(vec![v], &[]),
     }

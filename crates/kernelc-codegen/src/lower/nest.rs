@@ -15,6 +15,7 @@ use cranelift_codegen::ir::{
     types, InstBuilder, MemFlagsData, StackSlotData, StackSlotKind, Value,
 };
 use kernelc_loops::{Elem, ElemKind, Leaf, Nest, Order, Sink};
+use kernelc_runtime::optable::RedOp;
 use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{AugOp, ReduceOp, UnOp};
 
@@ -727,12 +728,9 @@ impl Acc {
             (ReduceOp::Max | ReduceOp::ArgMax, DType::F64 | DType::F32) => {
                 l.fconst(d, f64::NEG_INFINITY)
             }
-            (ReduceOp::Min | ReduceOp::ArgMin, DType::Bool) => l.b.ins().iconst(t, 1),
-            (ReduceOp::Max | ReduceOp::ArgMax, DType::Bool) => l.b.ins().iconst(t, 0),
-            (ReduceOp::Min | ReduceOp::ArgMin, DType::I32) => l.b.ins().iconst(t, i32::MAX as i64),
-            (ReduceOp::Max | ReduceOp::ArgMax, DType::I32) => l.b.ins().iconst(t, i32::MIN as i64),
-            (ReduceOp::Min | ReduceOp::ArgMin, _) => l.b.ins().iconst(t, i64::MAX),
-            (ReduceOp::Max | ReduceOp::ArgMax, _) => l.b.ins().iconst(t, i64::MIN),
+            // Integers and bool: the largest / smallest value of the type.
+            (ReduceOp::Min | ReduceOp::ArgMin, _) => l.constant(RedOp::Min.identity(d)),
+            (ReduceOp::Max | ReduceOp::ArgMax, _) => l.constant(RedOp::Max.identity(d)),
         };
         l.b.def_var(acc, init);
         let z = l.b.ins().iconst(types::I64, 0);
@@ -774,14 +772,19 @@ impl Acc {
             }
             (ReduceOp::Min, DType::Bool) | (ReduceOp::All, _) => l.b.ins().band(a, x),
             (ReduceOp::Max, DType::Bool) | (ReduceOp::Any, _) => l.b.ins().bor(a, x),
+            (ReduceOp::Min, d) if d.is_unsigned() => l.b.ins().umin(a, x),
+            (ReduceOp::Max, d) if d.is_unsigned() => l.b.ins().umax(a, x),
             (ReduceOp::Min, _) => l.b.ins().smin(a, x),
             (ReduceOp::Max, _) => l.b.ins().smax(a, x),
             (ReduceOp::ArgMin | ReduceOp::ArgMax, _) => {
                 // The first nan wins; otherwise the first strictly better element.
                 let max = self.op == ReduceOp::ArgMax;
+                let unsigned = self.d.is_unsigned();
                 let better = match (max, float) {
                     (false, true) => l.b.ins().fcmp(FloatCC::LessThan, x, a),
                     (true, true) => l.b.ins().fcmp(FloatCC::GreaterThan, x, a),
+                    (false, false) if unsigned => l.b.ins().icmp(IntCC::UnsignedLessThan, x, a),
+                    (true, false) if unsigned => l.b.ins().icmp(IntCC::UnsignedGreaterThan, x, a),
                     (false, false) => l.b.ins().icmp(IntCC::SignedLessThan, x, a),
                     (true, false) => l.b.ins().icmp(IntCC::SignedGreaterThan, x, a),
                 };
@@ -819,11 +822,5 @@ impl Acc {
 }
 
 fn zero_of(d: DType) -> Scalar {
-    match d {
-        DType::Bool => Scalar::Bool(false),
-        DType::I32 => Scalar::I32(0),
-        DType::I64 => Scalar::I64(0),
-        DType::F32 => Scalar::F32(0.0),
-        DType::F64 => Scalar::F64(0.0),
-    }
+    Scalar::zero(d)
 }
