@@ -55,16 +55,13 @@ pub(crate) struct Kernel {
 
 /// Parses a signature entry: a dtype name and a rank (0 for scalars).
 fn type_of_entry(dtype: &str, ndim: u8) -> PyResult<Type> {
-    let dtype = match dtype {
-        "bool" => DType::Bool,
-        "int32" => DType::I32,
-        "int64" => DType::I64,
-        "float32" => DType::F32,
-        "float64" => DType::F64,
-        other => {
+    let dtype = match DType::from_name(dtype) {
+        Some(d) => d,
+        None => {
+            let other = dtype;
             return Err(PyTypeError::new_err(format!(
                 "kernelc does not support the dtype {other}"
-            )))
+            )));
         }
     };
     Ok(if ndim == 0 {
