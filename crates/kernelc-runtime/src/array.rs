@@ -510,7 +510,7 @@ impl Array {
                 DType::I16 => *(p as *mut i16).offset(off) = i16::from_scalar(v),
                 DType::I32 => *(p as *mut i32).offset(off) = i32::from_scalar(v),
                 DType::I64 => *(p as *mut i64).offset(off) = i64::from_scalar(v),
-                DType::U8 => *(p as *mut u8).offset(off) = u8::from_scalar(v),
+                DType::U8 => *p.offset(off) = u8::from_scalar(v),
                 DType::U16 => *(p as *mut u16).offset(off) = u16::from_scalar(v),
                 DType::U32 => *(p as *mut u32).offset(off) = u32::from_scalar(v),
                 DType::U64 => *(p as *mut u64).offset(off) = u64::from_scalar(v),
