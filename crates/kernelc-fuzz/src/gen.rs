@@ -20,7 +20,7 @@
 //! at most a hundred elements.
 
 use crate::rng::Rng;
-use crate::ty::{arith, promote, Dt, Op, ALL};
+use crate::ty::{arith, promote, Dt, Op, ALL, NARROW};
 use kernelc::optable::{MathFn, ReduceOp};
 
 /// Probability that an index, divisor or cast is left unguarded (may fail at runtime).
@@ -1062,7 +1062,7 @@ impl Gen {
                     // The result converts to the element type: guard float results.
                     let res = op.result(promote(*d, false, rhs.dt, rhs.weak));
                     let rhs = if res.is_float() && !d.is_float() {
-                        self.exact(f, arith(*d), 1)
+                        self.exact(f, counted(*d), 1)
                     } else {
                         rhs
                     };
@@ -1553,7 +1553,7 @@ impl Gen {
             format!("{o}[{}]", p.var)
         };
         if self.chance(0.3) && d != Dt::Bool {
-            let e = self.exact(f, arith(d), 2);
+            let e = self.exact(f, counted(d), 2);
             f.line(format!("{target} += {}", e.text));
         } else {
             let e = self.sx(f, d, 2);
@@ -1738,7 +1738,8 @@ impl Gen {
     }
 
     fn sx_leaf(&mut self, f: &mut Func, hint: Dt) -> Sx {
-        match self.rng.weighted(&[40, 22, 3, 15, 5, 3, 3, 3]) {
+        match self.rng.weighted(&[40, 22, 3, 15, 5, 3, 3, 3, 4]) {
+            8 => self.narrow_sx(f, hint),
             0 => {
                 let all: Vec<Var> = f.vars().filter(|v| f.readable_scalar(v)).cloned().collect();
                 let same: Vec<&Var> = all
@@ -1794,6 +1795,91 @@ impl Gen {
             }
             7 => self.helper_call_scalar(f, hint),
             _ => self.literal(hint),
+        }
+    }
+
+    /// Two of the narrow and unsigned integer types and an operator valid between them
+    /// (bitwise operators need an integer promotion: `u64` with a signed type is f64).
+    fn narrow_pair(&mut self) -> (Dt, Dt, &'static str) {
+        let ta = *self.rng.pick(&NARROW);
+        let tb = if self.chance(0.3) {
+            ta
+        } else {
+            *self.rng.pick(&[NARROW[0], NARROW[1], NARROW[2], NARROW[3], NARROW[4], NARROW[5], Dt::I32, Dt::I64, Dt::Bool, Dt::F32])
+        };
+        let op = *self.rng.pick(&[
+            "+", "-", "*", "//", "%", "&", "|", "^", "<<", ">>", "**", "/", "<", "==", ">=",
+        ]);
+        let t = promote(ta, false, tb, false);
+        let ints = matches!(op, "&" | "|" | "^" | "<<" | ">>");
+        let tb = if (ints && !t.is_int()) || (tb == Dt::Bool && matches!(op, "//" | "%" | "**")) {
+            ta
+        } else {
+            tb
+        };
+        (ta, tb, op)
+    }
+
+    /// The type of `a op b` for [`Gen::narrow_pair`]'s operators.
+    fn narrow_result(ta: Dt, tb: Dt, op: &str) -> Dt {
+        let t = promote(ta, false, tb, false);
+        match op {
+            "/" if !t.is_float() => Dt::F64,
+            "<" | "==" | ">=" => Dt::Bool,
+            "//" | "%" | "**" | "<<" | ">>" => arith(t),
+            _ => t,
+        }
+    }
+
+    /// A scalar computed in the narrow and unsigned integer types: two integer values
+    /// cast into them (the casts wrap), one operator between them (NumPy 2 promotion
+    /// decides the type), the result cast to `hint`.
+    fn narrow_sx(&mut self, f: &mut Func, hint: Dt) -> Sx {
+        let (ta, tb, op) = self.narrow_pair();
+        let x = self.int_sx(f, Dt::I64, 1);
+        let y = self.int_sx(f, Dt::I64, 1);
+        let a = format!("{}(i64({}))", ta.name(), x.text);
+        let b = format!("{}(i64({}))", tb.name(), y.text);
+        let text = match op {
+            "//" | "%" if !self.chance(P_UNSAFE) => format!("({a} {op} max({b}, 1))"),
+            "**" if promote(ta, false, tb, false).is_int() => format!("({a} ** ({b} % 3))"),
+            _ => format!("({a} {op} {b})"),
+        };
+        let e = Sx::strong(text, Self::narrow_result(ta, tb, op));
+        if e.dt == hint {
+            e
+        } else {
+            self.cast(e, hint)
+        }
+    }
+
+    /// [`Gen::narrow_sx`] on arrays: `x.astype(u8) op y.astype(i16)`, cast to `hint`.
+    fn narrow_ax(&mut self, f: &mut Func, shape: &[usize], hint: Dt, depth: u32) -> Ax {
+        let (ta, tb, op) = self.narrow_pair();
+        let x = self.exact_array(f, shape, Dt::I64, depth);
+        let a = format!("({}).astype({})", x.text, ta.name());
+        let b = if self.chance(0.3) {
+            let y = self.int_sx(f, Dt::I64, 1);
+            format!("{}(i64({}))", tb.name(), y.text)
+        } else {
+            let y = self.exact_array(f, shape, Dt::I64, depth);
+            format!("{}({})", tb.name(), y.text)
+        };
+        let text = match op {
+            "//" | "%" if !self.chance(P_UNSAFE) => format!("({a} {op} maximum({b}, 1))"),
+            "**" if promote(ta, false, tb, false).is_int() => format!("({a} ** ({b} % 3))"),
+            _ => format!("({a} {op} {b})"),
+        };
+        let e = Ax {
+            text,
+            dt: Self::narrow_result(ta, tb, op),
+            shape: shape.to_vec(),
+            fresh: true,
+        };
+        if e.dt == hint {
+            e
+        } else {
+            self.array_cast(e, hint)
         }
     }
 
@@ -2033,6 +2119,10 @@ impl Gen {
     /// Makes `b` a safe right operand of `a op b`.
     fn fix_rhs(&mut self, _f: &mut Func, op: Op, a: &Sx, mut b: Sx) -> Sx {
         let t = promote(a.dt, a.weak, b.dt, b.weak);
+        if t == Dt::Bool && op == Op::Sub {
+            // NumPy refuses `-` between booleans: subtract a count.
+            return Sx::strong(format!("i64({})", b.text), Dt::I64);
+        }
         if matches!(op, Op::FloorDiv | Op::Mod) && !t.is_float() && !self.chance(P_UNSAFE) {
             b = if b.weak || self.chance(0.4) {
                 let mut v = self.rng.range(-9, 9);
@@ -2051,12 +2141,13 @@ impl Gen {
                 }
             } else {
                 // max(b, 1) keeps b's (integer) type; bool becomes i64.
-                Sx::strong(format!("max({}, 1)", b.text), arith(b.dt))
+                Sx::strong(format!("max({}, 1)", b.text), counted(b.dt))
             };
         }
         // A weak integer literal must fit the type it takes.
-        if promote(a.dt, a.weak, b.dt, b.weak) == Dt::I32 {
-            b = fit_i32(b);
+        let t = promote(a.dt, a.weak, b.dt, b.weak);
+        if t.is_int() {
+            b = fit_int(b, t);
         }
         b
     }
@@ -2064,12 +2155,18 @@ impl Gen {
     /// `(a op b)` with its type. Operands must already be valid for `op`.
     fn combine(&mut self, op: Op, a: Sx, b: Sx) -> Sx {
         let t = promote(a.dt, a.weak, b.dt, b.weak);
-        let (a, b) = if t == Dt::I32 {
-            (fit_i32(a), fit_i32(b))
+        let (a, b) = if t.is_int() {
+            (fit_int(a, t), fit_int(b, t))
         } else {
             (a, b)
         };
         let t = promote(a.dt, a.weak, b.dt, b.weak);
+        // NumPy refuses `-` on booleans.
+        let op = if t == Dt::Bool && op == Op::Sub {
+            Op::Xor
+        } else {
+            op
+        };
         let text = if op == Op::Pow && self.chance(0.15) {
             format!("pow({}, {})", a.text, b.text)
         } else {
@@ -2125,9 +2222,18 @@ impl Gen {
         match self.rng.below(5) {
             0..=2 => {
                 let a = self.sx(f, hint, depth);
+                if a.dt == Dt::Bool {
+                    // NumPy refuses `-` on booleans.
+                    return Sx {
+                        text: format!("(~{})", a.text),
+                        dt: Dt::Bool,
+                        weak: a.weak,
+                        lit: None,
+                    };
+                }
                 Sx {
                     text: format!("(-{})", a.text),
-                    dt: arith(a.dt),
+                    dt: a.dt,
                     weak: a.weak,
                     lit: a.lit.map(i64::wrapping_neg),
                 }
@@ -2136,7 +2242,7 @@ impl Gen {
                 let a = self.sx(f, hint, depth);
                 Sx {
                     text: format!("(+{})", a.text),
-                    dt: arith(a.dt),
+                    dt: a.dt,
                     weak: a.weak,
                     lit: a.lit,
                 }
@@ -2222,7 +2328,7 @@ impl Gen {
         }
         if shape.len() == 1 && self.chance(0.1) {
             let b = self.ax(f, &shape, h, depth.saturating_sub(1));
-            let t = arith(promote(a.dt, false, b.dt, false));
+            let t = counted(promote(a.dt, false, b.dt, false));
             return Sx::strong(format!("dot({}, {})", a.text, b.text), t);
         }
         let op = *self.rng.pick(&[
@@ -2275,9 +2381,12 @@ impl Gen {
             2 => {
                 let a = self.ax(f, shape, hint, d);
                 let (text, dt) = match self.rng.below(3) {
-                    0 => (format!("(-{})", a.text), arith(a.dt)),
-                    1 if !a.dt.is_float() => (format!("(~{})", a.text), a.dt),
-                    _ => (format!("abs({})", a.text), arith(a.dt)),
+                    0 if a.dt != Dt::Bool => (format!("(-{})", a.text), a.dt),
+                    0 | 1 if !a.dt.is_float() => (format!("(~{})", a.text), a.dt),
+                    _ => (
+                        format!("abs({})", a.text),
+                        math_type("abs", [(a.dt, false)].into_iter()).0,
+                    ),
                 };
                 Ax {
                     text,
@@ -2299,6 +2408,7 @@ impl Gen {
                     fresh: true,
                 }
             }
+            5 if self.chance(0.3) => self.narrow_ax(f, shape, hint, d),
             5 => {
                 let from = self.hint();
                 let a = self.ax(f, shape, from, d);
@@ -2372,7 +2482,7 @@ impl Gen {
             _ => {
                 // Weak integer literals beside arrays stay within i32 (an i32 array
                 // would reject them).
-                let s = fit_i32(self.sx(f, hint, depth.min(1)));
+                let s = fit_int(self.sx(f, hint, depth.min(1)), Dt::I32);
                 (s.text, s.dt, s.weak)
             }
         }
@@ -2503,7 +2613,7 @@ impl Gen {
                     if w || self.chance(0.5) {
                         (v.to_string(), Dt::I64, true)
                     } else {
-                        (format!("maximum({t}, 1)"), arith(d), false)
+                        (format!("maximum({t}, 1)"), counted(d), false)
                     }
                 } else {
                     (t, d, w)
@@ -2522,15 +2632,16 @@ impl Gen {
         };
         let mut btext = btext;
         let t = promote(a.dt, false, bdt, bweak);
-        if t == Dt::I32 && bweak {
-            // Keep weak integer literals within i32 (compile error otherwise).
+        if t.is_int() && bweak {
+            // Keep weak integer literals within the type (compile error otherwise).
             let digits: String = btext
                 .chars()
                 .filter(|c| !matches!(c, '(' | ')' | '_'))
                 .collect();
             if let Ok(v) = digits.parse::<i64>() {
-                if i32::try_from(v).is_err() {
-                    btext = (v.rem_euclid(1000)).to_string();
+                let (lo, hi) = t.int_range();
+                if !(lo..=hi).contains(&(v as i128)) {
+                    btext = (v.rem_euclid(100)).to_string();
                 }
             }
         }
@@ -2840,10 +2951,22 @@ fn is_empty_array(v: &Var) -> bool {
 
 /// A weak integer literal that does not fit in i32 replaced by one that does (the
 /// compiler rejects `x_i32 + 3_000_000_000`, as NumPy 2 does).
-fn fit_i32(x: Sx) -> Sx {
+/// The type that counts booleans (i64); other types are themselves.
+fn counted(d: Dt) -> Dt {
+    if d == Dt::Bool {
+        Dt::I64
+    } else {
+        d
+    }
+}
+
+/// A weak integer literal brought into the range of integer type `t` (NumPy 2 refuses a
+/// Python integer that does not fit the type it combines with).
+fn fit_int(x: Sx, t: Dt) -> Sx {
+    let (lo, hi) = t.int_range();
     match x.lit {
-        Some(v) if i32::try_from(v).is_err() => {
-            let v = v.rem_euclid(1000);
+        Some(v) if x.weak && !(lo..=hi).contains(&(v as i128)) => {
+            let v = v.rem_euclid(if hi < 1000 { 100 } else { 1000 });
             Sx {
                 text: v.to_string(),
                 dt: Dt::I64,
@@ -2864,9 +2987,10 @@ fn math_type(name: &str, args: impl Iterator<Item = (Dt, bool)>) -> (Dt, bool) {
             Some((p, pw)) => (promote(p, pw, d, w), pw && w),
         });
     }
-    let (t, weak) = t.expect("at least one argument");
+    let (t, _) = t.expect("at least one argument");
     let f = MathFn::from_name(name).expect("a math function of the op table");
-    (f.types(t).1, weak)
+    // A function of literals is strong (`cos(3)` is f64, as `np.cos(3)`).
+    (f.types(t).1, false)
 }
 
 /// Result type of a reduction of an array of element type `d` (the op table's rule).
