@@ -1410,7 +1410,7 @@ impl Gen {
                 (Red::Max, true) => "-inf".to_string(),
                 (Red::Min, false) => "1000000".to_string(),
                 (Red::Max, false) => "-1000000".to_string(),
-                _ => self.literal(d).text,
+                _ => fit_int(self.literal(d), d).text,
             };
             let init = if self.chance(0.3) {
                 self.exact(f, d, 1).text
@@ -1805,7 +1805,18 @@ impl Gen {
         let tb = if self.chance(0.3) {
             ta
         } else {
-            *self.rng.pick(&[NARROW[0], NARROW[1], NARROW[2], NARROW[3], NARROW[4], NARROW[5], Dt::I32, Dt::I64, Dt::Bool, Dt::F32])
+            *self.rng.pick(&[
+                NARROW[0],
+                NARROW[1],
+                NARROW[2],
+                NARROW[3],
+                NARROW[4],
+                NARROW[5],
+                Dt::I32,
+                Dt::I64,
+                Dt::Bool,
+                Dt::F32,
+            ])
         };
         let op = *self.rng.pick(&[
             "+", "-", "*", "//", "%", "&", "|", "^", "<<", ">>", "**", "/", "<", "==", ">=",
@@ -1976,6 +1987,8 @@ impl Gen {
     /// `T(e)`, guarding float-to-int casts (nan or out of range fail at runtime) except
     /// for a small fraction.
     fn cast(&mut self, e: Sx, to: Dt) -> Sx {
+        // NumPy 2 refuses to cast an out-of-bounds Python integer (`np.int32(2**40)`).
+        let e = if to.is_int() { fit_int(e, to) } else { e };
         let e = self.guard_float_to_int(e, to);
         let name = match to {
             Dt::F64 if self.chance(0.15) => "float",
@@ -2539,6 +2552,7 @@ impl Gen {
                 let op = *self
                     .rng
                     .pick(&[Op::Add, Op::Sub, Op::Mul, Op::Mul, Op::Div]);
+                let op = no_bool_sub(op, t);
                 (
                     format!("({} {} {})", a.text, op.symbol(), b.text),
                     op.result(t),
@@ -2632,6 +2646,7 @@ impl Gen {
         };
         let mut btext = btext;
         let t = promote(a.dt, false, bdt, bweak);
+        let op = no_bool_sub(op, t);
         if t.is_int() && bweak {
             // Keep weak integer literals within the type (compile error otherwise).
             let digits: String = btext
@@ -2951,6 +2966,15 @@ fn is_empty_array(v: &Var) -> bool {
 
 /// A weak integer literal that does not fit in i32 replaced by one that does (the
 /// compiler rejects `x_i32 + 3_000_000_000`, as NumPy 2 does).
+/// NumPy refuses `-` between booleans: `^` (exclusive or) instead.
+fn no_bool_sub(op: Op, t: Dt) -> Op {
+    if t == Dt::Bool && op == Op::Sub {
+        Op::Xor
+    } else {
+        op
+    }
+}
+
 /// The type that counts booleans (i64); other types are themselves.
 fn counted(d: Dt) -> Dt {
     if d == Dt::Bool {

@@ -1,0 +1,16 @@
+# Twin: a local assigned a literal (`three = 3.0`) is a strong f64 in the kernel language.
+def main():
+    a = f32(1.0)
+    b = f64(3.0)
+    print(a / b)
+    print(i64(1) / f32(3.0))
+    print(i32(1) + f32(3.0), (i32(1) + f32(0.1)) / f32(3.0))
+    print(i32(2147483647) + i64(1))
+    print(i64(9223372036854775807) + i32(1))
+    c = f32(0.1)
+    print(c + f64(0.0))
+    three = f64(3.0)
+    print(a / three)
+    ones32 = ones(3, f32)
+    print(ones32 / f64(3.0))
+    print(ones(2, i32) + ones(2, i64) * 2147483647)
