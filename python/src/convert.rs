@@ -166,7 +166,7 @@ pub fn array_of(a: &Bound<'_, PyUntypedArray>) -> PyResult<(Array, bool)> {
             DType::U64 => Array::borrow_raw(base as *mut u64, len, shape, strides),
             DType::U32 => Array::borrow_raw(base as *mut u32, len, shape, strides),
             DType::U16 => Array::borrow_raw(base as *mut u16, len, shape, strides),
-            DType::U8 => Array::borrow_raw(base as *mut u8, len, shape, strides),
+            DType::U8 => Array::borrow_raw(base, len, shape, strides),
             DType::Bool => Array::borrow_raw(base as *mut bool, len, shape, strides),
         }
     };
