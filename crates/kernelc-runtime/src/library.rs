@@ -99,6 +99,12 @@ macro_rules! int_elem {
 }
 int_elem!(i32);
 int_elem!(i64);
+int_elem!(i8);
+int_elem!(i16);
+int_elem!(u8);
+int_elem!(u16);
+int_elem!(u32);
+int_elem!(u64);
 
 macro_rules! float_elem {
     ($t:ty) => {
@@ -156,6 +162,30 @@ macro_rules! with_elem {
             }
             DType::I64 => {
                 type $T = i64;
+                $body
+            }
+            DType::I8 => {
+                type $T = i8;
+                $body
+            }
+            DType::I16 => {
+                type $T = i16;
+                $body
+            }
+            DType::U8 => {
+                type $T = u8;
+                $body
+            }
+            DType::U16 => {
+                type $T = u16;
+                $body
+            }
+            DType::U32 => {
+                type $T = u32;
+                $body
+            }
+            DType::U64 => {
+                type $T = u64;
                 $body
             }
             DType::F32 => {
