@@ -1722,8 +1722,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
     }
 
-    /// Unsigned `//` and `%` (by zero: error).
-    fn unsigned_divmod(&mut self, op: BinOp, a: Value, b: Value, span: Span) -> Value {
+    /// The integer division-by-zero error of `//` or `%` when `b` is 0.
+    fn check_divisor(&mut self, op: BinOp, b: Value, span: Span) {
         let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
         let c = if op == BinOp::FloorDiv {
             code::INT_DIV_ZERO
@@ -1731,6 +1731,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
             code::INT_MOD_ZERO
         };
         self.error_code_if(zero, c, span);
+    }
+
+    /// Unsigned `//` and `%` (by zero: error).
+    fn unsigned_divmod(&mut self, op: BinOp, a: Value, b: Value, span: Span) -> Value {
+        self.check_divisor(op, b, span);
         if op == BinOp::FloorDiv {
             self.b.ins().udiv(a, b)
         } else {
@@ -1740,13 +1745,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     /// Python's floor division and modulo (by zero: error; `MIN // -1` wraps).
     fn floor_divmod(&mut self, op: BinOp, t: types::Type, a: Value, b: Value, span: Span) -> Value {
-        let zero = self.b.ins().icmp_imm_s(IntCC::Equal, b, 0);
-        let c = if op == BinOp::FloorDiv {
-            code::INT_DIV_ZERO
-        } else {
-            code::INT_MOD_ZERO
-        };
-        self.error_code_if(zero, c, span);
+        self.check_divisor(op, b, span);
         // Avoid the hardware trap of MIN / -1: divide by 1 instead and fix up.
         let minus_one = self.b.ins().icmp_imm_s(IntCC::Equal, b, -1);
         let one = self.b.ins().iconst(t, 1);
