@@ -328,6 +328,25 @@ pub fn shr_i32(a: i32, b: i32) -> i32 {
 // The narrow and unsigned integer types (i8 i16 u8 u16 u32 u64)
 // ---------------------------------------------------------------------------------------
 
+/// `base ** exp` by squaring, wrapping, on the unsigned integer type `$ut`.
+macro_rules! wrapping_pow {
+    ($ut:ty, $base:expr, $exp:expr) => {{
+        let mut result: $ut = 1;
+        let mut b: $ut = $base;
+        let mut e: $ut = $exp;
+        while e != 0 {
+            if e & 1 == 1 {
+                result = result.wrapping_mul(b);
+            }
+            e >>= 1;
+            if e != 0 {
+                b = b.wrapping_mul(b);
+            }
+        }
+        result
+    }};
+}
+
 /// Floor division, modulo, power and shifts of a signed integer type, with the meaning of
 /// the i64 versions above (Python rounding, `MIN // -1` wraps, NumPy's shift counts).
 macro_rules! signed_ops {
@@ -365,19 +384,8 @@ macro_rules! signed_ops {
             if exp < 0 {
                 return None;
             }
-            let mut result: $t = 1;
-            let mut b = base;
-            let mut e = exp as $ut;
-            while e != 0 {
-                if e & 1 == 1 {
-                    result = result.wrapping_mul(b);
-                }
-                e >>= 1;
-                if e != 0 {
-                    b = b.wrapping_mul(b);
-                }
-            }
-            Some(result)
+            // Wrapping products have the same bits on the unsigned type.
+            Some(wrapping_pow!($ut, base as $ut, exp as $ut) as $t)
         }
         #[doc = concat!("`a << b` on ", stringify!($t), ": a count outside `0..bits` gives 0.")]
         #[inline]
@@ -423,19 +431,7 @@ macro_rules! unsigned_ops {
         #[doc = concat!("Wrapping integer power on ", stringify!($t), ".")]
         #[inline]
         pub fn $pow(base: $t, exp: $t) -> Option<$t> {
-            let mut result: $t = 1;
-            let mut b = base;
-            let mut e = exp;
-            while e != 0 {
-                if e & 1 == 1 {
-                    result = result.wrapping_mul(b);
-                }
-                e >>= 1;
-                if e != 0 {
-                    b = b.wrapping_mul(b);
-                }
-            }
-            Some(result)
+            Some(wrapping_pow!($t, base, exp))
         }
         #[doc = concat!("`a << b` on ", stringify!($t), ": a count of `bits` or more gives 0.")]
         #[inline]
