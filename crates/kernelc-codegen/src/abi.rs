@@ -143,6 +143,9 @@ pub fn native_type(t: Type) -> bool {
     match t {
         Type::Scalar(_) | Type::None => true,
         Type::Array(a) => (a.ndim as usize) <= MAX_NDIM,
-        Type::Tuple(_) | Type::Str => false,
+        // Tuple locals are scalarised by sema (never read or written); a tuple return
+        // value is returned as its leaves.
+        Type::Tuple(tt) => tt.leaves().into_iter().all(native_type),
+        Type::Str => false,
     }
 }

@@ -86,8 +86,9 @@ fn cg<E: std::fmt::Display>(e: E) -> CodegenError {
     CodegenError(e.to_string())
 }
 
-/// The signature of an entry trampoline: `(ctx, args: *const u64) -> u64`.
-type Entry = unsafe extern "C" fn(*mut JitCtx, *const u64) -> u64;
+/// The signature of an entry trampoline: `(ctx, args: *const u64, rets: *mut u64) -> u64`.
+/// The result is returned as a word; a tuple result's leaves are written to `rets`.
+type Entry = unsafe extern "C" fn(*mut JitCtx, *const u64, *mut u64) -> u64;
 
 impl JitProgram {
     /// Compiles every function of `program`.
@@ -187,6 +188,7 @@ impl JitProgram {
             let mut sig = Signature::new(cc);
             sig.params.push(AbiParam::new(types::I64));
             sig.params.push(AbiParam::new(types::I64));
+            sig.params.push(AbiParam::new(types::I64));
             sig.returns.push(AbiParam::new(types::I64));
             let id = module
                 .declare_function(&format!("entry{i}_{}", f.name), Linkage::Local, &sig)
@@ -199,8 +201,16 @@ impl JitProgram {
                 b.append_block_params_for_function_params(blk);
                 b.switch_to_block(blk);
                 b.seal_block(blk);
-                let (c, args) = (b.block_params(blk)[0], b.block_params(blk)[1]);
+                let (c, args, rets) = (
+                    b.block_params(blk)[0],
+                    b.block_params(blk)[1],
+                    b.block_params(blk)[2],
+                );
                 let mut vals = vec![c];
+                if f.ret.tuple().is_some() {
+                    // The callee writes its leaves' words straight into `rets`.
+                    vals.push(rets);
+                }
                 for (k, &p) in f.params.iter().enumerate() {
                     let t = lower::clif_type(f.locals[p].ty).unwrap_or(types::I64);
                     let w = b
@@ -210,11 +220,18 @@ impl JitProgram {
                 }
                 let fref = module.declare_func_in_func(ids[i], b.func);
                 let call = b.ins().call(fref, &vals);
-                let r = match b.inst_results(call).first().copied() {
-                    Some(v) => {
-                        let t = b.func.dfg.value_type(v);
-                        word_from(&mut b, v, t)
-                    }
+                let results = b.inst_results(call).to_vec();
+                let mut words = Vec::new();
+                for v in results {
+                    let t = b.func.dfg.value_type(v);
+                    words.push(word_from(&mut b, v, t));
+                }
+                for (k, &w) in words.iter().enumerate() {
+                    b.ins()
+                        .store(MemFlagsData::trusted(), w, rets, (8 * k) as i32);
+                }
+                let r = match words.first() {
+                    Some(&w) => w,
                     None => b.ins().iconst(types::I64, 0),
                 };
                 b.ins().return_(&[r]);
@@ -276,6 +293,16 @@ impl JitProgram {
             .ok_or_else(|| RuntimeError::new(format!("no function #{func}"), 0, 0))?;
         // The facade's binder (crates/kernelc/src/bind.rs) gives every parameter a value of
         // its type; anything else is a bug of the caller.
+        // Tuple arguments are passed as their leaves (the function's parameters).
+        let flat;
+        let args = if args.iter().any(|a| matches!(a, Value::Tuple(_))) {
+            let mut v = Vec::new();
+            args.iter().for_each(|a| a.clone().flatten_into(&mut v));
+            flat = v;
+            &flat[..]
+        } else {
+            args
+        };
         if args.len() != f.params.len() {
             return Err(RuntimeError::new(
                 format!(
@@ -338,35 +365,68 @@ impl JitProgram {
         };
         // SAFETY: the entry has the trampoline signature; the arguments match the
         // parameter types checked above; the module lives as long as `self`.
+        let leaves = match f.ret {
+            Type::Tuple(tt) => tt.leaves(),
+            t => vec![t],
+        };
+        let mut rets = vec![0u64; leaves.len().max(1)];
         let entry: Entry = unsafe { std::mem::transmute(self.entries[func]) };
-        let r = unsafe { entry(&mut ctx, words.as_ptr()) };
+        // SAFETY: `rets` has one word per value the function returns.
+        let r = unsafe { entry(&mut ctx, words.as_ptr(), rets.as_mut_ptr()) };
         for h in handles {
             // SAFETY: each handle was created above with one reference.
             unsafe { rt::rt_release(h) };
         }
         *rng = ctx.rng;
         if ctx.failed != 0 {
-            if f.ret.is_array() && r != 0 {
-                // SAFETY: a returned handle is owned by the caller.
-                unsafe { rt::rt_release(r as *const ArrayHandle) };
+            for (t, &w) in leaves.iter().zip(&rets) {
+                if t.is_array() && w != 0 {
+                    // SAFETY: a returned handle is owned by the caller.
+                    unsafe { rt::rt_release(w as *const ArrayHandle) };
+                }
             }
             return Err(ctx.error.unwrap_or_else(|| {
                 RuntimeError::new("internal error: failure without a message", 0, 0)
             }));
         }
         Ok(match f.ret {
-            Type::Scalar(d) => Value::Scalar(from_bits(r, d)),
-            Type::Array(_) => {
-                let h = r as *const ArrayHandle;
-                // SAFETY: the returned handle is owned by us (one reference).
-                let a = unsafe { ArrayHandle::array(h) };
-                // SAFETY: as above; `a` keeps the memory alive.
-                unsafe { rt::rt_release(h) };
-                Value::Array(a)
+            Type::Tuple(tt) => {
+                let mut words = rets.into_iter();
+                tuple_value(tt, &mut words)
             }
-            _ => Value::None,
+            t => word_value(r, t),
         })
     }
+}
+
+/// A returned word as a value of type `t` (an array handle is owned by the caller and
+/// released here).
+fn word_value(r: u64, t: Type) -> Value {
+    match t {
+        Type::Scalar(d) => Value::Scalar(from_bits(r, d)),
+        Type::Array(_) => {
+            let h = r as *const ArrayHandle;
+            // SAFETY: the returned handle is owned by us (one reference).
+            let a = unsafe { ArrayHandle::array(h) };
+            // SAFETY: as above; `a` keeps the memory alive.
+            unsafe { rt::rt_release(h) };
+            Value::Array(a)
+        }
+        _ => Value::None,
+    }
+}
+
+/// A tuple value rebuilt from its leaves' returned words.
+fn tuple_value(tt: kernelc_sema::tir::TupleType, words: &mut impl Iterator<Item = u64>) -> Value {
+    Value::Tuple(
+        tt.elems()
+            .iter()
+            .map(|&t| match t {
+                Type::Tuple(et) => tuple_value(et, words),
+                t => word_value(words.next().unwrap_or(0), t),
+            })
+            .collect(),
+    )
 }
 
 fn word_to(

@@ -19,6 +19,7 @@ mod arrays;
 mod library;
 mod nest;
 pub(crate) mod view;
+mod tuple;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
@@ -61,19 +62,33 @@ pub fn dtype_clif(d: DType) -> types::Type {
     }
 }
 
-/// The signature of a compiled kernel function: `(ctx, params...) -> ret`.
+/// The signature of a compiled kernel function: `(ctx, params...) -> ret`. A function
+/// returning a tuple takes a pointer to its return area after `ctx` (one word per leaf,
+/// written before it returns; arrays as owned handles) and returns nothing.
 pub fn kernel_signature(f: &Func, cc: CallConv) -> Signature {
     let mut sig = Signature::new(cc);
     sig.params.push(AbiParam::new(types::I64));
+    if f.ret.tuple().is_some() {
+        sig.params.push(AbiParam::new(types::I64));
+    }
     for &p in &f.params {
         sig.params.push(AbiParam::new(
             clif_type(f.locals[p].ty).unwrap_or(types::I64),
         ));
     }
-    if let Some(t) = clif_type(f.ret) {
+    for t in ret_types(f.ret) {
         sig.returns.push(AbiParam::new(t));
     }
     sig
+}
+
+/// The Cranelift types a function returns: one value or none (a tuple goes through the
+/// return area, see [`kernel_signature`]).
+pub fn ret_types(ret: Type) -> Vec<types::Type> {
+    match ret {
+        Type::Tuple(_) => Vec::new(),
+        t => clif_type(t).into_iter().collect(),
+    }
 }
 
 /// True when native code can run this function (otherwise it runs interpreted).
@@ -105,6 +120,7 @@ pub fn native_op(e: &Expr) -> bool {
         }
         ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
         ExprKind::Random { shape: None, .. } | ExprKind::Seed(_) => true,
+        ExprKind::TupleGet(..) => !matches!(e.ty, Type::Tuple(_)),
         _ => false,
     }
 }
@@ -163,6 +179,8 @@ pub struct FnLower<'a, 'b> {
     elif_join: Option<(Block, usize)>,
     /// Branches to the last error exit so far.
     fail_uses: usize,
+    /// The return area of a function returning a tuple.
+    ret_area: Option<Value>,
     slots: Option<cranelift_codegen::ir::StackSlot>,
     /// Locals assigned on every path to the code being emitted (their reads need no
     /// check). All true in unreachable code.
@@ -208,6 +226,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         b.switch_to_block(entry);
         b.seal_block(entry);
         let ctx = b.block_params(entry)[0];
+        let ret_area = func.ret.tuple().map(|_| b.block_params(entry)[1]);
         FnLower {
             b,
             func,
@@ -226,6 +245,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             fails: Vec::new(),
             elif_join: None,
             fail_uses: 0,
+            ret_area,
             slots: None,
             assigned: Vec::new(),
             in_bounds: Vec::new(),
@@ -295,7 +315,8 @@ impl<'a, 'b> FnLower<'a, 'b> {
     /// Emits the whole function.
     pub fn lower(mut self) {
         let entry = self.b.current_block().expect("entry");
-        let params: Vec<Value> = self.b.block_params(entry)[1..].to_vec();
+        let first = if self.ret_area.is_some() { 2 } else { 1 };
+        let params: Vec<Value> = self.b.block_params(entry)[first..].to_vec();
         if !supported(self.func) {
             return self.lower_interpreted(&params);
         }
@@ -362,14 +383,27 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let addr = self.b.ins().stack_addr(types::I64, slot, 0);
         let fid = self.b.ins().iconst(types::I64, self.func_id as i64);
         let ctx = self.ctx;
-        let r = self.call_rt(
-            rt::rt_call_interp as *const u8,
-            &[types::I64, types::I64, types::I64],
-            &[types::I64],
-            &[ctx, fid, addr],
-        )[0];
-        let ret = self.value_of(r, self.func.ret);
-        let rets: Vec<Value> = ret.into_iter().collect();
+        let rets: Vec<Value> = match self.func.ret {
+            Type::Tuple(_) => {
+                let area = self.ret_area.expect("a return area");
+                self.call_rt(
+                    rt::rt_call_interp_tuple as *const u8,
+                    &[types::I64; 4],
+                    &[],
+                    &[ctx, fid, addr, area],
+                );
+                Vec::new()
+            }
+            t => {
+                let r = self.call_rt(
+                    rt::rt_call_interp as *const u8,
+                    &[types::I64, types::I64, types::I64],
+                    &[types::I64],
+                    &[ctx, fid, addr],
+                )[0];
+                self.value_of(r, t).into_iter().collect()
+            }
+        };
         self.b.ins().return_(&rets);
         for fail in std::mem::take(&mut self.fails) {
             self.b.switch_to_block(fail);
@@ -387,10 +421,10 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     fn dummy_returns(&mut self) -> Vec<Value> {
-        match clif_type(self.func.ret) {
-            Some(t) => vec![self.zero(t)],
-            None => vec![],
-        }
+        ret_types(self.func.ret)
+            .into_iter()
+            .map(|t| self.zero(t))
+            .collect()
     }
 
     fn zero(&mut self, t: types::Type) -> Value {
@@ -410,14 +444,23 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
     }
 
-    /// Releases locals and returns `value` (already owned if an array).
-    fn emit_return(&mut self, value: Option<Value>) {
+    /// Releases locals and returns `values` (owned if arrays; none: zeros).
+    fn emit_return(&mut self, values: Option<Vec<Value>>) {
         self.release_locals();
-        let rets: Vec<Value> = match (value, clif_type(self.func.ret)) {
-            (Some(v), _) => vec![v],
-            (None, Some(t)) => vec![self.zero(t)],
-            (None, None) => vec![],
+        let rets = match values {
+            Some(v) => v,
+            None => self.dummy_returns(),
         };
+        if let (Some(area), Type::Tuple(tt)) = (self.ret_area, self.func.ret) {
+            for (k, (v, t)) in rets.into_iter().zip(tt.leaves()).enumerate() {
+                let w = self.word_of(v, t);
+                self.b
+                    .ins()
+                    .store(MemFlagsData::trusted(), w, area, (8 * k) as i32);
+            }
+            self.b.ins().return_(&[]);
+            return;
+        }
         self.b.ins().return_(&rets);
     }
 
@@ -811,15 +854,39 @@ impl<'a, 'b> FnLower<'a, 'b> {
             }
             StmtKind::Return(value) => {
                 let v = value.as_ref().map(|e| {
+                    if let Type::Tuple(tt) = e.ty {
+                        let vals = self.tuple_vals(e);
+                        return tt
+                            .leaves()
+                            .into_iter()
+                            .zip(vals)
+                            .map(|(t, v)| if t.is_array() { self.own(v) } else { v.value() })
+                            .collect();
+                    }
                     let v = self.expr(e);
                     if e.ty.is_array() {
-                        self.own(v)
+                        vec![self.own(v)]
                     } else {
-                        v.value()
+                        v.v.into_iter().collect()
                     }
                 });
                 self.emit_return(v);
                 self.after_terminator();
+            }
+            StmtKind::Unpack { locals, value } => self.unpack(locals, value),
+            StmtKind::Assert { cond, .. } => {
+                let c = self.expr(cond).value();
+                let bad = self.b.ins().icmp_imm_s(IntCC::Equal, c, 0);
+                self.error_if(bad, |this| {
+                    let ctx = this.ctx;
+                    let sp = this.b.ins().iconst(types::I64, s as *const Stmt as i64);
+                    this.call_rt(
+                        rt::rt_assert_failed as *const u8,
+                        &[types::I64; 2],
+                        &[],
+                        &[ctx, sp],
+                    );
+                });
             }
             StmtKind::Expr(e) => {
                 let v = self.expr(e);
@@ -1385,6 +1452,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             ExprKind::ArrayOp(op) => return self.array_op(op, e),
             ExprKind::Call(id, args) => return self.call(*id, args, e),
             ExprKind::Lib(_, args) => return self.lib_call(args, e),
+            ExprKind::TupleGet(x, k) => return self.tuple_get(x, *k),
             ExprKind::Math(f, args) => {
                 let d = args[0].ty.dtype().expect("scalar");
                 let vals: Vec<Value> = args.iter().map(|a| self.expr(a).value()).collect();
@@ -1526,11 +1594,47 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     fn call(&mut self, id: FuncId, args: &[Expr], e: &Expr) -> Val {
+        let result = self.call_values(id, args, e.ty, e.span).first().copied();
+        Val {
+            v: result,
+            owned: e.ty.is_array(),
+        }
+    }
+
+    /// Calls a compiled function; returns its result values (the leaves of a tuple, owned
+    /// when arrays). Tuple arguments are passed as their leaves.
+    fn call_values(
+        &mut self,
+        id: FuncId,
+        args: &[Expr],
+        callee_ret: Type,
+        span: Span,
+    ) -> Vec<Value> {
         let mut vals = Vec::new();
         let mut temps = Vec::new();
         let ctx = self.ctx;
         vals.push(ctx);
+        // A tuple result comes back through a return area in this frame.
+        let area = callee_ret.tuple().map(|tt| {
+            let slot = self.b.create_sized_stack_slot(StackSlotData::new(
+                StackSlotKind::ExplicitSlot,
+                (8 * tt.leaves().len().max(1)) as u32,
+                3,
+            ));
+            (slot, tt)
+        });
+        if let Some((slot, _)) = area {
+            let addr = self.b.ins().stack_addr(types::I64, slot, 0);
+            vals.push(addr);
+        }
         for a in args {
+            if a.ty.tuple().is_some() {
+                for v in self.tuple_vals(a) {
+                    temps.push(v);
+                    vals.push(v.value());
+                }
+                continue;
+            }
             let v = self.expr(a);
             temps.push(v);
             vals.push(v.value());
@@ -1544,7 +1648,6 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .b
             .ins()
             .icmp_imm_s(IntCC::SignedGreaterThanOrEqual, depth, MAX_DEPTH);
-        let span = e.span;
         self.error_code_if(too_deep, code::RECURSION, span);
         self.poll_interrupt(span);
         let d1 = self.b.ins().iadd_imm_s(depth, 1);
@@ -1555,7 +1658,21 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .module
             .declare_func_in_func(self.callees[id], self.b.func);
         let call = self.b.ins().call(fref, &vals);
-        let result = self.b.inst_results(call).first().copied();
+        let mut results = self.b.inst_results(call).to_vec();
+        if let Some((slot, tt)) = area {
+            results = tt
+                .leaves()
+                .into_iter()
+                .enumerate()
+                .map(|(k, t)| {
+                    let w = self
+                        .b
+                        .ins()
+                        .stack_load(types::I64, types::I64, slot, (8 * k) as i32);
+                    self.value_of(w, t).expect("a leaf value")
+                })
+                .collect();
+        }
         self.b
             .ins()
             .store(MemFlagsData::trusted(), depth, ctx, CTX_DEPTH);
@@ -1563,10 +1680,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             self.drop_val(t);
         }
         self.check_failed();
-        Val {
-            v: result,
-            owned: e.ty.is_array(),
-        }
+        results
     }
 
     /// `x ** n` by repeated multiplication (`ops::powi_small_*`'s order).

@@ -258,6 +258,38 @@ pub unsafe extern "C" fn rt_call_interp(ctx: *mut JitCtx, func: u64, slots: *con
     })
 }
 
+/// [`rt_call_interp`] for a function returning a tuple: its leaves' words go to `out`
+/// (one word per leaf; arrays as new handles owned by the caller).
+pub unsafe extern "C" fn rt_call_interp_tuple(
+    ctx: *mut JitCtx,
+    func: u64,
+    slots: *const u64,
+    out: *mut u64,
+) {
+    guard(ctx, 0, |c| {
+        let r = with_interp(c, |it, program| {
+            let f = &program.funcs[func as usize];
+            // SAFETY: see `locals_from_slots`.
+            let locals = unsafe { locals_from_slots(f, &f.params, slots) };
+            let args = f
+                .params
+                .iter()
+                .map(|&p| locals[p].clone().unwrap_or(Value::None))
+                .collect();
+            it.set_depth(it.depth().saturating_sub(1));
+            it.call(func as FuncId, args)
+        });
+        if let Some(v) = r {
+            let mut leaves = Vec::new();
+            v.flatten_into(&mut leaves);
+            for (k, v) in leaves.into_iter().enumerate() {
+                // SAFETY: native code allocated one word per leaf of the return type.
+                unsafe { *out.add(k) = value_to_word(v) };
+            }
+        }
+    })
+}
+
 /// Error codes of [`rt_error`].
 pub mod code {
     pub const INT_DIV_ZERO: i64 = 1;
@@ -325,6 +357,23 @@ pub unsafe extern "C" fn rt_unassigned(ctx: *mut JitCtx, func: u64, local: u64, 
             format!("local variable '{name}' referenced before assignment"),
             span,
         )
+    })
+}
+
+/// `assert` failed: records `AssertionError[: message]` at the statement `stmt` (an
+/// `Assert` of the program native code was generated from).
+pub unsafe extern "C" fn rt_assert_failed(ctx: *mut JitCtx, stmt: *const Stmt) {
+    // SAFETY: `stmt` points into the program the compiled module keeps alive.
+    let s = unsafe { &*stmt };
+    let span = pack_span(s.span.start, s.span.end);
+    guard(ctx, span, |c| {
+        if let kernelc_sema::tir::StmtKind::Assert { msg, .. } = &s.kind {
+            err(
+                c,
+                kernelc_runtime::error::msg::assertion(msg.as_deref()),
+                span,
+            )
+        }
     })
 }
 

@@ -132,7 +132,11 @@ impl<'p> Interpreter<'p> {
             ExprKind::Call(id, args) => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
-                    vals.push(self.eval(f, a)?);
+                    match self.eval(f, a)? {
+                        // Tuple arguments are passed as their leaves.
+                        t @ Value::Tuple(_) => t.flatten_into(&mut vals),
+                        v => vals.push(v),
+                    }
                 }
                 self.call_func(*id, vals, e.span)
             }
@@ -214,17 +218,18 @@ impl<'p> Interpreter<'p> {
                 let n = self.with_array(f, x, |a| a.size())?;
                 Ok(Value::Scalar(Scalar::I64(n as i64)))
             }
-            ExprKind::Shape(x) => {
-                let t = self.with_array(f, x, |a| a.shape().iter().map(|&n| n as i64).collect())?;
-                Ok(Value::Tuple(t))
-            }
+            ExprKind::Shape(x) => self.with_array(f, x, |a| Value::shape(a.shape())),
             ExprKind::Tuple(items) => {
                 let mut t = Vec::with_capacity(items.len());
                 for x in items {
-                    t.push(self.eval_i64(f, x)?);
+                    t.push(self.eval(f, x)?);
                 }
                 Ok(Value::Tuple(t))
             }
+            ExprKind::TupleGet(x, k) => match self.eval(f, x)? {
+                Value::Tuple(mut t) if *k < t.len() => Ok(t.swap_remove(*k)),
+                _ => Err(internal("element of a non-tuple", e.span)),
+            },
             ExprKind::Str(s) => Ok(Value::Str(Rc::from(s.as_str()))),
             ExprKind::Alloc(a) => self.eval_alloc(f, a, e),
             ExprKind::Random { dist, shape } => self.eval_random(f, dist, shape.as_deref(), e),
@@ -392,7 +397,14 @@ impl<'p> Interpreter<'p> {
 
     fn eval_shape(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Vec<usize>, RuntimeError> {
         match self.eval(f, e)? {
-            Value::Tuple(t) => alloc::shape_from_tuple(&t).at(e.span),
+            Value::Tuple(t) => {
+                let dims: Option<Vec<i64>> = t
+                    .iter()
+                    .map(|v| v.as_scalar().map(|s| s.as_i64()))
+                    .collect();
+                let dims = dims.ok_or_else(|| internal("shape of non-integers", e.span))?;
+                alloc::shape_from_tuple(&dims).at(e.span)
+            }
             Value::Scalar(s) => alloc::shape_from_tuple(&[s.as_i64()]).at(e.span),
             _ => Err(internal("shape is not a tuple", e.span)),
         }

@@ -86,7 +86,12 @@ fn value_type_matches(v: &Value, ty: Type) -> bool {
     match (v, ty) {
         (Value::Scalar(s), Type::Scalar(d)) => s.dtype() == d,
         (Value::Array(a), Type::Array(t)) => a.dtype() == t.dtype && a.ndim() == t.ndim as usize,
-        (Value::Tuple(t), Type::Tuple(n)) => t.len() == n as usize,
+        (Value::Tuple(t), Type::Tuple(tt)) => {
+            t.len() == tt.len()
+                && t.iter()
+                    .zip(tt.elems())
+                    .all(|(v, &ty)| value_type_matches(v, ty))
+        }
         (Value::Str(_), Type::Str) | (Value::None, Type::None) => true,
         _ => false,
     }
@@ -199,6 +204,14 @@ impl<'p> Interpreter<'p> {
     /// parameter's type). Returns the function's value (`Value::None` when it returns
     /// nothing).
     pub fn call(&mut self, func: FuncId, args: Vec<Value>) -> Result<Value, RuntimeError> {
+        // Tuple arguments are passed as their leaves (the function's parameters).
+        let args = if args.iter().any(|a| matches!(a, Value::Tuple(_))) {
+            let mut flat = Vec::new();
+            args.into_iter().for_each(|a| a.flatten_into(&mut flat));
+            flat
+        } else {
+            args
+        };
         let Some(f) = self.program.funcs.get(func) else {
             return Err(RuntimeError::new(
                 format!("internal error: no function #{func}"),
@@ -339,6 +352,24 @@ impl<'p> Interpreter<'p> {
             }
             StmtKind::Break => return Ok(Flow::Break),
             StmtKind::Continue => return Ok(Flow::Continue),
+            StmtKind::Assert { cond, msg } => {
+                if !self.eval_scalar(f, cond)?.truthy() {
+                    return Err(error_at(msg::assertion(msg.as_deref()), s.span));
+                }
+            }
+            StmtKind::Unpack { locals, value } => {
+                let mut leaves = Vec::with_capacity(locals.len());
+                self.eval(f, value)?.flatten_into(&mut leaves);
+                if leaves.len() != locals.len() {
+                    return Err(crate::eval::internal(
+                        "unpacking a tuple of another size",
+                        s.span,
+                    ));
+                }
+                for (&l, v) in locals.iter().zip(leaves) {
+                    f.set(l, v);
+                }
+            }
             StmtKind::Return(e) => {
                 let v = match e {
                     Some(e) => self.eval(f, e)?,

@@ -12,8 +12,9 @@ use std::rc::Rc;
 pub enum Value {
     Scalar(Scalar),
     Array(Array),
-    /// A shape-like tuple of `i64` values.
-    Tuple(Vec<i64>),
+    /// A tuple of values (scalars, arrays, tuples): `a.shape`, `(i, x)`, a function's
+    /// tuple result.
+    Tuple(Vec<Value>),
     Str(Rc<str>),
     None,
 }
@@ -59,17 +60,44 @@ impl Value {
     }
 }
 
-/// A tuple of ints as Python prints it.
-pub fn format_tuple(t: &[i64]) -> String {
-    match t {
+impl Value {
+    /// The leaves of a value (scalars and arrays, depth first): itself unless a tuple.
+    pub fn flatten_into(self, out: &mut Vec<Value>) {
+        match self {
+            Value::Tuple(t) => t.into_iter().for_each(|v| v.flatten_into(out)),
+            v => out.push(v),
+        }
+    }
+
+    /// A tuple of i64 scalars (a shape).
+    pub fn shape(dims: &[usize]) -> Value {
+        Value::Tuple(
+            dims.iter()
+                .map(|&n| Value::Scalar(Scalar::I64(n as i64)))
+                .collect(),
+        )
+    }
+}
+
+/// A tuple as Python prints it (`(3, 4)`, `(3,)`, `()`), its elements as `repr` shows
+/// them.
+pub fn format_tuple(t: &[Value]) -> String {
+    let items: Vec<String> = t.iter().map(repr).collect();
+    match items.as_slice() {
         [x] => format!("({x},)"),
-        _ => format!(
-            "({})",
-            t.iter()
-                .map(|x| x.to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        ),
+        _ => format!("({})", items.join(", ")),
+    }
+}
+
+/// How a value shows inside a tuple: as Python's `repr` (arrays as `array([...])`).
+fn repr(v: &Value) -> String {
+    match v {
+        Value::Array(a) => {
+            let body = format_array(a.dtype(), a.shape(), &|i| a.get_flat(i));
+            let body = body.replace('\n', "\n      ");
+            format!("array({body})")
+        }
+        v => v.display(),
     }
 }
 
@@ -91,8 +119,13 @@ mod tests {
 
     #[test]
     fn tuples_print_as_python() {
-        assert_eq!(format_tuple(&[3, 4]), "(3, 4)");
-        assert_eq!(format_tuple(&[3]), "(3,)");
+        let i = |v| Value::Scalar(Scalar::I64(v));
+        assert_eq!(format_tuple(&[i(3), i(4)]), "(3, 4)");
+        assert_eq!(format_tuple(&[i(3)]), "(3,)");
+        assert_eq!(
+            format_tuple(&[i(3), Value::Scalar(Scalar::F64(0.5))]),
+            "(3, 0.5)"
+        );
         assert_eq!(format_tuple(&[]), "()");
         assert_eq!(Value::None.display(), "None");
     }

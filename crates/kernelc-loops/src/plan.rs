@@ -407,6 +407,10 @@ impl Planner {
                 *sel.operand_mut() = operand;
                 StmtKind::SelectStore { array, sel, value }
             }
+            StmtKind::Unpack { locals, value } => StmtKind::Unpack {
+                locals: locals.clone(),
+                value: self.expr(value, pre),
+            },
             StmtKind::Return(Some(e)) => StmtKind::Return(Some(self.expr(e, pre))),
             StmtKind::Expr(e) => StmtKind::Expr(self.expr(e, pre)),
             other => other.clone(),
@@ -918,6 +922,32 @@ impl Planner {
     /// A sub-expression of an operation the runtime evaluates: left as written unless it
     /// has a call or array work in it, which then runs first (natively) into a temporary.
     fn runtime_operand(&mut self, e: &Expr, pre: &mut Vec<Stmt>) -> Expr {
+        if let (true, Type::Tuple(tt)) = (needs_plan(e), e.ty) {
+            // A tuple: its items one by one, or its value unpacked into temporaries.
+            if let ExprKind::Tuple(items) = &e.kind {
+                let items = items.iter().map(|x| self.runtime_operand(x, pre)).collect();
+                return Expr {
+                    kind: ExprKind::Tuple(items),
+                    ty: e.ty,
+                    span: e.span,
+                };
+            }
+            let p = self.expr(e, pre);
+            let temps: Vec<LocalId> = tt
+                .leaves()
+                .into_iter()
+                .map(|t| self.temp(t, e.span))
+                .collect();
+            pre.push(Stmt {
+                span: e.span,
+                kind: StmtKind::Unpack {
+                    locals: temps.clone(),
+                    value: p,
+                },
+            });
+            let mut it = temps.into_iter();
+            return self.rebuild_tuple(tt, &mut it, e.span);
+        }
         if needs_plan(e) && matches!(e.ty, Type::Scalar(_) | Type::Array(_)) {
             let p = self.expr(e, pre);
             if matches!(p.kind, ExprKind::Local(_) | ExprKind::Const(_)) {
@@ -927,6 +957,28 @@ impl Planner {
             self.local_expr(id, e.span)
         } else {
             e.clone()
+        }
+    }
+
+    /// A tuple of type `tt` read from leaf locals taken from `it`.
+    fn rebuild_tuple(
+        &self,
+        tt: kernelc_sema::tir::TupleType,
+        it: &mut impl Iterator<Item = LocalId>,
+        span: Span,
+    ) -> Expr {
+        let items = tt
+            .elems()
+            .iter()
+            .map(|&t| match t {
+                Type::Tuple(et) => self.rebuild_tuple(et, it, span),
+                _ => self.local_expr(it.next().expect("one leaf per element"), span),
+            })
+            .collect();
+        Expr {
+            kind: ExprKind::Tuple(items),
+            ty: Type::Tuple(tt),
+            span,
         }
     }
 
@@ -1011,6 +1063,16 @@ impl Planner {
                 let l = self.array_local(a, pre);
                 ExprKind::Size(Box::new(self.local_expr(l, a.span)))
             }
+            // Tuples: native (their items in order).
+            ExprKind::Shape(a) => {
+                let l = self.array_local(a, pre);
+                ExprKind::Shape(Box::new(self.local_expr(l, a.span)))
+            }
+            ExprKind::Tuple(items) => {
+                let xs: Vec<&Expr> = items.iter().collect();
+                ExprKind::Tuple(self.seq(&xs, pre))
+            }
+            ExprKind::TupleGet(x, k) => ExprKind::TupleGet(Box::new(self.expr(x, pre)), *k),
             ExprKind::Random { dist, shape: None } => {
                 let dist = match dist {
                     Dist::Randint { lo, hi } => Dist::Randint {

@@ -33,6 +33,13 @@ impl std::error::Error for RuntimeError {}
 
 /// Standard messages, shared so both executors say the same thing.
 pub mod msg {
+    /// A failed `assert` (Python's text: `AssertionError` or `AssertionError: message`).
+    pub fn assertion(message: Option<&str>) -> String {
+        match message {
+            Some(m) => format!("AssertionError: {m}"),
+            None => "AssertionError".to_string(),
+        }
+    }
     /// NumPy's IndexError text.
     pub fn index_out_of_bounds(index: i64, axis: usize, size: usize) -> String {
         format!("index {index} is out of bounds for axis {axis} with size {size}")

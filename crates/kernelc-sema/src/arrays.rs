@@ -116,6 +116,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                         Type::Scalar(d) if d.is_int() => {
                             lowered.push(Item::Int(cast(te.e, DType::I64)))
                         }
+                        // `a[idx]` with a tuple of ints: one index per element.
+                        Type::Tuple(_) => match self.tuple_as_index(te) {
+                            Some(ix) => lowered.extend(ix.into_iter().map(Item::Int)),
+                            None => ok = false,
+                        },
                         Type::Array(a) if a.dtype == DType::Bool || a.dtype.is_int() => {
                             lowered.push(Item::Array(te.e))
                         }
@@ -607,7 +612,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return self.fail(e.span, "a shape has at most 32 dimensions");
             }
             return Some(TE::strong(Expr {
-                ty: Type::Tuple(items.len() as u8),
+                ty: Type::Tuple(TupleType::ints(items.len())),
                 kind: ExprKind::Tuple(items),
                 span: e.span,
             }));
@@ -621,7 +626,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         match (te.e.kind, te.e.ty) {
             (ExprKind::Tuple(items), _) => Some(items),
             (ExprKind::Shape(x), Type::Tuple(n)) => Some(
-                (0..n as usize)
+                (0..n.len())
                     .map(|k| Expr {
                         kind: ExprKind::Dim(x.clone(), k),
                         ty: Type::Scalar(DType::I64),
@@ -985,7 +990,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 kind: ExprKind::Alloc(Alloc::Zeros {
                     shape: Box::new(Expr {
                         kind: ExprKind::Tuple(vec![count]),
-                        ty: Type::Tuple(1),
+                        ty: Type::Tuple(TupleType::ints(1)),
                         span,
                     }),
                 }),
@@ -1181,7 +1186,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
     pub(crate) fn flat_loop(
         &mut self,
         var: LocalId,
-        target: &'a ast::Ident,
+        target: &ast::Ident,
         base: &'a ast::Expr,
         body: &'a [ast::Stmt],
         span: Span,

@@ -269,11 +269,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                         ty: i64t,
                         span,
                     })),
-                    Type::Tuple(n) => Some(TE::strong(Expr {
-                        kind: ExprKind::Const(Scalar::I64(n as i64)),
-                        ty: i64t,
-                        span,
-                    })),
+                    Type::Tuple(tt) => Some(Self::tuple_len(tt, span)),
                     t => self.fail(x.e.span, format!("a value of type {t} has no len()")),
                 }
             }
@@ -365,7 +361,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 };
                 let shape = Box::new(Expr {
                     kind: ExprKind::Shape(Box::new(like.e)),
-                    ty: Type::Tuple(at.ndim),
+                    ty: Type::Tuple(TupleType::ints(at.ndim as usize)),
                     span,
                 });
                 let alloc = match (name, value) {
@@ -529,7 +525,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     let items: Vec<Expr> =
                         items.iter().map(|i| cast(i.clone(), DType::I64)).collect();
                     return Some(Expr {
-                        ty: Type::Tuple(items.len().min(255) as u8),
+                        ty: Type::Tuple(TupleType::ints(items.len())),
                         kind: ExprKind::Tuple(items),
                         span,
                     });
@@ -537,10 +533,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
         }
         match x.ty() {
-            Type::Tuple(_) => Some(x.e),
+            Type::Tuple(_) => self.shape_tuple(x),
             Type::Scalar(d) if d.is_int() => Some(Expr {
                 kind: ExprKind::Tuple(vec![cast(x.e, DType::I64)]),
-                ty: Type::Tuple(1),
+                ty: Type::Tuple(TupleType::ints(1)),
                 span,
             }),
             t => self.fail(
@@ -591,7 +587,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
 fn shape_rank(shape: &Expr) -> usize {
     match shape.ty {
-        Type::Tuple(n) => n as usize,
+        Type::Tuple(tt) => tt.len(),
         _ => 1,
     }
 }

@@ -125,8 +125,8 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     return self.flat_read(fb, items, span);
                 }
                 let b = self.expr(base)?;
-                if let Type::Tuple(n) = b.ty() {
-                    return self.tuple_index(b, n, items, span);
+                if let Type::Tuple(tt) = b.ty() {
+                    return self.tuple_index(b, tt, items, span);
                 }
                 let (index, region) = match self.classify_index(&b, items, span)? {
                     crate::arrays::Subscript::Basic(index, region) => (index, region),
@@ -139,23 +139,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     span,
                 }))
             }
-            A::Tuple(items) => {
-                let mut out = Vec::new();
-                for it in items {
-                    let te = self.expr(it);
-                    out.push(te.and_then(|te| self.int_operand(te, "tuple elements")));
-                }
-                let out: Option<Vec<Expr>> = out.into_iter().collect();
-                let out = out?;
-                if out.len() > 32 {
-                    return self.fail(span, "tuple is too long");
-                }
-                Some(TE::strong(Expr {
-                    ty: Type::Tuple(out.len() as u8),
-                    kind: ExprKind::Tuple(out),
-                    span,
-                }))
-            }
+            A::Tuple(items) => self.tuple_literal(items, span),
             A::List(items) => self.list_literal(items, None, span),
             A::ListComp {
                 elem,
@@ -500,7 +484,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let e = match attr.name.as_str() {
             "shape" => Expr {
                 kind: ExprKind::Shape(Box::new(b.e)),
-                ty: Type::Tuple(at.ndim),
+                ty: Type::Tuple(TupleType::ints(at.ndim as usize)),
                 span,
             },
             "size" => Expr {
@@ -517,41 +501,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     ),
                 )
             }
-        };
-        Some(TE::strong(e))
-    }
-
-    /// `t[k]` on a tuple (`a.shape[1]`): the index must be a constant.
-    fn tuple_index(&mut self, t: TE, n: u8, items: &'a [ast::IndexItem], span: Span) -> Option<TE> {
-        let k = match items {
-            [ast::IndexItem::Expr(e)] => match self.expr(e).map(|x| x.e.kind) {
-                Some(ExprKind::Const(Scalar::I64(k))) => k,
-                _ => {
-                    return self.fail(
-                        e.span,
-                        "a shape can only be indexed with a constant (a.shape[0])",
-                    )
-                }
-            },
-            _ => return self.fail(span, "a shape can only be indexed with one constant"),
-        };
-        let kk = if k < 0 { k + n as i64 } else { k };
-        if kk < 0 || kk >= n as i64 {
-            return self.fail(
-                span,
-                format!("tuple index {k} is out of range for a shape of {n} dimension(s)"),
-            );
-        }
-        let kk = kk as usize;
-        let i64t = Type::Scalar(DType::I64);
-        let e = match t.e.kind {
-            ExprKind::Shape(arr) => Expr {
-                kind: ExprKind::Dim(arr, kk),
-                ty: i64t,
-                span,
-            },
-            ExprKind::Tuple(mut items) => items.swap_remove(kk),
-            _ => return self.fail(span, "only a.shape or a literal tuple can be indexed"),
         };
         Some(TE::strong(e))
     }
@@ -587,7 +536,7 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
             || builtin_constant(n).is_some()
             || crate::builtins::is_builtin(n)
             || is_module(n)
-            || matches!(n, "range" | "prange" | "numba" | "nb")
+            || matches!(n, "range" | "prange" | "numba" | "nb" | "enumerate" | "zip")
             || DType::from_name(n).is_some()
             || crate::arrays::is_array_builtin(n)
     };
@@ -612,6 +561,14 @@ pub(crate) fn resolve_names(def: &ast::FuncDef, cx: &Ctx, diags: &mut Vec<Diagno
                 ast::StmtKind::For { iter, body, .. } => {
                     walk(iter, f);
                     stmts(body, f)
+                }
+                ast::StmtKind::ChainAssign { targets, value } => {
+                    targets.iter().for_each(|t| walk(t, f));
+                    walk(value, f)
+                }
+                ast::StmtKind::Assert { cond, msg } => {
+                    walk(cond, f);
+                    msg.iter().for_each(|m| walk(m, f))
                 }
                 ast::StmtKind::Return(Some(e)) | ast::StmtKind::Expr(e) => walk(e, f),
                 _ => {}

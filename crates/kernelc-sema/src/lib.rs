@@ -11,11 +11,14 @@ mod consts;
 mod expr;
 mod globals;
 mod library;
+mod iter;
 mod lower;
 mod prange;
 pub mod pretty;
+mod stmts;
 pub mod tir;
 mod tir_arrays;
+pub mod tuples;
 pub mod types;
 
 use kernelc_syntax::{ast, Diagnostic};

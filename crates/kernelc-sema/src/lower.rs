@@ -224,6 +224,10 @@ fn instantiate_def<'a>(
         return Err(std::mem::take(&mut f.diags));
     }
     let ret = f.ret.map(|(t, _)| t).unwrap_or(Type::None);
+    // Tuple parameters are passed as their leaves.
+    let params = (0..def.params.len())
+        .flat_map(|p| f.leaf_locals(p))
+        .collect();
     let locals = f
         .locals
         .iter()
@@ -235,7 +239,7 @@ fn instantiate_def<'a>(
         .collect();
     Ok(Func {
         name: def.name.name.clone(),
-        params: (0..def.params.len()).collect(),
+        params,
         locals,
         ret,
         body,
@@ -284,6 +288,8 @@ pub(crate) struct FnLower<'c, 'a> {
     pub global_done: HashSet<String>,
     /// Definition indices of the globals whose initializers are being lowered.
     pub global_stack: Vec<usize>,
+    /// The element locals of each tuple-typed local (see `tuples.rs`).
+    pub tuple_locals: HashMap<LocalId, Vec<LocalId>>,
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -318,6 +324,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             global_inits: Vec::new(),
             global_done: HashSet::new(),
             global_stack: Vec::new(),
+            tuple_locals: HashMap::new(),
         };
         for (p, &t) in def.params.iter().zip(args) {
             if f.names.contains_key(&p.name.name) {
@@ -380,6 +387,24 @@ impl<'c, 'a> FnLower<'c, 'a> {
     pub fn temp(&mut self, ty: Type, span: Span) -> LocalId {
         let name = format!("${}", self.temp_counter);
         self.temp_counter += 1;
+        if let Some(&id) = self.names.get(&name) {
+            self.locals[id].ty = Some(ty);
+            return id;
+        }
+        let id = self.locals.len();
+        self.names.insert(name.clone(), id);
+        self.locals.push(LocalInfo {
+            name,
+            ty: Some(ty),
+            fixed: true,
+            span,
+            ty_span: span,
+        });
+        id
+    }
+
+    /// A hidden local with a fixed name (the same local in every pass), of type `ty`.
+    pub fn hidden_local(&mut self, name: String, ty: Type, span: Span) -> LocalId {
         if let Some(&id) = self.names.get(&name) {
             self.locals[id].ty = Some(ty);
             return id;
@@ -548,11 +573,18 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 if let Some(ann) = ann {
                     self.declare(target, ann);
                 }
-                match self.assign(target, value, span) {
+                match self.assign(target, value, span, out) {
                     Some(k) => k,
                     None => return,
                 }
             }
+            S::ChainAssign { targets, value } => {
+                return self.chain_assign(targets, value, span, out)
+            }
+            S::Assert { cond, msg } => match self.assert_stmt(cond, msg.as_ref(), span) {
+                Some(k) => k,
+                None => return,
+            },
             S::AugAssign { target, op, value } => match self.aug_assign(target, *op, value, span) {
                 Some(k) => k,
                 None => return,
@@ -580,7 +612,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     None => return,
                 }
             }
-            S::For { target, iter, body } => match self.for_loop(target, iter, body, span) {
+            S::For { target, iter, body } => match self.for_loop(target, iter, body, span, out) {
                 Some(k) => k,
                 None => return,
             },
@@ -610,7 +642,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 if self.loops.contains(&true) {
                     return self.error(Diagnostic::error(span, "'return' is not allowed inside a prange loop: its iterations run in parallel"));
                 }
-                match self.ret_stmt(value.as_ref(), span) {
+                match self.ret_stmt(value.as_ref(), span, out) {
                     Some(k) => k,
                     None => return,
                 }
@@ -651,11 +683,14 @@ impl<'c, 'a> FnLower<'c, 'a> {
         info.ty_span = ann.span;
     }
 
+    /// `target = value`. Statements that need more than one IR statement (tuple
+    /// assignments) are pushed to `out` directly and `None` is returned.
     fn assign(
         &mut self,
         target: &'a ast::Expr,
         value: &'a ast::Expr,
         span: Span,
+        out: &mut Block,
     ) -> Option<StmtKind> {
         match &target.kind {
             ast::ExprKind::Name(name) => {
@@ -664,6 +699,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     self.failed.insert(id);
                     return None;
                 };
+                if v.ty().tuple().is_some() {
+                    if self
+                        .assign_tuple_local(id, v, target.span.to(value.span), out)
+                        .is_none()
+                    {
+                        self.failed.insert(id);
+                    }
+                    return None;
+                }
                 let value = self.assign_local(id, v, target.span.to(value.span))?;
                 Some(StmtKind::Assign { local: id, value })
             }
@@ -672,25 +716,59 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 if let Some(b) = crate::arrays::flat_base(base) {
                     return self.flat_store(b, items, None, value, span);
                 }
-                let array = self.expr(base)?;
                 let v = self.expr(value);
-                let (index, region) = match self.classify_index(&array, items, base.span.to(target.span))? {
-                    crate::arrays::Subscript::Basic(index, region) => (index, region),
-                    crate::arrays::Subscript::Select { view, sel } => {
-                        return self.select_store(view, sel, None, v?, span)
-                    }
-                    crate::arrays::Subscript::NewAxes { .. } => {
-                        return self.fail(target.span, "cannot assign through None/np.newaxis in an index")
-                    }
-                };
-                let v = v?;
-                let dtype = array.ty().dtype()?;
-                let value = self.store_value(v, dtype, region, span)?;
-                Some(StmtKind::Store { array: array.e, index, aug: None, value })
+                self.store_to(base, items, v?, span)
             }
-            ast::ExprKind::Tuple(_) => self.fail(target.span, "unpacking into several variables (a, b = ...) is not supported yet: assign them one by one"),
-            _ => self.fail(target.span, "cannot assign to this expression: assign to a variable or an array element"),
+            ast::ExprKind::Tuple(_) => {
+                let v = self.expr(value);
+                let Some(v) = v else {
+                    let mut names = Vec::new();
+                    collect_target_names(target, &mut |n, _| names.push(n.to_string()));
+                    for n in names {
+                        let id = self.names[n.as_str()];
+                        self.failed.insert(id);
+                    }
+                    return None;
+                };
+                self.unpack_assign(target, v, span, out);
+                None
+            }
+            _ => self.fail(
+                target.span,
+                "cannot assign to this expression: assign to a variable or an array element",
+            ),
         }
+    }
+
+    /// `base[items] = v` for an already lowered value.
+    pub(crate) fn store_to(
+        &mut self,
+        base: &'a ast::Expr,
+        items: &'a [ast::IndexItem],
+        v: TE,
+        span: Span,
+    ) -> Option<StmtKind> {
+        let array = self.expr(base)?;
+        if array.ty().tuple().is_some() {
+            return self.tuple_store_error(&array, span);
+        }
+        let (index, region) = match self.classify_index(&array, items, base.span.to(span))? {
+            crate::arrays::Subscript::Basic(index, region) => (index, region),
+            crate::arrays::Subscript::Select { view, sel } => {
+                return self.select_store(view, sel, None, v, span)
+            }
+            crate::arrays::Subscript::NewAxes { .. } => {
+                return self.fail(span, "cannot assign through None/np.newaxis in an index")
+            }
+        };
+        let dtype = array.ty().dtype()?;
+        let value = self.store_value(v, dtype, region, span)?;
+        Some(StmtKind::Store {
+            array: array.e,
+            index,
+            aug: None,
+            value,
+        })
     }
 
     /// Converts a value to be stored into an element (`region` = rank of the written view,
@@ -839,7 +917,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
-    fn ret_stmt(&mut self, value: Option<&'a ast::Expr>, span: Span) -> Option<StmtKind> {
+    fn ret_stmt(
+        &mut self,
+        value: Option<&'a ast::Expr>,
+        span: Span,
+        out: &mut Block,
+    ) -> Option<StmtKind> {
         let Some(value) = value else {
             return match self.ret {
                 None => {
@@ -887,6 +970,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             self.ret_span = value.span;
             self.changed = true;
         }
+        if let Type::Tuple(tt) = new {
+            let e = self.convert_tuple(v.e, tt, out);
+            return Some(StmtKind::Return(Some(e)));
+        }
         Some(StmtKind::Return(Some(convert(v.e, new))))
     }
 
@@ -907,7 +994,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
     }
 
     /// `if`/`while` conditions: bool scalars; other scalars by truthiness.
-    fn condition(&mut self, e: &'a ast::Expr) -> Option<Expr> {
+    pub(crate) fn condition(&mut self, e: &'a ast::Expr) -> Option<Expr> {
         let te = self.expr(e)?;
         self.truth(te)
     }
@@ -926,11 +1013,26 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     fn for_loop(
         &mut self,
-        target: &'a ast::Ident,
+        target: &'a ast::Expr,
         iter: &'a ast::Expr,
         body: &'a [ast::Stmt],
         span: Span,
+        out: &mut Block,
     ) -> Option<StmtKind> {
+        // enumerate, zip, ndenumerate, ndindex, tuples, and tuple targets: `iter.rs`.
+        if let Some(done) = self.iter_for(target, iter, body, span, out) {
+            return done;
+        }
+        let ast::ExprKind::Name(tname) = &target.kind else {
+            return self.fail(
+                target.span,
+                "only enumerate(...), zip(...), np.ndenumerate(...) and tuples can be unpacked into several loop variables",
+            );
+        };
+        let target = &ast::Ident {
+            name: tname.clone(),
+            span: target.span,
+        };
         let var = self.names[target.name.as_str()];
         // range / prange
         if let ast::ExprKind::Call { func, args, kwargs } = &iter.kind {
@@ -1113,6 +1215,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
     /// Reads a local (error if it has no type yet in the final pass).
     pub fn read_local(&mut self, id: LocalId, span: Span) -> Option<TE> {
         match self.locals[id].ty {
+            Some(Type::Tuple(tt)) => Some(TE::strong(self.read_tuple_local(id, tt, span))),
             Some(ty) => Some(TE::strong(Expr {
                 kind: ExprKind::Local(id),
                 ty,
@@ -1233,12 +1336,13 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], f: &mut impl FnMut(&str, Spa
     for s in stmts {
         match &s.kind {
             S::Assign { target, .. } | S::AugAssign { target, .. } => {
-                if let ast::ExprKind::Name(n) = &target.kind {
-                    f(n, target.span);
-                }
+                collect_target_names(target, f);
+            }
+            S::ChainAssign { targets, .. } => {
+                targets.iter().for_each(|t| collect_target_names(t, f));
             }
             S::For { target, body, .. } => {
-                f(&target.name, target.span);
+                collect_target_names(target, f);
                 collect_assigned(body, f);
             }
             S::If { body, orelse, .. } => {
@@ -1248,6 +1352,15 @@ pub(crate) fn collect_assigned(stmts: &[ast::Stmt], f: &mut impl FnMut(&str, Spa
             S::While { body, .. } => collect_assigned(body, f),
             _ => {}
         }
+    }
+}
+
+/// Calls `f` for every name an assignment target binds (`a`, `a, (b, c)`).
+pub(crate) fn collect_target_names(target: &ast::Expr, f: &mut impl FnMut(&str, Span)) {
+    match &target.kind {
+        ast::ExprKind::Name(n) => f(n, target.span),
+        ast::ExprKind::Tuple(items) => items.iter().for_each(|t| collect_target_names(t, f)),
+        _ => {}
     }
 }
 

@@ -95,8 +95,19 @@ impl<'c, 'a> FnLower<'c, 'a> {
             })
             .collect();
         reductions.sort_by_key(|r| r.local);
-        let mut private: Vec<LocalId> = private.into_iter().collect();
+        // A private tuple local is private through its leaves.
+        let mut private: Vec<LocalId> = private
+            .into_iter()
+            .flat_map(|id| {
+                let mut v = vec![id];
+                if matches!(self.locals[id].ty, Some(Type::Tuple(_))) {
+                    v.extend(self.leaf_locals(id));
+                }
+                v
+            })
+            .collect();
         private.sort();
+        private.dedup();
         Some(Parallel {
             reductions,
             private,
@@ -147,12 +158,15 @@ fn visit_writes<'a>(body: &'a [ast::Stmt], f: &mut impl FnMut(&'a ast::Stmt, &st
     for s in body {
         match &s.kind {
             S::Assign { target, .. } | S::AugAssign { target, .. } => {
-                if let A::Name(n) = &target.kind {
-                    f(s, n, target.span);
+                crate::lower::collect_target_names(target, &mut |n, span| f(s, n, span));
+            }
+            S::ChainAssign { targets, .. } => {
+                for t in targets {
+                    crate::lower::collect_target_names(t, &mut |n, span| f(s, n, span));
                 }
             }
             S::For { target, body, .. } => {
-                f(s, &target.name, target.span);
+                crate::lower::collect_target_names(target, &mut |n, span| f(s, n, span));
                 visit_writes(body, f);
             }
             S::If { body, orelse, .. } => {
@@ -220,6 +234,17 @@ fn visit_reads(
                 on_expr(iter, f);
                 visit_reads(body, updates, name, f);
             }
+            S::ChainAssign { targets, value } => {
+                targets
+                    .iter()
+                    .filter(|t| !matches!(t.kind, A::Name(_)))
+                    .for_each(|t| on_expr(t, f));
+                on_expr(value, f);
+            }
+            S::Assert { cond, msg } => {
+                on_expr(cond, f);
+                msg.iter().for_each(|m| on_expr(m, f));
+            }
             S::Return(Some(e)) | S::Expr(e) => on_expr(e, f),
             _ => {}
         }
@@ -254,13 +279,18 @@ fn names_outside(stmts: &[ast::Stmt], skip: &[ast::Stmt], out: &mut HashSet<Stri
             }
             S::For { target, iter, body } => {
                 if !std::ptr::eq(body.as_slice(), skip) {
-                    add(&ast::Expr {
-                        kind: A::Name(target.name.clone()),
-                        span: target.span,
-                    });
+                    add(target);
                 }
                 add(iter);
                 nested.push(body);
+            }
+            S::ChainAssign { targets, value } => {
+                targets.iter().for_each(&mut add);
+                add(value);
+            }
+            S::Assert { cond, msg } => {
+                add(cond);
+                msg.iter().for_each(&mut add);
             }
             S::Return(Some(e)) | S::Expr(e) => add(e),
             _ => {}

@@ -55,6 +55,14 @@ fn stmt(out: &mut String, f: &Func, s: &Stmt, depth: usize) {
         StmtKind::Assign { local, value } => {
             let _ = writeln!(out, "{pad}{} = {}", name(*local), expr(f, value));
         }
+        StmtKind::Assert { cond, msg } => {
+            let m = msg.as_ref().map(|m| format!(", {m:?}")).unwrap_or_default();
+            let _ = writeln!(out, "{pad}assert {}{m}", expr(f, cond));
+        }
+        StmtKind::Unpack { locals, value } => {
+            let names: Vec<String> = locals.iter().map(|&l| name(l)).collect();
+            let _ = writeln!(out, "{pad}{} = {}", names.join(", "), expr(f, value));
+        }
         StmtKind::Store {
             array,
             index,
@@ -249,7 +257,9 @@ pub fn expr(f: &Func, e: &Expr) -> String {
         ExprKind::Dim(a, k) => format!("{}.shape[{k}]", expr(f, a)),
         ExprKind::Size(a) => format!("{}.size", expr(f, a)),
         ExprKind::Shape(a) => format!("{}.shape", expr(f, a)),
+        ExprKind::Tuple(xs) if xs.len() == 1 => format!("({},)", list(f, xs)),
         ExprKind::Tuple(xs) => format!("({})", list(f, xs)),
+        ExprKind::TupleGet(t, k) => format!("{}[{k}]", expr(f, t)),
         ExprKind::Index(a, idx) => format!("{}[{}]", expr(f, a), indices(f, idx)),
         ExprKind::ArrayOp(op) => {
             let kids: Vec<Expr> = op.children().into_iter().cloned().collect();
@@ -298,7 +308,9 @@ fn list(f: &Func, xs: &[Expr]) -> String {
 /// Calls `f` on every expression of a statement (pre-order, nested blocks included).
 pub fn walk_stmt(s: &Stmt, f: &mut impl FnMut(&Expr)) {
     match &s.kind {
-        StmtKind::Assign { value, .. } => walk_expr(value, f),
+        StmtKind::Assign { value, .. }
+        | StmtKind::Unpack { value, .. }
+        | StmtKind::Assert { cond: value, .. } => walk_expr(value, f),
         StmtKind::Store {
             array,
             index,
@@ -364,6 +376,7 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         | ExprKind::Dim(x, _)
         | ExprKind::Size(x)
         | ExprKind::Shape(x)
+        | ExprKind::TupleGet(x, _)
         | ExprKind::Seed(x) => v.push(x),
         ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
             v.push(a);
@@ -439,7 +452,9 @@ pub fn walk_stmt_mut(s: &mut Stmt, f: &mut impl FnMut(&mut Expr)) {
         }
     }
     match &mut s.kind {
-        StmtKind::Assign { value, .. } => ex(value, f),
+        StmtKind::Assign { value, .. }
+        | StmtKind::Unpack { value, .. }
+        | StmtKind::Assert { cond: value, .. } => ex(value, f),
         StmtKind::Store {
             array,
             index,
@@ -493,6 +508,7 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
         | ExprKind::Dim(x, _)
         | ExprKind::Size(x)
         | ExprKind::Shape(x)
+        | ExprKind::TupleGet(x, _)
         | ExprKind::Seed(x) => v.push(x),
         ExprKind::Binary(_, a, b) | ExprKind::Logical(_, a, b) | ExprKind::Dot(a, b) => {
             v.push(a);

@@ -40,8 +40,10 @@ pub struct Program {
 pub enum Type {
     Scalar(DType),
     Array(ArrayType),
-    /// A tuple of `n` i64 values: a shape (`a.shape`, `(m, n)`).
-    Tuple(u8),
+    /// A fixed-size tuple of scalars, arrays and tuples (`a.shape`, `(m, x)`, a function's
+    /// `return i, v`). Its element types are interned (see [`TupleType`]), so `Type` stays
+    /// `Copy`.
+    Tuple(TupleType),
     /// A string literal (only as a `print` argument).
     Str,
     /// The value of a call that returns nothing (`print`, `seed`, a function without
@@ -70,6 +72,14 @@ impl Type {
         matches!(self, Type::Array(_))
     }
 
+    /// The tuple's element types, if this is a tuple.
+    pub fn tuple(self) -> Option<TupleType> {
+        match self {
+            Type::Tuple(t) => Some(t),
+            _ => None,
+        }
+    }
+
     /// Rank: 0 for scalars.
     pub fn ndim(self) -> usize {
         match self {
@@ -90,19 +100,23 @@ impl std::fmt::Display for Type {
                 }
                 f.write_str("]")
             }
-            Type::Tuple(n) => write!(f, "tuple[i64 x {n}]"),
+            Type::Tuple(t) => write!(f, "{t}"),
             Type::Str => f.write_str("str"),
             Type::None => f.write_str("None"),
         }
     }
 }
 
+pub use crate::tuples::TupleType;
+
 /// One instantiation of a source function for one argument signature.
 #[derive(Clone, Debug)]
 pub struct Func {
     /// The source name (several `Func`s may share it, one per signature).
     pub name: String,
-    /// Parameter locals, in order.
+    /// Parameter locals, in order. A tuple parameter is flattened: its leaves (scalar and
+    /// array locals, depth first) stand in its place, and callers pass the leaves of a
+    /// tuple argument (see [`TupleType::leaves`]).
     pub params: Vec<LocalId>,
     pub locals: Vec<Local>,
     pub ret: Type,
@@ -134,6 +148,15 @@ pub enum StmtKind {
     /// `local = value`. Arrays bind by reference (no copy).
     Assign {
         local: LocalId,
+        value: Expr,
+    },
+    /// `a, b = value` for a tuple-valued `value`: the whole value is evaluated first, then
+    /// its leaves (scalars and arrays, depth first: [`TupleType::leaves`]) are assigned to
+    /// `locals` in order, each of exactly its leaf's type. Sema scalarises tuple locals, so
+    /// this is how a call's tuple result, a swap (`a, b = b, a`) or a tuple literal reaches
+    /// locals.
+    Unpack {
+        locals: Vec<LocalId>,
         value: Expr,
     },
     /// Writes into an array: `array[index] = value` (`op: None`) or `array[index] op= value`.
@@ -172,6 +195,14 @@ pub enum StmtKind {
     },
     Break,
     Continue,
+    /// `assert cond[, "message"]`: when the bool scalar `cond` is false, a runtime error
+    /// `AssertionError` (`AssertionError: message`) at the statement.
+    Assert {
+        cond: Expr,
+        msg: Option<String>,
+    },
+    /// Leaves the function; a tuple value is returned whole (native code returns its
+    /// leaves as multiple values).
     Return(Option<Expr>),
     /// An expression evaluated for its effect (`print(...)`, `seed(1)`, a call).
     Expr(Expr),
@@ -294,10 +325,15 @@ pub enum ExprKind {
     Dim(Box<Expr>, usize),
     /// `a.size`, as i64.
     Size(Box<Expr>),
-    /// `a.shape`, as a tuple.
+    /// `a.shape`, as a tuple of i64.
     Shape(Box<Expr>),
-    /// A tuple of i64 values (`(m, n)`).
+    /// A tuple built from its elements, evaluated left to right (`(m, n)`, `(i, a[i])`).
+    /// Sema never leaves a tuple-typed local in the IR: tuple locals are scalarised into
+    /// one local per leaf, and reading one gives a `Tuple` of its leaves.
     Tuple(Vec<Expr>),
+    /// Element `k` (a constant in range) of a tuple-valued expression (a call result:
+    /// `f(x)[0]`); the rest of the tuple is evaluated and dropped.
+    TupleGet(Box<Expr>, usize),
     /// `array[index]`: an element when every item is an `Index::Int` and there is one per
     /// axis, otherwise a view (no copy). Missing trailing items mean `:`.
     Index(Box<Expr>, Vec<Index>),

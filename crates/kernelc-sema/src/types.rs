@@ -112,6 +112,7 @@ pub fn unify(cur: Option<Type>, new: Type, weak: bool, fixed: bool) -> Option<Ty
     match (cur, new) {
         (None, t) => Some(t),
         (Some(c), t) if c == t => Some(c),
+        (Some(Type::Tuple(c)), Type::Tuple(t)) => crate::tuples::unify_tuples(c, t, fixed),
         (Some(Type::Scalar(c)), Type::Scalar(v)) => Some(Type::Scalar(
             if fixed || (weak && (widens_to(v, c) || c.is_float() || v.is_int())) {
                 c

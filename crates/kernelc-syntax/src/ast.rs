@@ -71,12 +71,23 @@ pub struct Stmt {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum StmtKind {
-    /// `target = value` or `target: ann = value`. The target is a `Name` or `Subscript`.
-    /// Chained assignment (`a = b = 0`) is a syntax error.
+    /// `target = value` or `target: ann = value`. The target is a `Name`, a `Subscript`
+    /// or a `Tuple` of targets (`a, (b, c) = ...`).
     Assign {
         target: Expr,
         ann: Option<Expr>,
         value: Expr,
+    },
+    /// `t1 = t2 = ... = value` (two or more targets): `value` is evaluated once and
+    /// assigned to each target, left to right, as Python does.
+    ChainAssign {
+        targets: Vec<Expr>,
+        value: Expr,
+    },
+    /// `assert cond` or `assert cond, "message"`.
+    Assert {
+        cond: Expr,
+        msg: Option<Expr>,
     },
     /// `target op= value`.
     AugAssign {
@@ -94,9 +105,10 @@ pub enum StmtKind {
         cond: Expr,
         body: Vec<Stmt>,
     },
-    /// `for target in iter: body` (`iter` is `range(..)`, `prange(..)` or an array).
+    /// `for target in iter: body` (`iter` is `range(..)`, `prange(..)`, an array,
+    /// `enumerate(..)`, `zip(..)`, ...). The target is a `Name` or a `Tuple` of targets.
     For {
-        target: Ident,
+        target: Expr,
         iter: Expr,
         body: Vec<Stmt>,
     },

@@ -82,6 +82,19 @@ fn dump_stmt(stmt: &Stmt, level: usize, out: &mut String) {
             ),
             None => format!("{} = {}", dump_expr(target), dump_expr(value)),
         },
+        StmtKind::ChainAssign { targets, value } => {
+            let mut s = String::new();
+            for t in targets {
+                s.push_str(&dump_expr(t));
+                s.push_str(" = ");
+            }
+            s.push_str(&dump_expr(value));
+            s
+        }
+        StmtKind::Assert { cond, msg } => match msg {
+            Some(m) => format!("assert {}, {}", dump_expr(cond), dump_expr(m)),
+            None => format!("assert {}", dump_expr(cond)),
+        },
         StmtKind::AugAssign { target, op, value } => format!(
             "{} {}= {}",
             dump_expr(target),
@@ -103,7 +116,7 @@ fn dump_stmt(stmt: &Stmt, level: usize, out: &mut String) {
             return;
         }
         StmtKind::For { target, iter, body } => {
-            let _ = writeln!(out, "{pad}for {} in {}", target.name, dump_expr(iter));
+            let _ = writeln!(out, "{pad}for {} in {}", dump_expr(target), dump_expr(iter));
             dump_block(body, level + 1, out);
             return;
         }

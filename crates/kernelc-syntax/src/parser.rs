@@ -858,14 +858,29 @@ impl<'src> Parser<'src> {
             }
             TokenKind::Return => {
                 self.bump();
-                if matches!(
-                    self.peek(),
-                    TokenKind::Newline | TokenKind::Eof | TokenKind::Semi
-                ) {
+                let ends = |k: &TokenKind| {
+                    matches!(k, TokenKind::Newline | TokenKind::Eof | TokenKind::Semi)
+                };
+                if ends(self.peek()) {
+                    StmtKind::Return(None)
+                } else if matches!(self.peek(), TokenKind::Reserved("None"))
+                    && ends(self.peek_nth(1))
+                {
+                    // `return None` is `return`.
+                    self.bump();
                     StmtKind::Return(None)
                 } else {
                     StmtKind::Return(Some(self.expr_list()?))
                 }
+            }
+            TokenKind::Reserved("assert") => {
+                self.bump();
+                let cond = self.expr()?;
+                let msg = match self.eat(&TokenKind::Comma) {
+                    Some(_) => Some(self.expr()?),
+                    None => None,
+                };
+                StmtKind::Assert { cond, msg }
             }
             TokenKind::Reserved(word) if !matches!(*word, "None" | "lambda" | "await") => {
                 let message = reserved_message(word);
@@ -886,12 +901,24 @@ impl<'src> Parser<'src> {
             TokenKind::Assign => {
                 self.bump();
                 self.check_target(&first)?;
-                let value = self.expr_list()?;
+                let mut value = self.expr_list()?;
+                let mut targets = vec![first];
+                // `a = b = value`: every expression but the last is a target.
+                while self.at(&TokenKind::Assign) {
+                    self.bump();
+                    self.check_target(&value)?;
+                    let next = self.expr_list()?;
+                    targets.push(std::mem::replace(&mut value, next));
+                }
                 self.no_chained_assignment()?;
-                StmtKind::Assign {
-                    target: first,
-                    ann: None,
-                    value,
+                if targets.len() == 1 {
+                    StmtKind::Assign {
+                        target: targets.pop().expect("one"),
+                        ann: None,
+                        value,
+                    }
+                } else {
+                    StmtKind::ChainAssign { targets, value }
                 }
             }
             TokenKind::Colon => {
@@ -954,14 +981,18 @@ impl<'src> Parser<'src> {
         }
     }
 
-    /// Only names and subscripts can be assigned to.
+    /// Only names, subscripts and tuples of them can be assigned to.
     fn check_target(&mut self, target: &Expr) -> PResult<()> {
         let message = match &target.kind {
             ExprKind::Name(_) | ExprKind::Subscript(..) => return Ok(()),
             ExprKind::Error => return Err(Reported),
-            ExprKind::Tuple(_) => {
-                "tuple unpacking (a, b = ...) is not supported; assign each name on its own line"
+            ExprKind::Tuple(items) if !items.is_empty() => {
+                for t in items {
+                    self.check_target(t)?;
+                }
+                return Ok(());
             }
+            ExprKind::Tuple(_) => "cannot assign to an empty tuple",
             ExprKind::Attribute(..) => {
                 "cannot assign to an attribute; only names and array elements (a[i]) can be assigned"
             }
@@ -977,6 +1008,24 @@ impl<'src> Parser<'src> {
             _ => "cannot assign to an expression; only names and array elements (a[i]) can be assigned",
         };
         Err(self.error(target.span, message))
+    }
+
+    /// A loop target: a name or a tuple of loop targets.
+    fn check_loop_target(&mut self, target: &Expr) -> PResult<()> {
+        match &target.kind {
+            ExprKind::Name(_) => Ok(()),
+            ExprKind::Tuple(items) if !items.is_empty() => {
+                for t in items {
+                    self.check_loop_target(t)?;
+                }
+                Ok(())
+            }
+            ExprKind::Error => Err(Reported),
+            _ => Err(self.error(
+                target.span,
+                "the loop variable must be a plain name or a tuple of names (for i, v in ...)",
+            )),
+        }
     }
 
     /// Reports `else` after a loop (not supported) and parses its block for errors.
@@ -1095,26 +1144,27 @@ impl<'src> Parser<'src> {
         stmt
     }
 
-    fn for_header(&mut self) -> PResult<(Ident, Expr)> {
-        // The target is parsed as an expression that stops before `in`.
-        let target = self.binary(0)?.expr;
-        if self.at(&TokenKind::Comma) {
-            let span = self.tok().span;
-            return Err(self.error(
-                target.span.to(span),
-                "tuple unpacking in a for loop is not supported; use a single loop variable",
-            ));
-        }
-        let target = match target.kind {
-            ExprKind::Name(name) => Ident {
-                name,
-                span: target.span,
-            },
-            ExprKind::Error => return Err(Reported),
-            _ => {
-                return Err(self.error(target.span, "the loop variable must be a plain name"));
+    fn for_header(&mut self) -> PResult<(Expr, Expr)> {
+        // The target is parsed as expressions that stop before `in` (`i, (a, b)`).
+        let first = self.binary(0)?;
+        let target = if self.at(&TokenKind::Comma) {
+            let start = first.expr.span;
+            let mut height = first.height;
+            let mut items = vec![first.expr];
+            while self.eat(&TokenKind::Comma).is_some() {
+                if self.at(&TokenKind::In) {
+                    break;
+                }
+                let item = self.binary(0)?;
+                height = height.max(item.height);
+                items.push(item.expr);
             }
+            let span = self.since(start);
+            self.node(ExprKind::Tuple(items), span, height)?.expr
+        } else {
+            first.expr
         };
+        self.check_loop_target(&target)?;
         self.expect(&TokenKind::In, "'in' after the loop variable")?;
         let iter = self.expr_list()?;
         self.expect_header_colon("expected ':' at the end of the for statement")?;
