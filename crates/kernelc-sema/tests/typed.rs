@@ -101,7 +101,7 @@ def main():
         expect![[r#"
             fn #0 main() -> None:
                 locals a: f64[:]
-                a = zeros((4) : f64[:])
+                a = zeros((4,) : f64[:])
                 print(call #1(a, a, a), sum(((a - a : f64[:]) ** 2 : f64[:]) : f64), sqrt(sqrt(a : f64[:]) : f64[:]))
             fn #1 expr(x: f64[:], y: f64[:], z: f64[:]) -> f64[:]:
                 return (x + ((y ** 2 : f64[:]) + (((z * x : f64[:]) + 1.0 : f64[:]) * 3.0 : f64[:]) : f64[:]) : f64[:])
@@ -266,7 +266,7 @@ def main():
                 locals x: f64[:], y: f64[:], z: f32[:], n: i64[:, :]
                 x = linspace(0.0, 1.0, 5 : f64[:])
                 y = where((x > 0.5 : bool[:]), x, (Neg x) : f64[:])
-                z = zeros((3) : f32[:])
+                z = zeros((3,) : f32[:])
                 n = randint[0, 10]((2, 2) : i64[:, :])
                 print(sqrt(x : f64[:]), sum(y, axis=0 : f64), z, n, 3.141592653589793, minimum(1.0, 2.5 : f64), abs(-3 : i64), dot(x, x : f64))
         "#]],

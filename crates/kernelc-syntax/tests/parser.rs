@@ -1024,14 +1024,15 @@ fn unsupported_statements() {
 ",
         expect![[r#"
             def f(a)
+              a = b = 0
+              (tuple a b) = (tuple 1 2)
+              for (tuple i x) in (call enumerate a)
+                pass
               for i in (call range 3)
                 pass
               while a
                 pass
             --- errors
-            2:11: chained assignment (a = b = ...) is not supported; assign each name on its own line
-            3:5: tuple unpacking (a, b = ...) is not supported; assign each name on its own line
-            4:9: tuple unpacking in a for loop is not supported; use a single loop variable
             8:5: 'else' after a 'for' loop is not supported
             12:5: 'else' after a 'while' loop is not supported
             14:5: a variable annotation needs a value ('x: f64 = 0.0')
