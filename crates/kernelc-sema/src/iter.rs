@@ -94,22 +94,20 @@ impl<'c, 'a> FnLower<'c, 'a> {
             };
             return Some(self.iter_call(name, args, kwargs, target, iter.span, body, span, out));
         }
-        let is_range = matches!(&iter.kind, A::Call { func, .. } if matches!(&func.kind, A::Name(n) if (n == "range" || n == "prange") && !self.names.contains_key(n)));
-        if is_range {
+        if !matches!(target.kind, A::Tuple(_)) {
             return None;
         }
-        // A tuple value, or a tuple target over an array.
-        let te = self.expr(iter);
-        match te {
-            Some(te) if te.ty().tuple().is_some() => {
-                Some(self.tuple_for(target, te, body, span, out))
-            }
-            _ if matches!(target.kind, A::Tuple(_)) => Some(self.fail(
-                target.span,
-                "only enumerate(...), zip(...), np.ndenumerate(...), np.ndindex(...) and tuples can be unpacked into several loop variables",
-            )),
-            _ => None,
+        // A tuple target over a tuple of tuples.
+        let Some(te) = self.expr(iter) else {
+            return Some(None);
+        };
+        if te.ty().tuple().is_some() {
+            return Some(self.tuple_for(target, te, body, span, out));
         }
+        Some(self.fail(
+            target.span,
+            "only enumerate(...), zip(...), np.ndenumerate(...), np.ndindex(...) and tuples can be unpacked into several loop variables",
+        ))
     }
 
     /// `for $k in range(n): <bind target from elem($k)>; body`.
@@ -450,7 +448,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     /// `for v in t` over a tuple: the tuple is evaluated once, then a counted loop picks
     /// element `k` (all elements must fit the loop variable's one type).
-    fn tuple_for(
+    pub(crate) fn tuple_for(
         &mut self,
         target: &'a ast::Expr,
         te: TE,

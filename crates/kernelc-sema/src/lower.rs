@@ -1023,11 +1023,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if let Some(done) = self.iter_for(target, iter, body, span, out) {
             return done;
         }
+        let target_expr = target;
         let ast::ExprKind::Name(tname) = &target.kind else {
-            return self.fail(
-                target.span,
-                "only enumerate(...), zip(...), np.ndenumerate(...) and tuples can be unpacked into several loop variables",
-            );
+            unreachable!("iter_for lowers tuple targets")
         };
         let target = &ast::Ident {
             name: tname.clone(),
@@ -1120,6 +1118,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
         // for v in array: a hidden index over the first axis.
         let arr = self.expr(iter)?;
+        if arr.ty().tuple().is_some() {
+            // for v in t: over a tuple's elements.
+            return self.tuple_for(target_expr, arr, body, span, out);
+        }
         let Type::Array(at) = arr.ty() else {
             return self.fail(
                 iter.span,
