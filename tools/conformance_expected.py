@@ -209,6 +209,44 @@ def randint(lo, hi, shape=None):
 prange = range
 
 
+def _decorator(*args, **kwargs):
+    """`@njit`, `@njit(parallel=True)`, `@jit(...)`: the function itself (Numba compiles it,
+    the twin runs it as Python)."""
+    if len(args) == 1 and callable(args[0]) and not kwargs:
+        return args[0]
+    return lambda f: f
+
+
+class _Shown:
+    """A tuple element as Numba's print shows it: numbers as `str` (Python's tuple repr
+    would show NumPy scalars as `np.float64(1.0)`)."""
+
+    def __init__(self, x):
+        self.x = x
+
+    def __repr__(self):
+        if isinstance(self.x, tuple):
+            return repr(tuple(_Shown(v) for v in self.x))
+        if isinstance(self.x, (np.generic, builtins.int, builtins.float, builtins.bool)):
+            return str(self.x)
+        return repr(self.x)
+
+
+def print(*args, **kwargs):
+    builtins.print(*[repr(_Shown(a)) if isinstance(a, tuple) else a for a in args], **kwargs)
+
+
+def _numba_module():
+    import types
+    m = types.ModuleType("numba")
+    m.njit = m.jit = _decorator
+    m.prange = range
+    return m
+
+
+sys.modules.setdefault("numba", _numba_module())
+
+
 def prelude():
     g = {k: v for k, v in globals().items() if not k.startswith("__")}
     g["bool"] = _bool

@@ -624,7 +624,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
     pub(crate) fn shape_items(&mut self, te: TE) -> Option<Vec<Expr>> {
         let span = te.e.span;
         match (te.e.kind, te.e.ty) {
-            (ExprKind::Tuple(items), _) => Some(items),
             (ExprKind::Shape(x), Type::Tuple(n)) => Some(
                 (0..n.len())
                     .map(|k| Expr {
@@ -634,6 +633,33 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     })
                     .collect(),
             ),
+            // Any other tuple of integers (a literal, a tuple variable, a returned tuple).
+            (kind, Type::Tuple(tt))
+                if tt
+                    .elems()
+                    .iter()
+                    .all(|t| matches!(t, Type::Scalar(d) if d.is_int())) =>
+            {
+                if let ExprKind::Tuple(items) = kind {
+                    return Some(items.into_iter().map(|e| cast(e, DType::I64)).collect());
+                }
+                let t = Expr {
+                    kind,
+                    ty: Type::Tuple(tt),
+                    span,
+                };
+                if !crate::tuples::pure(&t) {
+                    return self.fail(
+                        span,
+                        "a shape computed by a call must be assigned to a variable first",
+                    );
+                }
+                Some(
+                    (0..tt.len())
+                        .map(|k| cast(self.tuple_get(t.clone(), k, span), DType::I64))
+                        .collect(),
+                )
+            }
             (kind, Type::Scalar(d)) if d.is_int() => Some(vec![cast(
                 Expr {
                     kind,
@@ -832,7 +858,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             kind: ExprKind::Alloc(Alloc::Full {
                 shape: Box::new(Expr {
                     kind: ExprKind::Tuple(vec![n]),
-                    ty: Type::Tuple(1),
+                    ty: Type::Tuple(TupleType::ints(1)),
                     span,
                 }),
                 value: Box::new(v.e),

@@ -423,6 +423,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if rest.len() > 1 && operands.iter().any(|o| o.ty().is_array()) {
             return self.fail(span, "chained comparisons (a < b < c) work on single values; for arrays combine them with &");
         }
+        // `t == u`, `t != u` of two tuples.
+        if rest.len() == 1
+            && matches!(rest[0].0, ast::CmpOp::Eq | ast::CmpOp::Ne)
+            && operands.iter().all(|o| o.ty().tuple().is_some())
+        {
+            let mut it = operands.into_iter();
+            let (l, r) = (it.next()?, it.next()?);
+            return self.tuple_equal(l, r, matches!(rest[0].0, ast::CmpOp::Eq), span);
+        }
         // Each comparison promotes its own pair of operands.
         let mut ops = Vec::new();
         for (k, (op, _)) in rest.iter().enumerate() {

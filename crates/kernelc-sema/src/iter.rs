@@ -180,93 +180,24 @@ impl<'c, 'a> FnLower<'c, 'a> {
         span: Span,
         out: &mut Block,
     ) -> Option<StmtKind> {
-        let kw_ok = name == "enumerate" && kwargs.iter().all(|k| k.name.name == "start");
-        if !kwargs.is_empty() && !kw_ok {
-            return self.fail(
-                kwargs[0].name.span,
-                format!(
-                    "{name}() takes no keyword argument '{}' here",
-                    kwargs[0].name.name
-                ),
-            );
+        if name == "ndindex" || name == "ndenumerate" {
+            if let Some(k) = kwargs.first() {
+                return self.fail(
+                    k.name.span,
+                    format!("{name}() takes no keyword argument '{}'", k.name.name),
+                );
+            }
         }
         let mut pre = Vec::new();
         match name {
-            "enumerate" => {
-                let start_arg = args.get(1).or(kwargs.first().map(|k| &k.value));
-                if args.is_empty() || args.len() + kwargs.len() > 2 {
-                    return self.fail(ispan, "enumerate() takes an array and an optional start");
-                }
-                let a = self.array_operand(&args[0], "enumerate()", &mut pre);
-                let start = match start_arg {
-                    Some(s) => {
-                        let te = self.expr(s)?;
-                        let e = self.int_operand(te, "enumerate() start")?;
-                        Some(self.once(e, &mut pre))
-                    }
-                    None => None,
-                };
-                let a = a?;
+            "enumerate" | "zip" => {
+                let (n, op) = self.iter_operand(name, args, kwargs, ispan, &mut pre)?;
                 out.extend(pre);
-                let n = Expr {
-                    kind: ExprKind::Dim(Box::new(a.clone()), 0),
-                    ty: I64,
-                    span: ispan,
-                };
-                self.counted(
-                    n,
-                    target,
-                    |this, k, _| {
-                        let i = match start {
-                            Some(s) => bin(BinOp::Add, k.clone(), s, ispan),
-                            None => k.clone(),
-                        };
-                        let v = this.element(a, vec![k], ispan);
-                        this.make_tuple(vec![i, v], ispan)
-                    },
-                    Vec::new(),
-                    body,
-                    span,
-                    out,
-                )
-            }
-            "zip" => {
-                if args.is_empty() {
-                    return self.fail(ispan, "zip() needs at least one array or range");
-                }
-                // Each operand: (length, element of index k).
-                let mut ops: Vec<Option<(Expr, Operand)>> = Vec::new();
-                for a in args {
-                    ops.push(self.zip_operand(a, &mut pre));
-                }
-                let ops: Option<Vec<(Expr, Operand)>> = ops.into_iter().collect();
-                let ops = ops?;
-                out.extend(pre);
-                let mut n: Option<Expr> = None;
-                for (len, _) in &ops {
-                    n = Some(match n {
-                        None => len.clone(),
-                        Some(m) => min(m, len.clone(), ispan),
-                    });
-                }
-                let n = n.expect("one operand");
                 let n = self.once(n, out);
                 self.counted(
                     n,
                     target,
-                    |this, k, _| {
-                        let items = ops
-                            .into_iter()
-                            .map(|(_, op)| match op {
-                                Operand::Array(a) => this.element(a, vec![k.clone()], ispan),
-                                Operand::Range(start, step) => {
-                                    let off = bin(BinOp::Mul, k.clone(), step, ispan);
-                                    bin(BinOp::Add, start, off, ispan)
-                                }
-                            })
-                            .collect();
-                        this.make_tuple(items, ispan)
-                    },
+                    |this, k, _| Some(TE::strong(this.operand_elem(op, &k, ispan))),
                     Vec::new(),
                     body,
                     span,
@@ -321,8 +252,81 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
-    /// A `zip` operand: an array, or `range(...)` (its count and its element formula).
-    fn zip_operand(&mut self, a: &'a ast::Expr, pre: &mut Block) -> Option<(Expr, Operand)> {
+    /// `enumerate(x, start)` or `zip(x, y, ...)` as a sequence: its length (evaluated
+    /// into `pre`) and how element `k` is formed.
+    fn iter_operand(
+        &mut self,
+        name: &str,
+        args: &'a [ast::Expr],
+        kwargs: &'a [ast::Keyword],
+        ispan: Span,
+        pre: &mut Block,
+    ) -> Option<(Expr, Operand)> {
+        let kw_ok = name == "enumerate" && kwargs.iter().all(|k| k.name.name == "start");
+        if !kwargs.is_empty() && !kw_ok {
+            return self.fail(
+                kwargs[0].name.span,
+                format!(
+                    "{name}() takes no keyword argument '{}' here",
+                    kwargs[0].name.name
+                ),
+            );
+        }
+        if name == "enumerate" {
+            if args.is_empty() || args.len() + kwargs.len() > 2 {
+                return self.fail(
+                    ispan,
+                    "enumerate() takes an iterable and an optional start",
+                );
+            }
+            let start_arg = args.get(1).or(kwargs.first().map(|k| &k.value));
+            let inner = self.seq_operand(&args[0], "enumerate()", pre);
+            let start = match start_arg {
+                Some(s) => {
+                    let te = self.expr(s)?;
+                    let e = self.int_operand(te, "enumerate() start")?;
+                    Some(self.once(e, pre))
+                }
+                None => None,
+            };
+            let (n, inner) = inner?;
+            return Some((n, Operand::Enumerate(start, Box::new(inner))));
+        }
+        if args.is_empty() {
+            return self.fail(ispan, "zip() needs at least one iterable");
+        }
+        let ops: Vec<Option<(Expr, Operand)>> = args
+            .iter()
+            .map(|a| self.seq_operand(a, "zip()", pre))
+            .collect();
+        let ops: Vec<(Expr, Operand)> = ops.into_iter().collect::<Option<_>>()?;
+        let mut n: Option<Expr> = None;
+        let mut items = Vec::new();
+        for (len, op) in ops {
+            n = Some(match n {
+                None => len,
+                Some(m) => min(m, len, ispan),
+            });
+            items.push(op);
+        }
+        let n = n.expect("one operand");
+        Some((self.once(n, pre), Operand::Zip(items)))
+    }
+
+    /// An operand of `enumerate`/`zip`: an array (its rows or elements), `range(...)`, or
+    /// a nested `enumerate(...)`/`zip(...)`; its length and element formula.
+    fn seq_operand(
+        &mut self,
+        a: &'a ast::Expr,
+        what: &str,
+        pre: &mut Block,
+    ) -> Option<(Expr, Operand)> {
+        if let Some(name) = self.iter_fn(a).filter(|n| matches!(*n, "enumerate" | "zip")) {
+            let A::Call { args, kwargs, .. } = &a.kind else {
+                unreachable!("checked")
+            };
+            return self.iter_operand(name, args, kwargs, a.span, pre);
+        }
         if let A::Call { func, args, kwargs } = &a.kind {
             if matches!(&func.kind, A::Name(n) if n == "range" && !self.names.contains_key(n)) {
                 if !kwargs.is_empty() || args.is_empty() || args.len() > 3 {
@@ -340,6 +344,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     2 => (v.remove(0), v.remove(0), int(1, span)),
                     _ => (v.remove(0), v.remove(0), v.remove(0)),
                 };
+                if matches!(step.kind, ExprKind::Const(kernelc_runtime::Scalar::I64(0))) {
+                    return self.fail(a.span, "range() arg 3 must not be zero");
+                }
                 // count = max(0, ceil((stop - start) / step)) = max(0, -((start - stop) // step))
                 let diff = bin(BinOp::Sub, start.clone(), stop, span);
                 let q = bin(BinOp::FloorDiv, diff, step.clone(), span);
@@ -352,13 +359,39 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return Some((n, Operand::Range(start, step)));
             }
         }
-        let arr = self.array_operand(a, "zip()", pre)?;
+        let arr = self.array_operand(a, what, pre)?;
         let n = Expr {
             kind: ExprKind::Dim(Box::new(arr.clone()), 0),
             ty: I64,
             span: a.span,
         };
         Some((n, Operand::Array(arr)))
+    }
+
+    /// Element `k` of a sequence operand.
+    fn operand_elem(&mut self, op: Operand, k: &Expr, span: Span) -> Expr {
+        match op {
+            Operand::Array(a) => self.element(a, vec![k.clone()], span),
+            Operand::Range(start, step) => {
+                let off = bin(BinOp::Mul, k.clone(), step, span);
+                bin(BinOp::Add, start, off, span)
+            }
+            Operand::Enumerate(start, inner) => {
+                let i = match start {
+                    Some(s) => bin(BinOp::Add, k.clone(), s, span),
+                    None => k.clone(),
+                };
+                let v = self.operand_elem(*inner, k, span);
+                self.make_tuple(vec![i, v], span)
+            }
+            Operand::Zip(items) => {
+                let items = items
+                    .into_iter()
+                    .map(|op| self.operand_elem(op, k, span))
+                    .collect();
+                self.make_tuple(items, span)
+            }
+        }
     }
 
     /// A loop over every index of `dims` in C order (the last index fastest), as one
@@ -435,7 +468,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 Some(a) => {
                     let ix = idx.iter().map(|&i| local(i, I64, ispan)).collect();
                     let v = this.element(a, ix, ispan);
-                    this.make_tuple(vec![index_tuple, v], ispan)
+                    Some(TE::strong(this.make_tuple(vec![index_tuple, v], ispan)))
                 }
                 None => Some(TE::strong(index_tuple)),
             },
@@ -531,19 +564,24 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
-    fn make_tuple(&mut self, items: Vec<Expr>, span: Span) -> Option<TE> {
+    fn make_tuple(&mut self, items: Vec<Expr>, span: Span) -> Expr {
         let tys: Vec<Type> = items.iter().map(|e| e.ty).collect();
-        Some(TE::strong(Expr {
+        Expr {
             kind: ExprKind::Tuple(items),
             ty: Type::Tuple(TupleType::new(&tys)),
             span,
-        }))
+        }
     }
 }
 
-/// A `zip` operand.
+/// A sequence `enumerate`/`zip` walk with one counter `k`.
 enum Operand {
+    /// `a[k]`.
     Array(Expr),
     /// `range`: start and step (the element is `start + k*step`).
     Range(Expr, Expr),
+    /// `enumerate(x, start)`: `(start + k, x[k])`.
+    Enumerate(Option<Expr>, Box<Operand>),
+    /// `zip(x, y, ...)`: `(x[k], y[k], ...)`.
+    Zip(Vec<Operand>),
 }

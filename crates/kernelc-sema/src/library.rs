@@ -11,6 +11,7 @@
 //! runtime helpers.
 
 use crate::lower::{cast, FnLower, TE};
+use crate::tuples::pure;
 use crate::tir::*;
 use crate::types::{promote, with_rank};
 use kernelc_runtime::{DType, Scalar};
@@ -125,22 +126,6 @@ fn float_of(d: DType) -> DType {
     } else {
         DType::F64
     }
-}
-
-/// True when evaluating `e` twice is the same as once (no calls, random draws, prints).
-fn pure(e: &Expr) -> bool {
-    let mut ok = true;
-    crate::pretty::walk_expr(e, &mut |x| {
-        ok &= !matches!(
-            x.kind,
-            ExprKind::Call(..)
-                | ExprKind::Random { .. }
-                | ExprKind::Seed(_)
-                | ExprKind::Print(_)
-                | ExprKind::Lib(..)
-        )
-    });
-    ok
 }
 
 fn bin(op: BinOp, a: Expr, b: Expr, d: DType, nd: usize, span: Span) -> Expr {

@@ -1099,7 +1099,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     );
                 }
                 let parallel = if parallel {
-                    Some(self.check_prange(var, body, span)?)
+                    Some(self.check_prange(var, body, &lowered)?)
                 } else {
                     None
                 };

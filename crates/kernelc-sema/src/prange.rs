@@ -3,7 +3,7 @@
 //! silently wrong `if a[i] > m: m = a[i]` is caught).
 
 use crate::lower::FnLower;
-use crate::tir::{LocalId, Parallel, RedOp, Reduction, Type};
+use crate::tir::{LocalId, Parallel, RedOp, Reduction, Stmt, StmtKind, Type};
 use kernelc_syntax::ast::{self, BinOp, ExprKind as A, StmtKind as S};
 use kernelc_syntax::{Diagnostic, Span};
 use std::collections::{HashMap, HashSet};
@@ -14,7 +14,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         &mut self,
         var: LocalId,
         body: &'a [ast::Stmt],
-        _span: Span,
+        lowered: &[Stmt],
     ) -> Option<Parallel> {
         // Names used outside this loop body (or parameters) are outer variables.
         let mut outside = HashSet::new();
@@ -106,12 +106,42 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 v
             })
             .collect();
+        // Hidden locals the lowered body assigns (temporaries, the element locals of tuples
+        // built or unpacked in the body, counters of enumerate/zip loops) are private too:
+        // each iteration has its own.
+        let mut written = Vec::new();
+        assigned_locals(lowered, &mut written);
+        private.extend(written.into_iter().filter(|&id| {
+            let name = &self.locals[id].name;
+            id != var && (name.starts_with('$') || name.contains('['))
+        }));
         private.sort();
         private.dedup();
         Some(Parallel {
             reductions,
             private,
         })
+    }
+}
+
+/// Every local a lowered block assigns (`=`, unpacking, loop variables), nested blocks
+/// included.
+fn assigned_locals(block: &[Stmt], out: &mut Vec<LocalId>) {
+    for s in block {
+        match &s.kind {
+            StmtKind::Assign { local, .. } => out.push(*local),
+            StmtKind::Unpack { locals, .. } => out.extend(locals),
+            StmtKind::For { var, body, .. } => {
+                out.push(*var);
+                assigned_locals(body, out);
+            }
+            StmtKind::While { body, .. } => assigned_locals(body, out),
+            StmtKind::If { then, orelse, .. } => {
+                assigned_locals(then, out);
+                assigned_locals(orelse, out);
+            }
+            _ => {}
+        }
     }
 }
 

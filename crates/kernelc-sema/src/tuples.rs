@@ -140,17 +140,19 @@ pub(crate) fn int(v: i64, span: Span) -> Expr {
     }
 }
 
-/// True when evaluating `e` has no effect beyond its value (no call, random draw, print),
-/// so it may be dropped.
-fn pure(e: &Expr) -> bool {
+/// True when evaluating `e` twice is the same as once, and dropping it changes nothing (no
+/// call, random draw, print or library call, which may fail).
+pub(crate) fn pure(e: &Expr) -> bool {
     let mut ok = true;
     crate::pretty::walk_expr(e, &mut |x| {
-        if matches!(
+        ok &= !matches!(
             x.kind,
-            ExprKind::Call(..) | ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Print(_)
-        ) {
-            ok = false;
-        }
+            ExprKind::Call(..)
+                | ExprKind::Random { .. }
+                | ExprKind::Seed(_)
+                | ExprKind::Print(_)
+                | ExprKind::Lib(..)
+        )
     });
     ok
 }
@@ -581,6 +583,70 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 .map(|k| cast(self.tuple_get(t.e.clone(), k, span), DType::I64))
                 .collect(),
         )
+    }
+
+    /// `t == u` (`eq`) or `t != u` of two tuples, as Python: equal lengths and every
+    /// element equal. Both must be evaluable without effects (literals, tuple variables),
+    /// since elements are compared one by one and the comparison stops at the first
+    /// difference.
+    pub(crate) fn tuple_equal(&mut self, l: TE, r: TE, eq: bool, span: Span) -> Option<TE> {
+        for x in [&l, &r] {
+            if !pure(&x.e) {
+                return self.fail(
+                    x.e.span,
+                    "a tuple compared with == or != must be a variable or a literal: assign it to a variable first",
+                );
+            }
+        }
+        let e = self.elements_equal(l.e, r.e, span)?;
+        Some(TE::strong(if eq {
+            e
+        } else {
+            Expr {
+                kind: ExprKind::Unary(UnOp::Not, Box::new(e)),
+                ty: Type::Scalar(DType::Bool),
+                span,
+            }
+        }))
+    }
+
+    /// Python's `==` of two values inside tuples (nested tuples element by element).
+    fn elements_equal(&mut self, l: Expr, r: Expr, span: Span) -> Option<Expr> {
+        let boolean = |kind| Expr {
+            kind,
+            ty: Type::Scalar(DType::Bool),
+            span,
+        };
+        match (l.ty, r.ty) {
+            (Type::Tuple(a), Type::Tuple(b)) => {
+                if a.len() != b.len() {
+                    return Some(boolean(ExprKind::Const(Scalar::Bool(false))));
+                }
+                let mut all: Option<Expr> = None;
+                for k in 0..a.len() {
+                    let x = self.tuple_get(l.clone(), k, span);
+                    let y = self.tuple_get(r.clone(), k, span);
+                    let c = self.elements_equal(x, y, span)?;
+                    all = Some(match all {
+                        None => c,
+                        Some(p) => boolean(ExprKind::Logical(LogicalOp::And, Box::new(p), Box::new(c))),
+                    });
+                }
+                Some(all.unwrap_or_else(|| boolean(ExprKind::Const(Scalar::Bool(true)))))
+            }
+            (Type::Scalar(a), Type::Scalar(b)) => {
+                let t = crate::types::promote(a, false, b, false);
+                Some(boolean(ExprKind::Binary(
+                    BinOp::Eq,
+                    Box::new(cast(l, t)),
+                    Box::new(cast(r, t)),
+                )))
+            }
+            (a, b) => self.fail(
+                span,
+                format!("cannot compare {a} and {b} inside tuples (only numbers and tuples of numbers)"),
+            ),
+        }
     }
 
     /// `len(t)` of a tuple.

@@ -301,7 +301,7 @@ impl Output {
             Value::Array(a) => Output::Array(a),
             Value::Tuple(t) => Output::Tuple(
                 t.into_iter()
-                    .map(|x| Output::Scalar(Scalar::I64(x)))
+                    .map(|x| Output::from_value(x, borrowed))
                     .collect(),
             ),
             Value::Str(_) | Value::None => Output::None,
@@ -313,12 +313,9 @@ impl Output {
         match self {
             Output::Scalar(s) => Value::Scalar(s),
             Output::Array(a) => Value::Array(a),
-            Output::Tuple(items) => Value::Tuple(
-                items
-                    .iter()
-                    .filter_map(|o| o.scalar().map(Scalar::as_i64))
-                    .collect(),
-            ),
+            Output::Tuple(items) => {
+                Value::Tuple(items.into_iter().map(Output::into_value).collect())
+            }
             Output::None => Value::None,
         }
     }
