@@ -23,6 +23,8 @@ use crate::rng::Rng;
 use crate::ty::{arith, promote, Dt, Op, ALL, NARROW};
 use kernelc::optable::{MathFn, ReduceOp};
 
+mod tuples;
+
 /// Probability that an index, divisor or cast is left unguarded (may fail at runtime).
 const P_UNSAFE: f64 = 0.01;
 /// Maximum nesting of compound statements.
@@ -621,6 +623,7 @@ impl Gen {
             if pr { 10 } else { 0 },                          // 18 reduction update
             if pr { 6 } else { 0 },                           // 19 output write
             if has_arrays { 4 } else { 0 },                   // 20 boolean-mask write
+            if compound { 5 } else { 2 },                     // 21 tuple statement
         ];
         match self.rng.weighted(&w) {
             0 => self.declare_scalar(f),
@@ -668,7 +671,8 @@ impl Gen {
             }
             18 => self.reduction_update(f),
             19 => self.output_write(f),
-            _ => self.mask_write(f),
+            20 => self.mask_write(f),
+            _ => self.tuple_stmt(f, depth),
         }
     }
 
