@@ -18,8 +18,8 @@ use crate::rt::{self, code};
 mod arrays;
 mod library;
 mod nest;
-pub(crate) mod view;
 mod tuple;
+pub(crate) mod view;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, AbiParam, Block, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,

@@ -274,10 +274,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
         if name == "enumerate" {
             if args.is_empty() || args.len() + kwargs.len() > 2 {
-                return self.fail(
-                    ispan,
-                    "enumerate() takes an iterable and an optional start",
-                );
+                return self.fail(ispan, "enumerate() takes an iterable and an optional start");
             }
             let start_arg = args.get(1).or(kwargs.first().map(|k| &k.value));
             let inner = self.seq_operand(&args[0], "enumerate()", pre);
@@ -321,7 +318,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         what: &str,
         pre: &mut Block,
     ) -> Option<(Expr, Operand)> {
-        if let Some(name) = self.iter_fn(a).filter(|n| matches!(*n, "enumerate" | "zip")) {
+        if let Some(name) = self
+            .iter_fn(a)
+            .filter(|n| matches!(*n, "enumerate" | "zip"))
+        {
             let A::Call { args, kwargs, .. } = &a.kind else {
                 unreachable!("checked")
             };

@@ -11,8 +11,8 @@
 //! runtime helpers.
 
 use crate::lower::{cast, FnLower, TE};
-use crate::tuples::pure;
 use crate::tir::*;
+use crate::tuples::pure;
 use crate::types::{promote, with_rank};
 use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast::{self, ExprKind as A};

@@ -629,7 +629,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     let c = self.elements_equal(x, y, span)?;
                     all = Some(match all {
                         None => c,
-                        Some(p) => boolean(ExprKind::Logical(LogicalOp::And, Box::new(p), Box::new(c))),
+                        Some(p) => {
+                            boolean(ExprKind::Logical(LogicalOp::And, Box::new(p), Box::new(c)))
+                        }
                     });
                 }
                 Some(all.unwrap_or_else(|| boolean(ExprKind::Const(Scalar::Bool(true)))))
@@ -644,7 +646,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             (a, b) => self.fail(
                 span,
-                format!("cannot compare {a} and {b} inside tuples (only numbers and tuples of numbers)"),
+                format!(
+                    "cannot compare {a} and {b} inside tuples (only numbers and tuples of numbers)"
+                ),
             ),
         }
     }

@@ -64,7 +64,8 @@ impl Gen {
     /// A readable 1-D array short enough to loop over here.
     fn loop_array(&mut self, f: &Func, limit: usize) -> Option<Var> {
         self.pick_var(f, |v| {
-            f.readable_array(v) && matches!(&v.kind, Kind::Array(_, s) if s.len() == 1 && s[0] <= limit)
+            f.readable_array(v)
+                && matches!(&v.kind, Kind::Array(_, s) if s.len() == 1 && s[0] <= limit)
         })
     }
 
