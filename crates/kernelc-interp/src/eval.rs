@@ -16,8 +16,9 @@ use crate::scalar::{
     binary_scalar, cast_scalar, math_scalar, pow_int_scalar, unary_scalar, Fallible,
 };
 use crate::value::Value;
+use kernelc_runtime::pyformat::{format_field, Field};
 use kernelc_runtime::{Array, DType, RuntimeError, Scalar};
-use kernelc_sema::tir::{Alloc, Dist, Expr, ExprKind, LogicalOp};
+use kernelc_sema::tir::{Alloc, Dist, Expr, ExprKind, FmtPart, LogicalOp};
 use kernelc_syntax::Span;
 use std::rc::Rc;
 
@@ -239,6 +240,7 @@ impl<'p> Interpreter<'p> {
                 Ok(Value::None)
             }
             ExprKind::Print(args) => self.eval_print(f, args, e.span),
+            ExprKind::Format(parts) => self.eval_format(f, parts),
             ExprKind::ArrayOp(op) => self.eval_array_op(f, op, e),
             _ => Err(internal("unhandled expression", e.span)),
         }
@@ -502,6 +504,45 @@ impl<'p> Interpreter<'p> {
             .write_all(line.as_bytes())
             .map_err(|err| error_at(format!("print failed: {err}"), span))?;
         Ok(Value::None)
+    }
+}
+
+impl<'p> Interpreter<'p> {
+    /// A formatted string: every value is evaluated, in order, then formatted
+    /// (`kernelc_runtime::pyformat`; the one run-time error is `%d` of a NaN or an infinity,
+    /// reported at that value).
+    fn eval_format(
+        &mut self,
+        f: &mut Frame<'p>,
+        parts: &'p [FmtPart],
+    ) -> Result<Value, RuntimeError> {
+        let mut values = Vec::with_capacity(parts.len());
+        for p in parts {
+            if let FmtPart::Field(x, _) = p {
+                values.push(self.eval(f, x)?);
+            }
+        }
+        let mut out = String::new();
+        let mut values = values.into_iter();
+        for p in parts {
+            match p {
+                FmtPart::Text(t) => out.push_str(t),
+                FmtPart::Field(x, spec) => {
+                    let v = values.next().unwrap_or(Value::None);
+                    let text;
+                    let field = match &v {
+                        Value::Scalar(s) => Field::Scalar(*s),
+                        other => {
+                            text = other.display();
+                            Field::Text(&text)
+                        }
+                    };
+                    let s = format_field(field, spec).map_err(|m| error_at(m, x.span))?;
+                    out.push_str(&s);
+                }
+            }
+        }
+        Ok(Value::Str(Rc::from(out.as_str())))
     }
 }
 

@@ -12,6 +12,7 @@ pub mod library;
 pub mod math;
 pub mod ops;
 pub mod optable;
+pub mod pyformat;
 pub mod reduce;
 pub mod rng;
 pub mod select;

@@ -66,12 +66,16 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 ty: Type::Str,
                 span,
             })),
+            A::FString(parts) => self.fstring(parts, span),
             A::Name(n) => self.name(n, span),
             A::Unary(op, x) => {
                 let x = self.expr(x)?;
                 self.unary(*op, x, span)
             }
             A::Binary(op, a, b) => {
+                if let (ast::BinOp::Mod, A::Str(fmt)) = (op, &a.kind) {
+                    return self.percent_format(fmt, a.span, b, span);
+                }
                 if *op == ast::BinOp::Mul {
                     match (&a.kind, &b.kind) {
                         (A::List(items), _) => return self.list_repeat(items, b, span),

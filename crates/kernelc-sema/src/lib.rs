@@ -9,6 +9,7 @@ mod arrays;
 mod builtins;
 mod consts;
 mod expr;
+mod format;
 mod globals;
 mod iter;
 mod library;

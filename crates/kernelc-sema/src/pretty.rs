@@ -297,6 +297,16 @@ pub fn expr(f: &Func, e: &Expr) -> String {
         }
         ExprKind::Seed(s) => format!("seed({})", expr(f, s)),
         ExprKind::Print(args) => format!("print({})", list(f, args)),
+        ExprKind::Format(parts) => {
+            let parts: Vec<String> = parts
+                .iter()
+                .map(|p| match p {
+                    FmtPart::Text(t) => format!("{t:?}"),
+                    FmtPart::Field(x, spec) => format!("{{{}:{}}}", expr(f, x), spec.describe()),
+                })
+                .collect();
+            format!("format({})", parts.join(", "))
+        }
         ExprKind::Nest(id) => format!("nest #{id}"),
     }
 }
@@ -391,6 +401,10 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         | ExprKind::Print(xs)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
+        ExprKind::Format(parts) => v.extend(parts.iter().filter_map(|p| match p {
+            FmtPart::Field(x, _) => Some(x),
+            FmtPart::Text(_) => None,
+        })),
         ExprKind::ArrayOp(op) => v.extend(op.children()),
         ExprKind::Index(a, idx) => {
             v.push(a);
@@ -531,6 +545,10 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
         | ExprKind::Print(xs)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter_mut()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
+        ExprKind::Format(parts) => v.extend(parts.iter_mut().filter_map(|p| match p {
+            FmtPart::Field(x, _) => Some(x),
+            FmtPart::Text(_) => None,
+        })),
         ExprKind::ArrayOp(op) => v.extend(op.children_mut()),
         ExprKind::Index(a, idx) => {
             v.push(a);

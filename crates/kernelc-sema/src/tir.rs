@@ -349,6 +349,9 @@ pub enum ExprKind {
     Seed(Box<Expr>),
     /// `print(args...)`: space-separated, newline-terminated.
     Print(Vec<Expr>),
+    /// A formatted string (an f-string or `%` formatting; only a `print` argument): text
+    /// and values with their checked format specifications.
+    Format(Vec<FmtPart>),
     /// An array operation of §9 (views, copies, masks, fancy indexing, `.flat`, lists).
     ArrayOp(Box<ArrayOp>),
     /// A whole-array operation planned as a loop nest (a new array or a reduction): an
@@ -479,3 +482,11 @@ pub use kernelc_runtime::optable::ReduceOp;
 
 /// Library operations (sorting, matrix products, ...), defined in the runtime.
 pub use kernelc_runtime::library::LibFn;
+
+/// One piece of a formatted string ([`ExprKind::Format`]).
+#[derive(Clone, Debug)]
+pub enum FmtPart {
+    Text(String),
+    /// A value and how to format it (checked against its type by sema).
+    Field(Expr, kernelc_runtime::pyformat::Spec),
+}

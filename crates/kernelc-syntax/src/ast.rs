@@ -135,6 +135,8 @@ pub enum ExprKind {
     Bool(bool),
     /// A string literal (only meaningful as a `print` argument).
     Str(String),
+    /// An f-string (`f"{x:.3f} {n}"`; only meaningful as a `print` argument).
+    FString(Vec<FPart>),
     Name(String),
     Unary(UnaryOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
@@ -173,6 +175,20 @@ pub enum ExprKind {
     NoneLit,
     /// Placeholder left by error recovery; a diagnostic has already been reported.
     Error,
+}
+
+/// One piece of an f-string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FPart {
+    Text(String),
+    /// `{value!conv:spec}`.
+    Field {
+        value: Expr,
+        /// `s`, `r` or `a`.
+        conv: Option<char>,
+        spec: String,
+        spec_span: Span,
+    },
 }
 
 /// `name=value` in a call.

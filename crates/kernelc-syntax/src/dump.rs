@@ -151,6 +151,30 @@ fn write_sexpr(e: &Expr, out: &mut String) {
         ExprKind::Str(s) => {
             let _ = write!(out, "{s:?}");
         }
+        ExprKind::FString(parts) => {
+            out.push_str("(fstring");
+            for p in parts {
+                match p {
+                    FPart::Text(t) => {
+                        let _ = write!(out, " {t:?}");
+                    }
+                    FPart::Field {
+                        value, conv, spec, ..
+                    } => {
+                        out.push_str(" (field ");
+                        write_sexpr(value, out);
+                        if let Some(c) = conv {
+                            let _ = write!(out, " !{c}");
+                        }
+                        if !spec.is_empty() {
+                            let _ = write!(out, " {spec:?}");
+                        }
+                        out.push(')');
+                    }
+                }
+            }
+            out.push(')');
+        }
         ExprKind::Name(n) => out.push_str(n),
         ExprKind::Unary(op, x) => {
             let _ = write!(out, "({} ", op.symbol());
@@ -311,6 +335,42 @@ fn write_source(e: &Expr, out: &mut String) {
                     '\r' => out.push_str("\\r"),
                     '\0' => out.push_str("\\0"),
                     _ => out.push(c),
+                }
+            }
+            out.push('"');
+        }
+        ExprKind::FString(parts) => {
+            out.push_str("f\"");
+            for p in parts {
+                match p {
+                    FPart::Text(t) => {
+                        for c in t.chars() {
+                            match c {
+                                '{' => out.push_str("{{"),
+                                '}' => out.push_str("}}"),
+                                '"' => out.push_str("\\\""),
+                                '\\' => out.push_str("\\\\"),
+                                '\n' => out.push_str("\\n"),
+                                '\t' => out.push_str("\\t"),
+                                '\r' => out.push_str("\\r"),
+                                '\0' => out.push_str("\\0"),
+                                _ => out.push(c),
+                            }
+                        }
+                    }
+                    FPart::Field {
+                        value, conv, spec, ..
+                    } => {
+                        out.push('{');
+                        write_source(value, out);
+                        if let Some(c) = conv {
+                            let _ = write!(out, "!{c}");
+                        }
+                        if !spec.is_empty() {
+                            let _ = write!(out, ":{spec}");
+                        }
+                        out.push('}');
+                    }
                 }
             }
             out.push('"');

@@ -34,6 +34,8 @@ pub enum TokenKind {
     Float(f64),
     /// A string literal, escapes resolved.
     Str(String),
+    /// An f-string literal (`f"{x:.3f}"`), split into text and fields.
+    FStr(Vec<crate::fstring::FPiece>),
 
     // Keywords.
     Def,
@@ -384,6 +386,7 @@ impl<'a> Lexer<'a> {
                 '0'..='9' => self.number(),
                 '.' if self.peek_char_at(1).is_some_and(|d| d.is_ascii_digit()) => self.number(),
                 '"' | '\'' => self.string(c),
+                'f' | 'F' if matches!(self.peek_char_at(1), Some('"' | '\'')) => self.fstring(),
                 c if is_name_start(c) => self.name(),
                 _ => self.operator(c),
             }
@@ -721,21 +724,30 @@ impl<'a> Lexer<'a> {
             }
             let Some(e) = self.peek_char() else { continue };
             self.pos += e.len_utf8();
-            match e {
-                'n' => value.push('\n'),
-                't' => value.push('\t'),
-                'r' => value.push('\r'),
-                '0' => value.push('\0'),
-                '\\' | '\'' | '"' => value.push(e),
-                '\n' => {} // backslash-newline continues the string
-                _ => {
-                    // As in Python, an unknown escape keeps its backslash.
-                    value.push('\\');
-                    value.push(e);
-                }
-            }
+            crate::fstring::push_escape(e, &mut value);
         }
         self.push(TokenKind::Str(value), start, self.pos);
+    }
+
+    /// An f-string: its text and fields (see [`crate::fstring`]).
+    fn fstring(&mut self) {
+        let start = self.pos;
+        match crate::fstring::scan(self.src, start) {
+            Ok((pieces, end)) => {
+                self.pos = end;
+                self.push(TokenKind::FStr(pieces), start, end);
+            }
+            Err(e) => {
+                // Resume after the literal's closing quote on this line (or at the end of
+                // the line): the rest of the literal is unreadable.
+                let from = (e.span.end as usize).max(start + 2).min(self.src.len());
+                let rest = &self.src[from..];
+                let line = rest.find('\n').unwrap_or(rest.len());
+                let quote = self.src[start + 1..].chars().next().unwrap_or('"');
+                self.pos = from + rest[..line].find(quote).map_or(line, |k| k + 1);
+                self.error_token(e.span.start as usize, e.span.end as usize, e.message);
+            }
+        }
     }
 
     fn operator(&mut self, c: char) {

@@ -6,6 +6,7 @@
 pub mod ast;
 mod diag;
 pub mod dump;
+pub mod fstring;
 pub mod lexer;
 pub mod parser;
 

@@ -13,6 +13,7 @@
 //! the stack, here or in later stages that walk the tree recursively.
 
 use crate::ast::*;
+use crate::fstring::FPiece;
 use crate::lexer::{lex, Lexed, Token, TokenKind};
 use crate::{Diagnostic, Span};
 
@@ -140,6 +141,7 @@ fn starts_expr(kind: &TokenKind) -> bool {
             | TokenKind::Int(_)
             | TokenKind::Float(_)
             | TokenKind::Str(_)
+            | TokenKind::FStr(_)
             | TokenKind::True
             | TokenKind::False
             | TokenKind::Not
@@ -1190,6 +1192,85 @@ impl<'src> Parser<'src> {
         Some(expr)
     }
 
+    /// Adjacent string literals, concatenated as in Python: a plain string, or an f-string
+    /// when any of them is one.
+    fn string_literals(&mut self, span: Span) -> Sub {
+        let mut parts: Vec<FPart> = Vec::new();
+        let mut any_f = false;
+        let push_text = |parts: &mut Vec<FPart>, t: &str| match parts.last_mut() {
+            Some(FPart::Text(prev)) => prev.push_str(t),
+            _ => parts.push(FPart::Text(t.to_string())),
+        };
+        loop {
+            match self.peek().clone() {
+                TokenKind::Str(t) => push_text(&mut parts, &t),
+                TokenKind::FStr(pieces) => {
+                    any_f = true;
+                    for p in pieces {
+                        match p {
+                            FPiece::Text(t) => push_text(&mut parts, &t),
+                            FPiece::Field {
+                                expr,
+                                conv,
+                                spec,
+                                spec_span,
+                            } => {
+                                let value = self.field_expression(expr);
+                                parts.push(FPart::Field {
+                                    value,
+                                    conv,
+                                    spec,
+                                    spec_span,
+                                });
+                            }
+                        }
+                    }
+                }
+                _ => break,
+            }
+            self.bump();
+        }
+        let span = self.since(span);
+        if !any_f {
+            let text = match parts.pop() {
+                Some(FPart::Text(t)) => t,
+                _ => String::new(),
+            };
+            return Sub::leaf(ExprKind::Str(text), span);
+        }
+        Sub::leaf(ExprKind::FString(parts), span)
+    }
+
+    /// Parses the expression of an f-string field (at `range` of the source) on its own;
+    /// its spans point into the file. A broken one is reported and becomes `Error`.
+    fn field_expression(&mut self, range: Span) -> Expr {
+        let (a, b) = (range.start as usize, range.end as usize);
+        let mut lexed = lex(&self.src[a..b], true);
+        let shift = |s: &mut Span| {
+            s.start += range.start;
+            s.end += range.start;
+        };
+        lexed.tokens.iter_mut().for_each(|t| shift(&mut t.span));
+        lexed.diags.iter_mut().for_each(|d| shift(&mut d.span));
+        lexed.unclosed.iter_mut().for_each(shift);
+        let lex_diags = std::mem::take(&mut lexed.diags);
+        let mut p = Parser::new(self.src, lexed);
+        p.eof.span = Span::new(b, b);
+        p.depth = self.depth + 1;
+        let value = p.standalone_expression();
+        self.diags.extend(lex_diags);
+        self.diags.extend(p.diags.into_iter().map(|mut d| {
+            d.message = d
+                .message
+                .replace("the end of the file", "the end of the f-string field");
+            d
+        }));
+        value.unwrap_or(Expr {
+            kind: ExprKind::Error,
+            span: range,
+        })
+    }
+
     fn expr(&mut self) -> PResult<Expr> {
         Ok(self.expr_sub()?.expr)
     }
@@ -1512,15 +1593,7 @@ impl<'src> Parser<'src> {
             TokenKind::Float(v) => ExprKind::Float(v),
             TokenKind::True => ExprKind::Bool(true),
             TokenKind::False => ExprKind::Bool(false),
-            TokenKind::Str(mut s) => {
-                // Adjacent string literals concatenate, as in Python.
-                self.bump();
-                while let TokenKind::Str(more) = self.peek() {
-                    s.push_str(more);
-                    self.bump();
-                }
-                return Ok(Sub::leaf(ExprKind::Str(s), self.since(span)));
-            }
+            TokenKind::Str(_) | TokenKind::FStr(_) => return Ok(self.string_literals(span)),
             TokenKind::LParen => return self.parenthesized(),
             TokenKind::LBracket => return self.list_display(),
             TokenKind::Reserved("None") => ExprKind::NoneLit,

@@ -3,7 +3,7 @@
 //! Run `UPDATE_EXPECT=1 cargo test -p kernelc-syntax` to refresh the snapshots.
 
 use expect_test::{expect, Expect};
-use kernelc_syntax::ast::{Expr, ExprKind, IndexItem, Item, Stmt, StmtKind};
+use kernelc_syntax::ast::{Expr, ExprKind, FPart, IndexItem, Item, Stmt, StmtKind};
 use kernelc_syntax::{
     dump_expr, dump_module, parse_expression, parse_module, Diagnostic, LineIndex,
 };
@@ -96,6 +96,21 @@ fn expr_spans(src: &str, e: &Expr, depth: usize, out: &mut String) {
             }
         }
         ExprKind::Tuple(items) => items.iter().for_each(&mut sub),
+        ExprKind::FString(parts) => {
+            for p in parts {
+                if let FPart::Field {
+                    value, spec_span, ..
+                } = p
+                {
+                    expr_spans(src, value, depth + 1, out);
+                    out.push_str(&format!(
+                        "{}spec {}\n",
+                        "  ".repeat(depth + 1),
+                        &src[spec_span.range()]
+                    ));
+                }
+            }
+        }
         _ => {}
     }
 }
@@ -1281,5 +1296,57 @@ fn errors_spanning_lines_and_else_headers() {
             6:9: expected ':' after 'else'
             8:10: '(' was never closed
         "#]],
+    );
+}
+
+#[test]
+fn fstrings() {
+    check_expr(
+        r#"f"a {x:.3f} {n!r:>5} {{b}} {x + 1 = } " "tail" f'{m}'"#,
+        expect![[r#"
+            (fstring "a " (field x ".3f") " " (field n !r ">5") " {b} x + 1 = " (field (+ x 1) !r) " tail" (field m))
+        "#]],
+    );
+    check_expr_spans(
+        r#"f"v={a[i] * 2:8.2e}""#,
+        expect![[r#"
+        f"v={a[i] * 2:8.2e}"
+          a[i] * 2
+            a[i]
+              a
+              i
+            2
+          spec 8.2e
+    "#]],
+    );
+    check_expr(
+        r#"f"{x" + 1"#,
+        expect![[r#"
+        <none>
+        --- errors
+        1:3: f-string: expecting '}'
+    "#]],
+    );
+    check_expr(
+        r#"f"{x!z}""#,
+        expect![[r#"
+        <none>
+        --- errors
+        1:5: f-string: invalid conversion character: expected 's', 'r', or 'a'
+    "#]],
+    );
+    // The unparsed form parses back to the same tree.
+    let (e, _) = parse_expression(r#"f"{a:>{3}}""#);
+    assert!(e.is_none());
+    let (e, d) = parse_expression(r#"f"q\"{x:,}\n{{}}""#);
+    assert!(d.is_empty());
+    let e = e.expect("parses");
+    let back = kernelc_syntax::dump::unparse_expr(&e);
+    let (e2, d2) = parse_expression(&back);
+    assert!(d2.is_empty(), "{back}: {d2:?}");
+    assert_eq!(
+        dump_expr(&e),
+        dump_expr(&e2.expect("parses back")),
+        "{back}"
     );
 }

@@ -162,15 +162,35 @@ impl Dispatcher {
         out: &mut dyn Write,
     ) -> Result<Value, Error> {
         let program = jit.source_program();
-        let binding = bind::Binding::of_types(program);
-        let inputs = args
-            .iter()
-            .enumerate()
-            .map(|(k, v)| Arg::from_value(v, &format!("argument {}", k + 1)).map(|a| a.input))
-            .collect::<Result<Vec<_>, _>>()?;
-        let (values, _) = binding.values(&inputs)?;
+        let f = &program.funcs[program.entry];
+        // Fast path: arguments that already have the compiled parameter types (the usual
+        // case of a cached signature) go straight to the code; others are bound.
+        let exact = args.len() == f.params.len()
+            && args.iter().zip(&f.params).all(|(v, &p)| {
+                let want = f.locals[p].ty;
+                match (v, want) {
+                    (Value::Scalar(s), Type::Scalar(d)) => s.dtype() == d,
+                    (Value::Array(a), Type::Array(t)) => {
+                        a.dtype() == t.dtype && a.ndim() == t.ndim as usize
+                    }
+                    _ => false,
+                }
+            });
+        let bound;
+        let values = if exact {
+            args
+        } else {
+            let binding = bind::Binding::of_types(program);
+            let inputs = args
+                .iter()
+                .enumerate()
+                .map(|(k, v)| Arg::from_value(v, &format!("argument {}", k + 1)).map(|a| a.input))
+                .collect::<Result<Vec<_>, _>>()?;
+            bound = binding.values(&inputs)?.0;
+            &bound[..]
+        };
         let mut rng = self.rng.lock().map(|r| *r).unwrap_or_default();
-        let r = jit.call(program.entry, &values, out, &mut rng);
+        let r = jit.call(program.entry, values, out, &mut rng);
         if let Ok(mut g) = self.rng.lock() {
             *g = rng;
         }

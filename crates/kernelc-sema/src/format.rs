@@ -1,0 +1,143 @@
+//! Typing of formatted strings: f-strings (`f"{x:.3f}"`) and `%` formatting
+//! (`"%d: %.2f" % (i, x)`), both lowered to [`ExprKind::Format`], a `str` value that only
+//! `print` takes.
+//!
+//! Every format specification is parsed and checked against its value's type here
+//! (`kernelc_runtime::pyformat`), so a bad one is a compile error at its position; the
+//! interpreter formats the values at run time with the same module.
+
+use crate::lower::{FnLower, TE};
+use crate::tir::{Expr, ExprKind, FmtPart, Type};
+use kernelc_runtime::pyformat::{self, Kind, Piece, Spec};
+use kernelc_runtime::DType;
+use kernelc_syntax::ast;
+use kernelc_syntax::Span;
+
+/// The kind of value a specification formats, or `None` for a type that has no text.
+fn kind_of(t: Type) -> Option<Kind> {
+    match t {
+        Type::Scalar(DType::Bool) => Some(Kind::Bool),
+        Type::Scalar(d) if d.is_float() => Some(Kind::Float),
+        Type::Scalar(_) => Some(Kind::Int),
+        Type::Str => Some(Kind::Str),
+        Type::Array(_) => Some(Kind::Array),
+        Type::Tuple(_) => Some(Kind::Tuple),
+        Type::None => None,
+    }
+}
+
+impl<'c, 'a> FnLower<'c, 'a> {
+    /// Checks `spec` for a value and makes the field, or reports at `at`.
+    fn field(&mut self, value: TE, spec: Spec, at: Span) -> Option<FmtPart> {
+        let Some(kind) = kind_of(value.ty()) else {
+            return self.fail(value.e.span, "this has no value to format");
+        };
+        if let Err(msg) = pyformat::check(&spec, kind) {
+            return self.fail(at, msg);
+        }
+        Some(FmtPart::Field(value.e, spec))
+    }
+
+    /// `f"..."`: text and fields in order.
+    pub(crate) fn fstring(&mut self, parts: &'a [ast::FPart], span: Span) -> Option<TE> {
+        let mut out = Vec::with_capacity(parts.len());
+        let mut ok = true;
+        for p in parts {
+            match p {
+                ast::FPart::Text(t) => out.push(FmtPart::Text(t.clone())),
+                ast::FPart::Field {
+                    value,
+                    conv,
+                    spec,
+                    spec_span,
+                } => {
+                    let v = self.expr(value);
+                    let parsed = match pyformat::parse_spec(spec) {
+                        Ok(mut s) => {
+                            s.as_str = conv.is_some();
+                            Some(s)
+                        }
+                        Err(msg) => {
+                            self.fail::<()>(*spec_span, msg);
+                            None
+                        }
+                    };
+                    match (v, parsed) {
+                        (Some(v), Some(s)) => match self.field(v, s, *spec_span) {
+                            Some(f) => out.push(f),
+                            None => ok = false,
+                        },
+                        _ => ok = false,
+                    }
+                }
+            }
+        }
+        ok.then(|| format_expr(out, span))
+    }
+
+    /// `"format" % value` or `"format" % (v1, v2, ...)`.
+    pub(crate) fn percent_format(
+        &mut self,
+        fmt: &str,
+        fmt_span: Span,
+        rhs: &'a ast::Expr,
+        span: Span,
+    ) -> Option<TE> {
+        let pieces = match pyformat::parse_percent(fmt) {
+            Ok(p) => p,
+            Err(msg) => return self.fail(fmt_span, msg),
+        };
+        let items: Vec<&'a ast::Expr> = match &rhs.kind {
+            ast::ExprKind::Tuple(xs) => xs.iter().collect(),
+            _ => vec![rhs],
+        };
+        if let [one] = items[..] {
+            if !matches!(rhs.kind, ast::ExprKind::Tuple(_))
+                && matches!(self.expr(one).map(|v| v.ty()), Some(Type::Tuple(_)))
+            {
+                return self.fail(
+                    rhs.span,
+                    "a tuple after % gives one value per conversion: write the values out as \
+                     (t[0], t[1], ...), or format the tuple with (t,)",
+                );
+            }
+        }
+        let wanted = pieces
+            .iter()
+            .filter(|p| matches!(p, Piece::Conversion(_)))
+            .count();
+        if wanted > items.len() {
+            return self.fail(rhs.span, "not enough arguments for format string");
+        }
+        if wanted < items.len() {
+            return self.fail(
+                rhs.span,
+                "not all arguments converted during string formatting",
+            );
+        }
+        let mut items = items.into_iter();
+        let mut out = Vec::with_capacity(pieces.len());
+        let mut ok = true;
+        for p in pieces {
+            match p {
+                Piece::Text(t) => out.push(FmtPart::Text(t)),
+                Piece::Conversion(s) => {
+                    let item = items.next()?;
+                    match self.expr(item).and_then(|v| self.field(v, s, item.span)) {
+                        Some(f) => out.push(f),
+                        None => ok = false,
+                    }
+                }
+            }
+        }
+        ok.then(|| format_expr(out, span))
+    }
+}
+
+fn format_expr(parts: Vec<FmtPart>, span: Span) -> TE {
+    TE::strong(Expr {
+        kind: ExprKind::Format(parts),
+        ty: Type::Str,
+        span,
+    })
+}
