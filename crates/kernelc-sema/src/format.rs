@@ -87,43 +87,51 @@ impl<'c, 'a> FnLower<'c, 'a> {
             Ok(p) => p,
             Err(msg) => return self.fail(fmt_span, msg),
         };
-        let items: Vec<&'a ast::Expr> = match &rhs.kind {
-            ast::ExprKind::Tuple(xs) => xs.iter().collect(),
-            _ => vec![rhs],
+        // The values: a tuple display's items, a tuple value's elements, or one value.
+        let values: Vec<Option<TE>> = match &rhs.kind {
+            ast::ExprKind::Tuple(xs) => xs.iter().map(|x| self.expr(x)).collect(),
+            _ => match self.expr(rhs) {
+                Some(t) if matches!(t.ty(), Type::Tuple(_)) => {
+                    if !crate::tuples::pure(&t.e) {
+                        return self.fail(
+                            rhs.span,
+                            "write this tuple into a variable first: % takes its elements \
+                             one by one",
+                        );
+                    }
+                    let n = t.ty().tuple().map_or(0, |tt| tt.elems().len());
+                    (0..n)
+                        .map(|k| Some(TE::strong(self.tuple_get(t.e.clone(), k, rhs.span))))
+                        .collect()
+                }
+                v => vec![v],
+            },
         };
-        if let [one] = items[..] {
-            if !matches!(rhs.kind, ast::ExprKind::Tuple(_))
-                && matches!(self.expr(one).map(|v| v.ty()), Some(Type::Tuple(_)))
-            {
-                return self.fail(
-                    rhs.span,
-                    "a tuple after % gives one value per conversion: write the values out as \
-                     (t[0], t[1], ...), or format the tuple with (t,)",
-                );
-            }
-        }
         let wanted = pieces
             .iter()
             .filter(|p| matches!(p, Piece::Conversion(_)))
             .count();
-        if wanted > items.len() {
+        if wanted > values.len() {
             return self.fail(rhs.span, "not enough arguments for format string");
         }
-        if wanted < items.len() {
+        if wanted < values.len() {
             return self.fail(
                 rhs.span,
                 "not all arguments converted during string formatting",
             );
         }
-        let mut items = items.into_iter();
+        let mut values = values.into_iter();
         let mut out = Vec::with_capacity(pieces.len());
         let mut ok = true;
         for p in pieces {
             match p {
                 Piece::Text(t) => out.push(FmtPart::Text(t)),
                 Piece::Conversion(s) => {
-                    let item = items.next()?;
-                    match self.expr(item).and_then(|v| self.field(v, s, item.span)) {
+                    let v = values.next().flatten();
+                    match v.and_then(|v| {
+                        let at = v.e.span;
+                        self.field(v, s, at)
+                    }) {
                         Some(f) => out.push(f),
                         None => ok = false,
                     }
