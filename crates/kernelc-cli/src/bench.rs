@@ -136,7 +136,7 @@ pub fn bench(src: &Source, opts: &Options<'_>) -> Result<(), CliError> {
     let options = |executor| kernelc::RunOptions {
         executor,
         threads: opts.threads,
-        interrupt: None,
+        ..kernelc::RunOptions::default()
     };
     // Separate kernels: each executor's random generator starts from the same state.
     let jit = kernel.with_options(options(Executor::Jit));

@@ -62,6 +62,10 @@ enum Command {
         /// Stop the kernel after this many seconds (a runtime error, exit code 1).
         #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
         timeout: Option<std::time::Duration>,
+        /// Cap the arrays the call may hold at once (bytes, or with a unit: 512M, 2G);
+        /// exceeding it is a runtime error with the position, exit code 1.
+        #[arg(long, value_name = "BYTES", value_parser = kernelc::parse_bytes)]
+        max_memory: Option<usize>,
     },
     /// Evaluate an array expression (numexpr style) over --arg values and print it.
     Eval {
@@ -217,15 +221,22 @@ fn execute(cli: Cli) -> u8 {
             args,
             out,
             interp,
-            threads: _,
+            threads,
             timeout,
+            max_memory,
         } => with_source(&file, |src| {
             let executor = if interp {
                 Executor::Interp
             } else {
                 Executor::Jit
             };
-            run(src, &entry, &args, out.as_deref(), executor, timeout)
+            let options = RunOptions {
+                executor,
+                threads,
+                max_memory,
+                ..RunOptions::default()
+            };
+            run(src, &entry, &args, out.as_deref(), options, timeout)
         }),
         Command::Eval { expr, args, out } => finish(eval(&expr, &args, out.as_deref())),
         Command::Bench {
@@ -272,15 +283,14 @@ fn run(
     entry: &str,
     raw_args: &[String],
     out_path: Option<&Path>,
-    executor: Executor,
+    options: RunOptions,
     timeout: Option<std::time::Duration>,
 ) -> Result<(), CliError> {
     let parsed = args::parse_all(raw_args)?;
     let stop = kernelc::Interrupt::new();
     let kernel = Kernel::from_named_source(&src.name, &src.text)?.with_options(RunOptions {
-        executor,
-        threads: None,
         interrupt: Some(stop.clone()),
+        ..options
     });
     let function = kernel.function(entry)?;
     // Names are bound before any file is read.

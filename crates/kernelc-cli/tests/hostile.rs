@@ -214,3 +214,47 @@ fn very_large_functions_compile_and_agree_with_the_interpreter() {
         }
     }
 }
+
+#[test]
+fn max_memory_caps_live_arrays_in_both_executors() {
+    let file = scratch("memory_cap.k");
+    std::fs::write(
+        &file,
+        "import numpy as np\n\
+         \n\
+         def churn(n):\n\
+         \x20   total = 0.0\n\
+         \x20   for k in range(1, n):\n\
+         \x20       a = np.ones(k * 1000)\n\
+         \x20       total += (a * 2.0 + 1.0).sum()\n\
+         \x20   return total\n\
+         \n\
+         def main():\n\
+         \x20   print(churn(40))\n\
+         \x20   rows = np.zeros((1000, 100000))\n\
+         \x20   print(rows.sum())\n",
+    )
+    .unwrap();
+    let file = file.to_str().unwrap();
+    // Arrays freed as the loop goes are refunded: 40 rounds of ~1 MB fit in 64 MB.
+    let want = "memory limit exceeded: 800000000 more bytes of arrays would bring this call \
+                to 800000000 bytes (the limit is 67108864 bytes)";
+    let mut errs = Vec::new();
+    for exec in [&[][..], &["--interp"][..]] {
+        let mut args = vec!["run", file, "--max-memory", "64M"];
+        args.extend(exec);
+        let (out, err, code) = run_capture(&args);
+        assert_eq!(code, 1, "{err}");
+        assert_eq!(out, "2340000.0\n");
+        assert!(err.contains(want), "{err}");
+        assert!(err.contains("memory_cap.k:12:12"), "{err}");
+        errs.push(err);
+    }
+    assert_eq!(errs[0], errs[1]);
+    // Without the cap the same program runs.
+    let (out, err, code) = run_capture(&["run", file]);
+    assert_eq!((code, out.as_str()), (0, "2340000.0\n0.0\n"), "{err}");
+    let (_, err, code) = run_capture(&["run", file, "--max-memory", "lots"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("is not a size in bytes"), "{err}");
+}

@@ -8,8 +8,8 @@ use kernelc_runtime::error::msg;
 use kernelc_runtime::rng::Rng;
 use kernelc_runtime::{Array, DType, Element, Scalar};
 
-/// Largest array the interpreter allocates, in bytes (1 TiB).
-pub const MAX_BYTES: u128 = 1 << 40;
+/// Largest array allocated, in bytes (see [`Array::try_zeros`]).
+pub const MAX_BYTES: u128 = kernelc_runtime::array::MAX_BYTES;
 
 fn too_big(shape: &[usize], dtype: DType) -> String {
     format!(
@@ -20,28 +20,10 @@ fn too_big(shape: &[usize], dtype: DType) -> String {
     )
 }
 
-/// A new zero-filled C-contiguous array, or an error when its size is absurd.
+/// A new zero-filled C-contiguous array, or an error when its size is absurd, exceeds the
+/// call's memory limit or is refused by the system ([`Array::try_zeros`]).
 pub fn new_array(dtype: DType, shape: &[usize]) -> Fallible<Array> {
-    let mut bytes: u128 = dtype.size() as u128;
-    for &n in shape {
-        bytes = bytes.saturating_mul(n as u128);
-    }
-    // A zero-size array never allocates, whatever its other dimensions.
-    if shape.contains(&0) {
-        bytes = 0;
-    }
-    if bytes > MAX_BYTES || kernelc_runtime::array::checked_size(shape).is_none() {
-        return Err(too_big(shape, dtype));
-    }
-    // A failed allocation would abort the process: for big arrays, first check that the
-    // memory can be had (with overcommit this only reserves address space).
-    if bytes >= 1 << 26 && Vec::<u8>::new().try_reserve_exact(bytes as usize).is_err() {
-        return Err(format!(
-            "array is too big: cannot allocate {bytes} bytes for shape {} of {dtype}",
-            msg::shape(shape)
-        ));
-    }
-    Ok(Array::zeros(dtype, shape))
+    Array::try_zeros(dtype, shape)
 }
 
 /// Converts a shape tuple (`i64` values) to dimensions.

@@ -20,10 +20,14 @@
 //! Every view's reachable elements lie inside its buffer: the safe view constructors check
 //! it, so reads never leave the buffer.
 
+use crate::memory::MemoryLimit;
 use crate::{DType, Scalar};
 use std::alloc::{self, Layout};
 use std::ptr::NonNull;
 use std::sync::Arc;
+
+/// Largest array allocated, in bytes (1 TiB).
+pub const MAX_BYTES: u128 = 1 << 40;
 
 /// Alignment of owned buffers: a cache line, enough for any SIMD load.
 const ALIGN: usize = 64;
@@ -36,6 +40,8 @@ pub struct Buffer {
     layout: Option<Layout>,
     /// False for memory lent read-only by the embedding program: nothing writes it.
     writable: bool,
+    /// The call's memory budget this buffer is charged to (refunded when freed).
+    charged: Option<Arc<MemoryLimit>>,
 }
 
 // SAFETY: a Buffer is plain memory with no thread affinity.
@@ -54,9 +60,15 @@ impl Buffer {
                 bytes: 0,
                 layout: None,
                 writable: true,
+                charged: None,
             };
         }
-        if let Some(b) = pool::take(bytes) {
+        let charged = crate::memory::current();
+        if let Some(l) = &charged {
+            l.charge(bytes);
+        }
+        if let Some(mut b) = pool::take(bytes) {
+            b.charged = charged;
             // SAFETY: the pooled buffer owns `bytes` writable bytes.
             unsafe { std::ptr::write_bytes(b.ptr.as_ptr(), 0, bytes) };
             return b;
@@ -72,6 +84,7 @@ impl Buffer {
             bytes,
             layout: Some(layout),
             writable: true,
+            charged,
         }
     }
 
@@ -86,6 +99,7 @@ impl Buffer {
             bytes,
             layout: None,
             writable: true,
+            charged: None,
         }
     }
 
@@ -101,6 +115,7 @@ impl Buffer {
             bytes,
             layout: None,
             writable: false,
+            charged: None,
         }
     }
 
@@ -127,6 +142,9 @@ impl Buffer {
 
 impl Drop for Buffer {
     fn drop(&mut self) {
+        if let Some(l) = self.charged.take() {
+            l.refund(self.bytes);
+        }
         if let Some(layout) = self.layout {
             if pool::keep(self.ptr, self.bytes, layout) {
                 return;
@@ -176,6 +194,7 @@ mod pool {
             bytes: s.bytes,
             layout: Some(s.layout),
             writable: true,
+            charged: None,
         })
     }
 
@@ -294,6 +313,40 @@ impl Array {
             shape: shape.to_vec(),
             strides: c_strides(shape),
         }
+    }
+
+    /// A new zero-filled C-contiguous array, or an error (never an abort) when its size
+    /// is absurd (more than [`MAX_BYTES`]), would exceed the call's memory limit
+    /// ([`crate::memory`]), or is refused by the system. Array constructors and whole-array
+    /// results of both executors allocate through this.
+    pub fn try_zeros(dtype: DType, shape: &[usize]) -> Result<Array, String> {
+        let mut bytes: u128 = dtype.size() as u128;
+        for &n in shape {
+            bytes = bytes.saturating_mul(n as u128);
+        }
+        // A zero-size array never allocates, whatever its other dimensions.
+        if shape.contains(&0) {
+            bytes = 0;
+        }
+        if bytes > MAX_BYTES || checked_size(shape).is_none() {
+            return Err(format!(
+                "array is too big: shape {} of {} needs more than {} bytes",
+                crate::error::msg::shape(shape),
+                dtype,
+                MAX_BYTES
+            ));
+        }
+        let bytes = bytes as usize;
+        crate::memory::check(bytes)?;
+        // A failed allocation would abort the process: for big arrays, first check that
+        // the memory can be had (with overcommit this only reserves address space).
+        if bytes >= 1 << 26 && Vec::<u8>::new().try_reserve_exact(bytes).is_err() {
+            return Err(format!(
+                "array is too big: cannot allocate {bytes} bytes for shape {} of {dtype}",
+                crate::error::msg::shape(shape)
+            ));
+        }
+        Ok(Array::zeros(dtype, shape))
     }
 
     /// A new C-contiguous array holding `data` with the given shape (`data.len()` must be

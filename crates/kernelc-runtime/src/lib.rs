@@ -10,6 +10,7 @@ pub mod format;
 pub mod interrupt;
 pub mod library;
 pub mod math;
+pub mod memory;
 pub mod ops;
 pub mod optable;
 pub mod pyformat;

@@ -7,6 +7,7 @@ use crate::bind::Binding;
 use crate::{Error, Source};
 use kernelc_codegen::{JitProgram, Listing};
 use kernelc_interp::Value;
+use kernelc_runtime::memory::{self, MemoryLimit};
 use kernelc_runtime::rng::Rng;
 use kernelc_runtime::Interrupt;
 use kernelc_sema::tir::Program;
@@ -32,6 +33,9 @@ pub struct RunOptions {
     pub threads: Option<usize>,
     /// Stops a run with an error where it is (a loop or a call) when triggered.
     pub interrupt: Option<Interrupt>,
+    /// Caps the bytes of arrays one call may hold at once (see
+    /// [`kernelc_runtime::memory`]); `None`: no cap beyond what the system gives.
+    pub max_memory: Option<usize>,
 }
 
 /// One function compiled for one signature: the typed program (what the interpreter runs),
@@ -89,12 +93,16 @@ impl Compiled {
         rng: &mut Rng,
     ) -> Result<Value, Error> {
         let entry = self.program.entry;
-        let r = match options.executor {
-            Executor::Jit => {
-                self.jit()?
-                    .call_interruptible(entry, &values, out, rng, options.interrupt.as_ref())
+        let jit = match options.executor {
+            Executor::Jit => Some(self.jit()?),
+            Executor::Interp => None,
+        };
+        let limit = options.max_memory.map(MemoryLimit::new);
+        let r = memory::with_limit(limit, || match jit {
+            Some(jit) => {
+                jit.call_interruptible(entry, &values, out, rng, options.interrupt.as_ref())
             }
-            Executor::Interp => {
+            None => {
                 let mut interp = kernelc_interp::Interpreter::new(&self.program, out);
                 if let Some(i) = &options.interrupt {
                     interp.set_interrupt(i.clone());
@@ -107,7 +115,7 @@ impl Compiled {
                 *rng = interp.rng();
                 r
             }
-        };
+        });
         r.map_err(|e| Error::at_runtime(&self.src, e))
     }
 }

@@ -33,6 +33,7 @@ pub use expr::{
 };
 pub use kernelc_codegen::{JitProgram, Listing};
 pub use kernelc_interp::Value;
+pub use kernelc_runtime::memory::parse_bytes;
 pub use kernelc_runtime::{Array, DType, Deadline, Interrupt, Scalar};
 pub use kernelc_sema::tir::{ArrayType, Program, Type};
 pub use listing::{listing, Stage};
@@ -162,8 +163,8 @@ pub fn run_program_interruptible(
 ) -> Result<(), Error> {
     let options = RunOptions {
         executor: Executor::Interp,
-        threads: None,
         interrupt: Some(interrupt.clone()),
+        ..RunOptions::default()
     };
     run_compiled(src.clone(), program.clone(), &options, out)
 }
