@@ -40,7 +40,7 @@ fn round(kernel: &Kernel, t: usize, r: usize) {
     let xs: Vec<f64> = (0..n).map(|i| (i as f64) * 0.5 - 3.0).collect();
     let xi: Vec<i64> = (0..n as i64).map(|i| i - 5).collect();
     let xf: Vec<f32> = xs.iter().map(|&x| x as f32).collect();
-    let exec = if (t + r) % 3 == 0 {
+    let exec = if (t + r).is_multiple_of(3) {
         Executor::Interp
     } else {
         Executor::Jit
@@ -51,7 +51,7 @@ fn round(kernel: &Kernel, t: usize, r: usize) {
     });
 
     // A scalar of a different type on some threads: a new signature compiled concurrently.
-    let kk: Arg<'_> = if t % 2 == 0 {
+    let kk: Arg<'_> = if t.is_multiple_of(2) {
         Arg::from(2.0f64)
     } else {
         Arg::from(2i64)
