@@ -18,6 +18,7 @@ use crate::rt::{self, code};
 mod arrays;
 mod library;
 mod nest;
+mod simd;
 mod tuple;
 pub(crate) mod view;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};

@@ -7,6 +7,7 @@
 //! the sink: a store into the result, into the target view, or a reduction — NumPy's
 //! pairwise sum along a line, or one accumulator in order.
 
+use super::simd::{self, VecLoop};
 use super::{dtype_clif, FnLower, Val};
 use crate::nest_rt::{self, Geometry, FLAG_OVERLAP, FLAG_UNFLATTENED};
 use crate::rt;
@@ -98,7 +99,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         geo
     }
 
-    fn leaf_value(&mut self, l: Leaf) -> Value {
+    pub(super) fn leaf_value(&mut self, l: Leaf) -> Value {
         match l {
             Leaf::Const(s) => self.constant(s),
             Leaf::Local(id) => self.read_local(id, self.func.locals[id].span),
@@ -174,17 +175,19 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     /// Loops over the axes of the space except `skip`, in C order, calling `body` with
     /// each slot's element address (slots `0..=ops`: the operands and the result).
+    /// With `vec`, the innermost loop runs on vectors where its slots are contiguous.
     fn space_loops(
         &mut self,
         geo: &Geo,
         skip: Option<usize>,
+        vec: Option<&mut VecLoop<'_, Self>>,
         body: &mut dyn FnMut(&mut Self, &[Value]),
     ) {
         let slots = geo.g.ops + 1;
         let bases: Vec<Value> = (0..slots)
             .map(|k| self.geo_load(geo, geo.g.data(k)))
             .collect();
-        self.axis_loop(geo, 0, skip, bases, body);
+        self.axis_loop(geo, 0, skip, bases, vec, body);
     }
 
     fn axis_loop(
@@ -193,13 +196,14 @@ impl<'a, 'b> FnLower<'a, 'b> {
         d: usize,
         skip: Option<usize>,
         ptrs: Vec<Value>,
+        vec: Option<&mut VecLoop<'_, Self>>,
         body: &mut dyn FnMut(&mut Self, &[Value]),
     ) {
         if d == geo.g.ndim {
             return body(self, &ptrs);
         }
         if Some(d) == skip {
-            return self.axis_loop(geo, d + 1, skip, ptrs, body);
+            return self.axis_loop(geo, d + 1, skip, ptrs, vec, body);
         }
         let n = self.geo_load(geo, geo.g.shape(d));
         let strides: Vec<Value> = (0..ptrs.len())
@@ -207,6 +211,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
             .collect();
         let zero = self.b.ins().iconst(types::I64, 0);
         let innermost = (d + 1..geo.g.ndim).all(|e| Some(e) == skip);
+        let mut vec = vec;
+        if let (true, Some(vl)) = (innermost, vec.as_deref_mut()) {
+            self.vec_inner_loop(n, &ptrs, &strides, vl, body);
+            return;
+        }
         if innermost {
             // The hot loop: each slot's address advances by its stride.
             let vars: Vec<_> = ptrs
@@ -236,7 +245,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                     this.b.ins().iadd(p, off)
                 })
                 .collect();
-            this.axis_loop(geo, d + 1, skip, inner, body);
+            this.axis_loop(geo, d + 1, skip, inner, vec.as_deref_mut(), body);
         });
     }
 
@@ -250,7 +259,18 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let mut scalars = Vec::new();
                 self.elem_scalars(&n.elem, &mut scalars);
                 let out = geo.g.ops;
-                self.space_loops(&geo, None, &mut |this, ptrs| {
+                let width = simd::nest_width(n).filter(|_| n.elem.dtype != DType::Bool);
+                let mut vs = Vec::new();
+                if let Some(w) = width {
+                    self.vec_scalars(&n.elem, w, &mut vs);
+                }
+                let mut vbody = |this: &mut Self, ptrs: &[Value]| {
+                    let w = width.expect("vectorised");
+                    let v = this.velem(&n.elem, ptrs, &vs, w);
+                    this.b.ins().store(simd::vflags(), v, ptrs[out], 0);
+                };
+                let mut vl = width.map(|w| self.vec_loop(n, w, true, &mut vbody));
+                self.space_loops(&geo, None, vl.as_mut(), &mut |this, ptrs| {
                     let v = this.elem(&n.elem, ptrs, &scalars);
                     this.b.ins().store(MemFlagsData::trusted(), v, ptrs[out], 0);
                 });
@@ -276,7 +296,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                     let strides: Vec<Value> = (0..geo.g.ops)
                         .map(|j| self.geo_load(&geo, geo.g.stride(j, k)))
                         .collect();
-                    self.space_loops(&geo, Some(k), &mut |this, ptrs| {
+                    self.space_loops(&geo, Some(k), None, &mut |this, ptrs| {
                         let v = this.line_reduce(n, *op, *order, len, ptrs, &strides, &scalars);
                         this.b.ins().store(MemFlagsData::trusted(), v, ptrs[out], 0);
                     });
@@ -331,7 +351,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 let flat = self.b.declare_var(types::I64);
                 let zero = self.b.ins().iconst(types::I64, 0);
                 self.b.def_var(flat, zero);
-                self.space_loops(&geo, None, &mut |this, ptrs| {
+                self.space_loops(&geo, None, None, &mut |this, ptrs| {
                     let x = this.elem(&n.elem, ptrs, &scalars);
                     let i = this.b.use_var(flat);
                     acc.step(this, x, i);
@@ -393,7 +413,51 @@ impl<'a, 'b> FnLower<'a, 'b> {
                     x
                 }
             };
-            let s = self.pairwise(d, len, &mut get);
+            let s = match simd::nest_width(n).filter(|&w| w as usize == d.size()) {
+                Some(w) => {
+                    // Vector leaves where the line is contiguous (same bits).
+                    let mut used = vec![false; n.operands.len()];
+                    simd::reads(&n.elem, &mut used);
+                    let sizes: Vec<i64> =
+                        n.operands.iter().map(|o| o.dtype.size() as i64).collect();
+                    let ok = self.all_contiguous(strides, &sizes, &used);
+                    let join = self.b.create_block();
+                    self.b.append_block_param(join, dtype_clif(d));
+                    let (vb, sb) = (self.b.create_block(), self.b.create_block());
+                    self.b.ins().brif(ok, vb, &[], sb, &[]);
+                    self.b.switch_to_block(vb);
+                    self.b.seal_block(vb);
+                    let mut vs = Vec::new();
+                    self.vec_scalars(&n.elem, w, &mut vs);
+                    let mut vget = |this: &mut Self, j: Value| {
+                        let ps: Vec<Value> = ptrs
+                            .iter()
+                            .zip(&sizes)
+                            .map(|(&p, &s)| {
+                                let off = this.b.ins().imul_imm_s(j, s);
+                                this.b.ins().iadd(p, off)
+                            })
+                            .collect();
+                        let x = this.velem(&n.elem, &ps, &vs, w);
+                        if norm {
+                            this.b.ins().fmul(x, x)
+                        } else {
+                            x
+                        }
+                    };
+                    let lanes = 16 / i64::from(w);
+                    let s = self.pairwise(d, len, &mut get, Some((lanes, &mut vget)));
+                    self.b.ins().jump(join, &[s.into()]);
+                    self.b.switch_to_block(sb);
+                    self.b.seal_block(sb);
+                    let s = self.pairwise(d, len, &mut get, None);
+                    self.b.ins().jump(join, &[s.into()]);
+                    self.b.switch_to_block(join);
+                    self.b.seal_block(join);
+                    self.b.block_params(join)[0]
+                }
+                None => self.pairwise(d, len, &mut get, None),
+            };
             return self.finish_sum(op, d, s, len);
         }
         self.empty_check(op, len, n);
@@ -422,12 +486,15 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     /// NumPy's pairwise sum of `get(0) .. get(len - 1)` plus its initial zero
     /// (`kernelc_runtime::reduce::pairwise_sum`), without recursion: the tree is walked
-    /// with an explicit stack of pending right halves and left sums.
+    /// with an explicit stack of pending right halves and left sums. With `vget`
+    /// (`lanes`, vector of elements `j..j+lanes`), the leaves run on vectors.
+    #[allow(clippy::type_complexity)]
     fn pairwise(
         &mut self,
         d: DType,
         len: Value,
         get: &mut dyn FnMut(&mut Self, Value) -> Value,
+        mut vget: Option<(i64, &mut dyn FnMut(&mut Self, Value) -> Value)>,
     ) -> Value {
         let t = dtype_clif(d);
         let block = kernelc_runtime::reduce::PAIRWISE_BLOCK as i64;
@@ -490,7 +557,10 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.seal_block(leaf);
         let s = self.b.use_var(start_v);
         let n = self.b.use_var(n_v);
-        let v = self.pairwise_leaf(d, s, n, get);
+        let v = match vget.as_mut() {
+            Some((lanes, vget)) => self.pairwise_leaf_vec(d, s, n, *lanes, get, &mut **vget),
+            None => self.pairwise_leaf(d, s, n, get),
+        };
         self.b.def_var(val_v, v);
         self.b.ins().jump(ascend, &[]);
         // ascend: combine with finished left halves, or go right.
@@ -541,7 +611,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.ins().fadd(z, v)
     }
 
-    fn fconst(&mut self, d: DType, x: f64) -> Value {
+    pub(super) fn fconst(&mut self, d: DType, x: f64) -> Value {
         match d {
             DType::F32 => self.b.ins().f32const(x as f32),
             _ => self.b.ins().f64const(x),
@@ -627,7 +697,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     /// `init + get(from) + ... + get(to - 1)`, added one after another.
-    fn add_in_order(
+    pub(super) fn add_in_order(
         &mut self,
         t: types::Type,
         init: Value,
@@ -675,7 +745,33 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let td = n.operands[0].dtype;
         let span = n.span;
         let aug = *aug;
-        self.space_loops(&geo, None, &mut |this, ptrs| {
+        // Vectors when the update is one vectorisable operation on the target's type.
+        let width = simd::nest_width(n).filter(|_| {
+            n.elem.dtype == td
+                && td != DType::Bool
+                && aug.is_none_or(|a| a.ty == td && simd::binary_vectorises(a.op, td))
+        });
+        let mut vs = Vec::new();
+        if let Some(w) = width {
+            self.vec_scalars(&n.elem, w, &mut vs);
+        }
+        let mut vbody = |this: &mut Self, ptrs: &[Value]| {
+            let w = width.expect("vectorised");
+            let v = this.velem(&n.elem, ptrs, &vs, w);
+            let new = match aug {
+                None => v,
+                Some(AugOp { op, .. }) => {
+                    let old = this
+                        .b
+                        .ins()
+                        .load(simd::vtype(td, w), simd::vflags(), ptrs[0], 0);
+                    this.vbinary(op, td, old, v, w, &n.elem)
+                }
+            };
+            this.b.ins().store(simd::vflags(), new, ptrs[0], 0);
+        };
+        let mut vl = width.map(|w| self.vec_loop(n, w, false, &mut vbody));
+        self.space_loops(&geo, None, vl.as_mut(), &mut |this, ptrs| {
             let v = this.elem(&n.elem, ptrs, &scalars);
             let new = match aug {
                 None => v,
