@@ -133,17 +133,61 @@ fn vector_loops_match_the_interpreter_bit_for_bit() {
     for n in lengths() {
         for o in 0..4usize {
             let cases: Vec<(&str, Arg, Arg)> = vec![
-                ("ew", arr(Array::from_vec(fa.clone(), &[max])), arr(Array::from_vec(fb.clone(), &[max]))),
-                ("ew_where", arr(Array::from_vec(fa.clone(), &[max])), arr(Array::from_vec(fb.clone(), &[max]))),
-                ("ew_math", arr(Array::from_vec(fa.clone(), &[max])), arr(Array::from_vec(fb.clone(), &[max]))),
-                ("ew_f32", arr(Array::from_vec(sa.clone(), &[max])), arr(Array::from_vec(sb.clone(), &[max]))),
-                ("ew_int", arr(Array::from_vec(ia.clone(), &[max])), arr(Array::from_vec(ib.clone(), &[max]))),
-                ("ew_i32", arr(Array::from_vec(wa.clone(), &[max])), arr(Array::from_vec(wb.clone(), &[max]))),
-                ("cast_mix", arr(Array::from_vec(ia.clone(), &[max])), arr(Array::from_vec(fb.clone(), &[max]))),
-                ("store", arr(Array::from_vec(fa.clone(), &[max])), arr(Array::from_vec(fb.clone(), &[max]))),
-                ("red", arr(Array::from_vec(fa.clone(), &[max])), arr(Array::from_vec(fb.clone(), &[max]))),
-                ("red_f32", arr(Array::from_vec(sa.clone(), &[max])), arr(Array::from_vec(sb.clone(), &[max]))),
-                ("red_axis", arr(Array::from_vec(fa.clone(), &[max])), arr(Array::from_vec(fb.clone(), &[max]))),
+                (
+                    "ew",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
+                (
+                    "ew_where",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
+                (
+                    "ew_math",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
+                (
+                    "ew_f32",
+                    arr(Array::from_vec(sa.clone(), &[max])),
+                    arr(Array::from_vec(sb.clone(), &[max])),
+                ),
+                (
+                    "ew_int",
+                    arr(Array::from_vec(ia.clone(), &[max])),
+                    arr(Array::from_vec(ib.clone(), &[max])),
+                ),
+                (
+                    "ew_i32",
+                    arr(Array::from_vec(wa.clone(), &[max])),
+                    arr(Array::from_vec(wb.clone(), &[max])),
+                ),
+                (
+                    "cast_mix",
+                    arr(Array::from_vec(ia.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
+                (
+                    "store",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
+                (
+                    "red",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
+                (
+                    "red_f32",
+                    arr(Array::from_vec(sa.clone(), &[max])),
+                    arr(Array::from_vec(sb.clone(), &[max])),
+                ),
+                (
+                    "red_axis",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
             ];
             for (f, a, b) in cases {
                 let args = [a, b, Arg::from(o as i64), Arg::from(n as i64)];
@@ -155,11 +199,7 @@ fn vector_loops_match_the_interpreter_bit_for_bit() {
                         bits(g),
                         "{f} n={n} o={o}: interpreter {w:?}, native {g:?}"
                     ),
-                    _ => assert_eq!(
-                        want.as_ref().err(),
-                        got.as_ref().err(),
-                        "{f} n={n} o={o}"
-                    ),
+                    _ => assert_eq!(want.as_ref().err(), got.as_ref().err(), "{f} n={n} o={o}"),
                 }
                 checked += 1;
             }

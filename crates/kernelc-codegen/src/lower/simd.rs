@@ -111,6 +111,14 @@ fn cast_ok(from: DType, to: DType) -> bool {
     from.size() == to.size() && !from.is_float()
 }
 
+/// Leaves compared by identity (constants by their bits: a nan constant is itself).
+fn same_leaf(a: Leaf, b: Leaf) -> bool {
+    match (a, b) {
+        (Leaf::Const(x), Leaf::Const(y)) => x.dtype() == y.dtype() && x.to_word() == y.to_word(),
+        _ => a == b,
+    }
+}
+
 /// Splatted scalar leaves of an element expression: `(leaf, dtype, vector)`.
 pub(super) type VScalars = Vec<(Leaf, DType, Value)>;
 
@@ -177,7 +185,10 @@ impl<'a, 'b> FnLower<'a, 'b> {
     /// Splats the scalar leaves and constants of `e` once (before the loops).
     pub(super) fn vec_scalars(&mut self, e: &Elem, size: u32, out: &mut VScalars) {
         if let ElemKind::Scalar(l) = e.kind {
-            if !out.iter().any(|(x, d, _)| *x == l && *d == e.dtype) {
+            if !out
+                .iter()
+                .any(|(x, d, _)| same_leaf(*x, l) && *d == e.dtype)
+            {
                 let s = match l {
                     Leaf::Const(c) => self.constant(c),
                     l => self.leaf_value(l),
@@ -234,7 +245,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             ElemKind::Read(k) => self.b.ins().load(vt, vflags(), ptrs[*k], 0),
             ElemKind::Scalar(l) => vs
                 .iter()
-                .find(|(x, xd, _)| x == l && *xd == d)
+                .find(|(x, xd, _)| same_leaf(*x, *l) && *xd == d)
                 .map(|(_, _, v)| *v)
                 .expect("splatted before the loops"),
             ElemKind::Unary(op, x) => {
@@ -294,7 +305,15 @@ impl<'a, 'b> FnLower<'a, 'b> {
         }
     }
 
-    pub(super) fn vbinary(&mut self, op: BinOp, od: DType, x: Value, y: Value, size: u32, e: &Elem) -> Value {
+    pub(super) fn vbinary(
+        &mut self,
+        op: BinOp,
+        od: DType,
+        x: Value,
+        y: Value,
+        size: u32,
+        e: &Elem,
+    ) -> Value {
         use BinOp::*;
         if od.is_float() {
             let cmp = |this: &mut Self, cc| this.b.ins().fcmp(cc, x, y);
@@ -338,10 +357,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             BitOr => return self.b.ins().bor(x, y),
             BitXor => return self.b.ins().bxor(x, y),
             Lt => pick(IntCC::SignedLessThan, IntCC::UnsignedLessThan),
-            Le => pick(
-                IntCC::SignedLessThanOrEqual,
-                IntCC::UnsignedLessThanOrEqual,
-            ),
+            Le => pick(IntCC::SignedLessThanOrEqual, IntCC::UnsignedLessThanOrEqual),
             Gt => pick(IntCC::SignedGreaterThan, IntCC::UnsignedGreaterThan),
             Ge => pick(
                 IntCC::SignedGreaterThanOrEqual,
@@ -630,7 +646,12 @@ impl<'a, 'b> FnLower<'a, 'b> {
     }
 
     /// True when every slot `used` advances by its `sizes` bytes (`strides` in bytes).
-    pub(super) fn all_contiguous(&mut self, strides: &[Value], sizes: &[i64], used: &[bool]) -> Value {
+    pub(super) fn all_contiguous(
+        &mut self,
+        strides: &[Value],
+        sizes: &[i64],
+        used: &[bool],
+    ) -> Value {
         let mut ok = self.b.ins().iconst(types::I8, 1);
         for (k, &s) in strides.iter().enumerate() {
             if used[k] {
