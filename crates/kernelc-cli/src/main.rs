@@ -316,12 +316,7 @@ fn eval(expr: &str, raw_args: &[String], out_path: Option<&Path>) -> Result<(), 
     let parsed = args::parse_all(raw_args)?;
     let names: Vec<&str> = parsed.iter().map(|a| a.name.as_str()).collect();
     // Repeated names are reported before any file is read.
-    kernelc::Params {
-        func: "the expression".into(),
-        names: names.iter().map(|n| n.to_string()).collect(),
-        declared: vec![None; names.len()],
-    }
-    .order(0, &names)?;
+    kernelc::Params::of_names("the expression", &names).order(0, &names)?;
     let loaded = args::load(&parsed)?;
     let vars: Vec<(&str, kernelc::Arg<'_>)> = loaded
         .iter()

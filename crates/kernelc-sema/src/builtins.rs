@@ -57,24 +57,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 self.fail(func.span, format!("'{n}' is a variable, not a function"))
             }
             A::Name(n) if self.cx.funcs.contains_key(n.as_str()) => {
-                if let Some(k) = kwargs.first() {
-                    return self.fail(
-                        k.name.span,
-                        format!("{n}() is called with keyword arguments; pass them by position"),
-                    );
-                }
-                let mut lowered = Vec::new();
-                for a in args {
-                    lowered.push(self.expr(a));
-                }
-                let lowered: Option<Vec<TE>> = lowered.into_iter().collect();
                 let name: &str = self
                     .cx
                     .funcs
                     .get_key_value(n.as_str())
                     .map(|(k, _)| *k)
                     .expect("present");
-                self.call_user(name, lowered?, span)
+                self.call_with_keywords(name, args, kwargs, span)
             }
             A::Name(n) if is_library_builtin(n) => {
                 self.library_builtin(n, None, args, kwargs, span, false)

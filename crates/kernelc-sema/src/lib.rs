@@ -7,6 +7,7 @@
 
 mod arrays;
 mod builtins;
+mod calls;
 mod consts;
 mod expr;
 mod format;
@@ -22,6 +23,7 @@ mod tir_arrays;
 pub mod tuples;
 pub mod types;
 
+pub use calls::param_defaults;
 use kernelc_syntax::{ast, Diagnostic};
 pub use lower::{check, compile, parse_annotation};
 pub use tir::{Program, Type};

@@ -90,13 +90,16 @@ impl<'a> Ctx<'a> {
                 ast::Item::Import(_) => {}
             }
         }
+        // Reported with the functions' own errors (not before them).
+        let mut later = Vec::new();
+        crate::calls::check_defaults(&funcs, &consts, &mut later);
         Ctx {
             funcs,
             consts,
             globals,
             insts: HashMap::new(),
             out: Vec::new(),
-            diags: Vec::new(),
+            diags: later,
         }
     }
 

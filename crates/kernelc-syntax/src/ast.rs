@@ -44,6 +44,10 @@ pub struct Param {
     pub name: Ident,
     /// The annotation (`a: f64[:]`), kept as an expression.
     pub ann: Option<Expr>,
+    /// The default value (`y=2.0`), kept as an expression (sema requires a constant).
+    pub default: Option<Expr>,
+    /// Declared after a bare `*`: given only by keyword (or its default).
+    pub kw_only: bool,
     pub span: Span,
 }
 

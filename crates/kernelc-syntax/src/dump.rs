@@ -41,14 +41,20 @@ fn dump_func(f: &FuncDef, out: &mut String) {
     for d in &f.decorators {
         let _ = writeln!(out, "@{}", dump_expr(d));
     }
-    let params: Vec<String> = f
-        .params
-        .iter()
-        .map(|p| match &p.ann {
+    let mut params: Vec<String> = Vec::new();
+    for p in &f.params {
+        if p.kw_only && !params.iter().any(|s| s == "*") {
+            params.push("*".to_string());
+        }
+        let mut s = match &p.ann {
             Some(ann) => format!("{}: {}", p.name.name, dump_expr(ann)),
             None => p.name.name.clone(),
-        })
-        .collect();
+        };
+        if let Some(d) = &p.default {
+            s.push_str(&format!("={}", dump_expr(d)));
+        }
+        params.push(s);
+    }
     let _ = write!(out, "def {}({})", f.name.name, params.join(", "));
     if let Some(ret) = &f.ret {
         let _ = write!(out, " -> {}", dump_expr(ret));

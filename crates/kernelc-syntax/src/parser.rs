@@ -661,9 +661,22 @@ impl<'src> Parser<'src> {
         let name = self.expect_name("a function name after 'def'")?;
         let open = self.expect(&TokenKind::LParen, "'(' after the function name")?;
         let mut params: Vec<Param> = Vec::new();
+        // After a bare `*`: keyword-only parameters.
+        let mut star: Option<Span> = None;
         loop {
             if self.at(&TokenKind::RParen) {
                 break;
+            }
+            if self.at(&TokenKind::Star) && star.is_none() {
+                let at = self.bump().span;
+                if matches!(self.peek(), TokenKind::Name(_)) {
+                    return Err(self.error(at, "'*args' parameters are not supported"));
+                }
+                star = Some(at);
+                if self.eat(&TokenKind::Comma).is_none() {
+                    break;
+                }
+                continue;
             }
             if matches!(self.peek(), TokenKind::Star | TokenKind::DoubleStar) {
                 return Err(self.error_here("'*args' and '**kwargs' parameters are not supported"));
@@ -673,8 +686,23 @@ impl<'src> Parser<'src> {
                 Some(_) => Some(self.expr()?),
                 None => None,
             };
-            if self.at(&TokenKind::Assign) {
-                return Err(self.error_here("default parameter values are not supported"));
+            let default = match self.eat(&TokenKind::Assign) {
+                Some(_) => Some(self.expr()?),
+                None => None,
+            };
+            let kw_only = star.is_some();
+            if default.is_none() && !kw_only {
+                if let Some(prev) = params.iter().find(|p| p.default.is_some()) {
+                    let diag = Diagnostic::error(
+                        pname.span,
+                        format!(
+                            "parameter '{}' without a default follows a parameter with a default",
+                            pname.name
+                        ),
+                    )
+                    .with_label(prev.span, "this parameter has a default");
+                    self.report(diag);
+                }
             }
             if let Some(first) = params.iter().find(|p| p.name.name == pname.name) {
                 let diag = Diagnostic::error(
@@ -691,6 +719,8 @@ impl<'src> Parser<'src> {
             params.push(Param {
                 name: pname,
                 ann,
+                default,
+                kw_only,
                 span,
             });
             if self.eat(&TokenKind::Comma).is_none() {
@@ -698,6 +728,12 @@ impl<'src> Parser<'src> {
             }
         }
         self.expect_close(&TokenKind::RParen, open, "',' or ')' in the parameter list")?;
+        if let Some(at) = star.filter(|_| !params.last().is_some_and(|p| p.kw_only)) {
+            self.report(Diagnostic::error(
+                at,
+                "a bare '*' must be followed by keyword-only parameters",
+            ));
+        }
         let ret = match self.eat(&TokenKind::Arrow) {
             Some(_) => Some(self.expr()?),
             None => None,

@@ -1117,6 +1117,8 @@ def k(x):
     else: pass
 ",
         expect![[r#"
+            def h(a=1)
+              pass
             def k(x)
               if <error>
                 return 1
@@ -1127,8 +1129,7 @@ def k(x):
             1:9: expected ':' at the end of the function header
             4:10: duplicate parameter 'x' in function definition
                 4:7: first defined here
-            4:13: '*args' and '**kwargs' parameters are not supported
-            7:8: default parameter values are not supported
+            4:13: '*args' parameters are not supported
             11:10: expected ':' after the if condition
                 note: to compare two values, use '=='
             13:12: expected ':' after the while condition
@@ -1348,5 +1349,36 @@ fn fstrings() {
         dump_expr(&e),
         dump_expr(&e2.expect("parses back")),
         "{back}"
+    );
+}
+
+#[test]
+fn defaults_and_keyword_only_parameters() {
+    check(
+        "def f(x, y: f64 = 2.0, *, s=-1, t):
+    pass
+
+def g(a=1, b):
+    pass
+
+def h(x, *):
+    pass
+
+def k(x, **kw):
+    pass
+",
+        expect![[r#"
+            def f(x, y: f64=2.0, *, s=(- 1), t)
+              pass
+            def g(a=1, b)
+              pass
+            def h(x)
+              pass
+            --- errors
+            4:12: parameter 'b' without a default follows a parameter with a default
+                4:7: this parameter has a default
+            7:10: a bare '*' must be followed by keyword-only parameters
+            10:10: '*args' and '**kwargs' parameters are not supported
+        "#]],
     );
 }

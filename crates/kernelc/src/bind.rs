@@ -25,8 +25,9 @@ use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{ExprKind, FuncId, Program, StmtKind, Type};
 use kernelc_syntax::ast;
 
-/// The parameters of one kernel function as written: names and declared (annotated) types.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// The parameters of one kernel function as written: names, declared (annotated) types and
+/// default values.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Params {
     /// The function's name.
     pub func: String,
@@ -35,22 +36,31 @@ pub struct Params {
     /// The type each parameter is annotated with (`None`: not annotated, or an annotation
     /// the compiler will report).
     pub declared: Vec<Option<Type>>,
+    /// The default value of each parameter (`def f(x, n=10)`), a compile-time constant;
+    /// an omitted argument takes it.
+    pub defaults: Vec<Option<Scalar>>,
+    /// Parameters after a bare `*` (`def f(x, *, scale=1)`): given by name only.
+    pub kw_only: Vec<bool>,
 }
 
 /// Where the value of one parameter comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Slot {
     /// The k-th positional argument.
     Positional(usize),
     /// The k-th named argument.
     Named(usize),
+    /// The parameter's default value.
+    Default(Scalar),
 }
 
 impl Params {
-    /// The parameters of a parsed function definition.
-    pub(crate) fn of(def: &ast::FuncDef) -> Params {
+    /// The parameters of a parsed function definition of `module`.
+    pub(crate) fn of(module: &ast::Module, def: &ast::FuncDef) -> Params {
         Params {
             func: def.name.name.clone(),
+            defaults: kernelc_sema::param_defaults(module, def),
+            kw_only: def.params.iter().map(|p| p.kw_only).collect(),
             names: def.params.iter().map(|p| p.name.name.clone()).collect(),
             declared: def
                 .params
@@ -64,12 +74,14 @@ impl Params {
         }
     }
 
-    /// Parameters named by an expression's variables (no annotations).
-    pub(crate) fn of_names(func: &str, names: &[&str]) -> Params {
+    /// Parameters named by an expression's variables (no annotations, no defaults).
+    pub fn of_names(func: &str, names: &[&str]) -> Params {
         Params {
             func: func.to_string(),
             names: names.iter().map(|n| n.to_string()).collect(),
             declared: vec![None; names.len()],
+            defaults: vec![None; names.len()],
+            kw_only: vec![false; names.len()],
         }
     }
 
@@ -83,11 +95,15 @@ impl Params {
     /// function does not have, a parameter given twice, missing parameters.
     pub fn order(&self, positional: usize, named: &[&str]) -> Result<Vec<Slot>, Error> {
         let n = self.names.len();
-        if positional > n {
+        let n_pos = (0..n)
+            .filter(|&k| !self.kw_only.get(k).copied().unwrap_or(false))
+            .count();
+        if positional > n_pos {
             return Err(Error::Argument(format!(
-                "{}() takes {n} argument{} but {positional} {} given",
+                "{}() takes {n_pos} {}argument{} but {positional} {} given",
                 self.func,
-                if n == 1 { "" } else { "s" },
+                if n_pos < n { "positional " } else { "" },
+                if n_pos == 1 { "" } else { "s" },
                 if positional == 1 { "was" } else { "were" }
             )));
         }
@@ -113,6 +129,11 @@ impl Params {
                 return Err(Error::Argument(format!("argument '{name}' is given twice")));
             }
             slots[p] = Some(Slot::Named(k));
+        }
+        for (slot, d) in slots.iter_mut().zip(&self.defaults) {
+            if let (None, Some(d)) = (&slot, d) {
+                *slot = Some(Slot::Default(*d));
+            }
         }
         let missing: Vec<&str> = self
             .names
@@ -387,6 +408,35 @@ mod tests {
         assert_eq!(
             msg(params(&[]).order(0, &["z"])),
             "error: f() has no parameter named 'z' (it takes no arguments)"
+        );
+    }
+
+    #[test]
+    fn defaults_fill_omitted_parameters_and_keyword_only_ones_are_named() {
+        let (module, diags) =
+            kernelc_syntax::parse_module("N = 4\ndef f(a, b=2.5, *, c=N * 2, d):\n    pass\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let ast::Item::Func(def) = &module.items[1] else {
+            panic!("a function")
+        };
+        let p = Params::of(&module, def);
+        assert_eq!(
+            p.order(1, &["d"]).unwrap(),
+            vec![
+                Slot::Positional(0),
+                Slot::Default(Scalar::F64(2.5)),
+                Slot::Default(Scalar::I64(8)),
+                Slot::Named(0)
+            ]
+        );
+        let msg = |r: Result<Vec<Slot>, Error>| r.unwrap_err().to_string();
+        assert_eq!(
+            msg(p.order(3, &["d"])),
+            "error: f() takes 2 positional arguments but 3 were given"
+        );
+        assert_eq!(
+            msg(p.order(2, &[])),
+            "error: missing argument of f(a, b, c, d): d"
         );
     }
 

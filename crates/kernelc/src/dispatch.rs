@@ -54,7 +54,7 @@ impl Dispatcher {
     /// The parameters of function `name` (the last definition of that name, as in Python).
     pub fn params(&self, name: &str) -> Option<Params> {
         self.module.items.iter().rev().find_map(|i| match i {
-            ast::Item::Func(f) if f.name.name == name => Some(Params::of(f)),
+            ast::Item::Func(f) if f.name.name == name => Some(Params::of(&self.module, f)),
             _ => None,
         })
     }
@@ -111,6 +111,10 @@ impl Dispatcher {
             .map(|s| match s {
                 Slot::Positional(k) => positional[k].input.clone(),
                 Slot::Named(k) => named[k].1.input.clone(),
+                Slot::Default(value) => Input::Scalar {
+                    value,
+                    literal: true,
+                },
             })
             .collect();
         let inputs = bind::adapt(&params, inputs);

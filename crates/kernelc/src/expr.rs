@@ -71,6 +71,8 @@ fn expression_module(expr: Expr, args: &[(String, Type)], into: bool) -> ast::Mo
     let param = |n: &str| ast::Param {
         name: ident(n),
         ann: None,
+        default: None,
+        kw_only: false,
         span,
     };
     let mut params: Vec<ast::Param> = Vec::new();
