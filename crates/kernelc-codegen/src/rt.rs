@@ -237,24 +237,28 @@ pub unsafe extern "C" fn rt_exec(
     })
 }
 
+/// Calls function `func` in the interpreter with the parameters in `slots` (as for
+/// [`rt_eval`]); `None` when it failed (the error is recorded in `c`).
+fn call_interp(c: &mut JitCtx, func: u64, slots: *const u64) -> Option<Value> {
+    with_interp(c, |it, program| {
+        let f = &program.funcs[func as usize];
+        // SAFETY: see `locals_from_slots`.
+        let locals = unsafe { locals_from_slots(f, &f.params, slots) };
+        let args = f
+            .params
+            .iter()
+            .map(|&p| locals[p].clone().unwrap_or(Value::None))
+            .collect();
+        it.set_depth(it.depth().saturating_sub(1));
+        it.call(func as FuncId, args)
+    })
+}
+
 /// Runs a whole function with the interpreter (functions whose locals native code cannot
 /// hold). `slots` holds the parameters as for [`rt_eval`].
 pub unsafe extern "C" fn rt_call_interp(ctx: *mut JitCtx, func: u64, slots: *const u64) -> u64 {
     guard(ctx, 0, |c| {
-        with_interp(c, |it, program| {
-            let f = &program.funcs[func as usize];
-            // SAFETY: see `locals_from_slots`.
-            let locals = unsafe { locals_from_slots(f, &f.params, slots) };
-            let args = f
-                .params
-                .iter()
-                .map(|&p| locals[p].clone().unwrap_or(Value::None))
-                .collect();
-            it.set_depth(it.depth().saturating_sub(1));
-            it.call(func as FuncId, args)
-        })
-        .map(value_to_word)
-        .unwrap_or(0)
+        call_interp(c, func, slots).map(value_to_word).unwrap_or(0)
     })
 }
 
@@ -267,19 +271,7 @@ pub unsafe extern "C" fn rt_call_interp_tuple(
     out: *mut u64,
 ) {
     guard(ctx, 0, |c| {
-        let r = with_interp(c, |it, program| {
-            let f = &program.funcs[func as usize];
-            // SAFETY: see `locals_from_slots`.
-            let locals = unsafe { locals_from_slots(f, &f.params, slots) };
-            let args = f
-                .params
-                .iter()
-                .map(|&p| locals[p].clone().unwrap_or(Value::None))
-                .collect();
-            it.set_depth(it.depth().saturating_sub(1));
-            it.call(func as FuncId, args)
-        });
-        if let Some(v) = r {
+        if let Some(v) = call_interp(c, func, slots) {
             let mut leaves = Vec::new();
             v.flatten_into(&mut leaves);
             for (k, v) in leaves.into_iter().enumerate() {

@@ -390,20 +390,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
     pub fn temp(&mut self, ty: Type, span: Span) -> LocalId {
         let name = format!("${}", self.temp_counter);
         self.temp_counter += 1;
-        if let Some(&id) = self.names.get(&name) {
-            self.locals[id].ty = Some(ty);
-            return id;
-        }
-        let id = self.locals.len();
-        self.names.insert(name.clone(), id);
-        self.locals.push(LocalInfo {
-            name,
-            ty: Some(ty),
-            fixed: true,
-            span,
-            ty_span: span,
-        });
-        id
+        self.hidden_local(name, ty, span)
     }
 
     /// A hidden local with a fixed name (the same local in every pass), of type `ty`.
