@@ -12,6 +12,7 @@ mod lower;
 pub mod mathgen;
 mod nest_rt;
 pub mod rt;
+pub mod vmath;
 
 use abi::{from_bits, to_bits, ArrayHandle, JitCtx};
 use cranelift_codegen::ir::{types, AbiParam, InstBuilder, MemFlagsData, Signature, UserFuncName};

@@ -14,8 +14,8 @@
 //! The two cold paths of the library (exact trig reduction of huge arguments, the
 //! long-quotient loop of fmod) branch to calls of the runtime's scalar helpers.
 //!
-//! [`ClifOps`] is the instantiation on scalar IR values; vector lanes (the SIMD issue)
-//! are another implementation of the same trait.
+//! [`ClifOps`] is the instantiation on scalar IR values; vector lanes are another
+//! implementation of the same trait ([`crate::vmath`]).
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
@@ -245,7 +245,7 @@ impl FloatOps for ClifOps<'_, '_> {
 ///
 /// # Safety
 /// `out` must be valid for writing three f64.
-unsafe extern "C" fn rt_rem_pio2_slow(x: f64, out: *mut f64) {
+pub(crate) unsafe extern "C" fn rt_rem_pio2_slow(x: f64, out: *mut f64) {
     let (n, hi, lo) = math::rem_pio2_slow(x);
     // SAFETY: the caller passes a 24-byte stack slot.
     unsafe {
@@ -256,7 +256,7 @@ unsafe extern "C" fn rt_rem_pio2_slow(x: f64, out: *mut f64) {
 }
 
 /// The long-quotient loop of fmod ([`math::fmod_slow`]).
-extern "C" fn rt_fmod_slow(x: f64, y: f64) -> f64 {
+pub(crate) extern "C" fn rt_fmod_slow(x: f64, y: f64) -> f64 {
     math::fmod_slow(x, y)
 }
 
@@ -273,7 +273,7 @@ unsafe impl Send for Shared {}
 static SHARED: Mutex<Option<Shared>> = Mutex::new(None);
 
 /// A JIT module for the host with the code generator's settings.
-fn host_module() -> Result<JITModule, String> {
+pub(crate) fn host_module() -> Result<JITModule, String> {
     let mut flags = settings::builder();
     flags.set("opt_level", "speed").map_err(|e| e.to_string())?;
     flags

@@ -8,6 +8,7 @@
 //! same IEEE operations as the scalar emitter ([`FnLower::elem`]), so every lane gets the
 //! scalar code's bits. Operations without a vector instruction (float `//`, `%`, `**`,
 //! integer math functions, int-to-float casts) run per lane through the scalar emitter;
+//! float math functions and `**` call the vector math library ([`crate::vmath`]).
 //! Nests whose
 //! element expression can fail (integer division, checked casts), mixes element widths,
 //! or reads or writes booleans stay scalar, so errors keep their element order.
@@ -17,7 +18,10 @@
 
 use super::{dtype_clif, FnLower};
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
-use cranelift_codegen::ir::{types, Endianness, InstBuilder, MemFlagsData, Type, Value};
+use crate::vmath;
+use cranelift_codegen::ir::{
+    types, ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value,
+};
 use kernelc_loops::{Elem, ElemKind, Leaf, Nest, Operand};
 use kernelc_runtime::optable::MathFn;
 use kernelc_runtime::DType;
@@ -328,6 +332,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 Ge => cmp(self, FloatCC::GreaterThanOrEqual),
                 Eq => cmp(self, FloatCC::Equal),
                 Ne => cmp(self, FloatCC::NotEqual),
+                Pow => self
+                    .vmath_call(MathFn::Pow, od, &[x, y])
+                    .expect("pow is in the vector library"),
                 _ => {
                     let span = e.span;
                     self.per_lane(od, size, &[(x, od), (y, od)], |this, a| {
@@ -424,9 +431,49 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 }
                 _ => {}
             }
+            if let Some(r) = self.vmath_call(f, ad, args) {
+                return r;
+            }
         }
         let typed: Vec<(Value, DType)> = args.iter().map(|&v| (v, ad)).collect();
         self.per_lane(rd, size, &typed, |this, a| this.math(f, ad, a))
+    }
+
+    /// `f` from the vector math library ([`crate::vmath`]) on f64x2 or f32x4 arguments
+    /// (f32 lanes go through f64 in two halves, as the scalar library rounds once from
+    /// f64), or `None` when the library lacks it for this type.
+    fn vmath_call(&mut self, f: MathFn, d: DType, args: &[Value]) -> Option<Value> {
+        let f32 = d == DType::F32;
+        if !vmath::provides(f, f32) {
+            return None;
+        }
+        let addr = vmath::vmath_addr(f).expect("every vector math function compiles");
+        let params = vec![types::F64X2; args.len()];
+        if !f32 {
+            return Some(self.call_rt(addr, &params, &[types::F64X2], args)[0]);
+        }
+        // Lanes 0-1 and 2-3 of each argument, widened.
+        let hi_mask: Vec<u8> = (8..16).chain(8..16).collect();
+        let hi_mask = self.b.func.dfg.immediates.push(ConstantData::from(hi_mask));
+        let mut lo = Vec::new();
+        let mut hi = Vec::new();
+        for &a in args {
+            lo.push(self.b.ins().fvpromote_low(a));
+            let bytes = self.vcast(types::I8X16, a);
+            let h = self.b.ins().shuffle(bytes, bytes, hi_mask);
+            let h = self.vcast(types::F32X4, h);
+            hi.push(self.b.ins().fvpromote_low(h));
+        }
+        let rl = self.call_rt(addr, &params, &[types::F64X2], &lo)[0];
+        let rh = self.call_rt(addr, &params, &[types::F64X2], &hi)[0];
+        let dl = self.b.ins().fvdemote(rl);
+        let dh = self.b.ins().fvdemote(rh);
+        let join: Vec<u8> = (0..8).chain(16..24).collect();
+        let join = self.b.func.dfg.immediates.push(ConstantData::from(join));
+        let bl = self.vcast(types::I8X16, dl);
+        let bh = self.vcast(types::I8X16, dh);
+        let r = self.b.ins().shuffle(bl, bh, join);
+        Some(self.vcast(types::F32X4, r))
     }
 
     /// Computes a vector of `rd` values lane by lane with the scalar emitter: `f` gets
