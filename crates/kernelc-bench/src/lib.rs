@@ -16,11 +16,14 @@
 //! * [`cases`] — every loop and whole-array benchmark as a [`Case`] (three closures).
 //! * [`compile_targets`] — every workload kernel with the signature it is compiled for.
 //! * [`timing`] — the median-of-samples timer used by the binary.
+//! * [`simd`] — the SIMD targets against copy bandwidth, libm and Rust (`--simd`).
 
 use kernelc::{
     Arg, Array, ArrayType, DType, Dispatcher, Executor, Kernel, Output, Scalar, Type, Value,
 };
 use std::io;
+
+pub mod simd;
 
 /// The texts of the kernels, embedded at build time.
 pub mod sources {
@@ -219,6 +222,11 @@ pub mod inputs {
     /// An i64 scalar argument.
     pub fn int(v: i64) -> Value {
         Value::Scalar(Scalar::I64(v))
+    }
+
+    /// The contiguous f64 elements of an array.
+    pub fn slice_of(a: &Array) -> &[f64] {
+        a.as_slice::<f64>().expect("contiguous f64 array")
     }
 
     /// The contiguous f64 elements of an array argument.

@@ -22,6 +22,8 @@ use std::time::{Duration, Instant};
 /// Command-line options.
 struct Options {
     quick: bool,
+    /// Only the SIMD targets (issue 8).
+    simd: bool,
     filter: Option<String>,
     /// Seconds to run each matching case's JIT body for, without measuring (for `perf`).
     profile: Option<f64>,
@@ -30,6 +32,7 @@ struct Options {
 fn parse_args() -> Result<Options, String> {
     let mut o = Options {
         quick: false,
+        simd: false,
         filter: None,
         profile: None,
     };
@@ -37,13 +40,15 @@ fn parse_args() -> Result<Options, String> {
     while let Some(a) = args.next() {
         match a.as_str() {
             "--quick" => o.quick = true,
+            "--simd" => o.simd = true,
             "--profile" => {
                 let secs = args.next().and_then(|s| s.parse().ok());
                 o.profile = Some(secs.ok_or("--profile takes a number of seconds")?);
             }
             "-h" | "--help" => {
                 return Err(
-                    "usage: kernelc-bench [--quick] [--profile SECONDS] [NAME-FILTER]".into(),
+                    "usage: kernelc-bench [--quick] [--simd] [--profile SECONDS] [NAME-FILTER]"
+                        .into(),
                 );
             }
             s if s.starts_with('-') => return Err(format!("unknown option {s}")),
@@ -101,6 +106,46 @@ fn rel_diff(a: f64, b: f64) -> f64 {
     } else {
         (a - b).abs() / a.abs().max(b.abs()).max(f64::MIN_POSITIVE)
     }
+}
+
+/// The SIMD targets (issue 8), each against its baseline in the same run.
+fn simd_table(quick: bool) {
+    use kernelc_bench::simd;
+    let (n, n1) = if quick {
+        (100_000, 100_000)
+    } else {
+        (10_000_000, 1_000_000)
+    };
+    let plan = simd::plan(quick);
+    println!("## SIMD targets (1 thread)\n");
+    println!("Machine: {}\n", machine());
+    println!("| target | n | kernelc | baseline | figure | met |");
+    println!("|---|---:|---:|---:|---|---|");
+    for r in simd::rows(n, n1, plan) {
+        println!(
+            "| {} | {} | {} | {} ({}) | {} | {} |",
+            r.target,
+            r.size,
+            fmt_time(r.jit),
+            fmt_time(r.base),
+            r.base_name,
+            r.figure_text,
+            if r.met { "yes" } else { "**no**" }
+        );
+    }
+    let f1 = kernelc_bench::F64_1D;
+    let reps = if quick { 5 } else { 41 };
+    println!(
+        "\nCompile latency (median of {reps} fresh compiles): `expr2_into` {}, `expr1` {}, \
+         `waves` {}, `growth` {}; load average at end {}",
+        fmt_time(simd::compile_latency("expr2_into", &[f1; 3], reps)),
+        fmt_time(simd::compile_latency("expr1", &[f1; 3], reps)),
+        fmt_time(simd::compile_latency("waves", &[f1; 2], reps)),
+        fmt_time(simd::compile_latency("growth", &[f1], reps)),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    );
 }
 
 fn compile_table(quick: bool, filter: &Option<String>) {
@@ -178,6 +223,10 @@ fn main() {
     };
     if let Some(secs) = opts.profile {
         profile(secs, &opts.filter);
+        return;
+    }
+    if opts.simd {
+        simd_table(opts.quick);
         return;
     }
     let plan = if opts.quick {

@@ -48,10 +48,18 @@ impl VecOps<'_, '_> {
 
     /// `f` applied to each lane of `args` (scalars of the lanes' types), giving a vector
     /// of type `to`.
-    fn per_lane(&mut self, to: Type, args: &[Value], f: impl Fn(&mut Self, &[Value]) -> Value) -> Value {
+    fn per_lane(
+        &mut self,
+        to: Type,
+        args: &[Value],
+        f: impl Fn(&mut Self, &[Value]) -> Value,
+    ) -> Value {
         let mut out = None;
         for l in 0..2u8 {
-            let xs: Vec<Value> = args.iter().map(|&a| self.b.ins().extractlane(a, l)).collect();
+            let xs: Vec<Value> = args
+                .iter()
+                .map(|&a| self.b.ins().extractlane(a, l))
+                .collect();
             let r = f(self, &xs);
             out = Some(match out {
                 None => self.b.ins().splat(to, r),
@@ -93,7 +101,10 @@ impl VecOps<'_, '_> {
             self.b.ins().brif(bit, call, &[], next, &keep);
             self.b.switch_to_block(call);
             self.b.seal_block(call);
-            let xs: Vec<Value> = args.iter().map(|&a| self.b.ins().extractlane(a, l)).collect();
+            let xs: Vec<Value> = args
+                .iter()
+                .map(|&a| self.b.ins().extractlane(a, l))
+                .collect();
             let rs = slow(self, &xs);
             let upd: Vec<_> = cur
                 .iter()
@@ -112,7 +123,13 @@ impl VecOps<'_, '_> {
         self.b.block_params(join).to_vec()
     }
 
-    fn call_addr(&mut self, addr: *const u8, params: &[Type], rets: &[Type], args: &[Value]) -> Vec<Value> {
+    fn call_addr(
+        &mut self,
+        addr: *const u8,
+        params: &[Type],
+        rets: &[Type],
+        args: &[Value],
+    ) -> Vec<Value> {
         let mut sig = Signature::new(self.cc);
         sig.params.extend(params.iter().map(|&t| AbiParam::new(t)));
         sig.returns.extend(rets.iter().map(|&t| AbiParam::new(t)));
@@ -509,23 +526,44 @@ mod tests {
                 let (got, want) = unsafe {
                     match f.arity() {
                         1 => (
-                            unpack(std::mem::transmute::<*const u8, extern "C" fn(__m128d) -> __m128d>(addr)(pack(x0, x1))),
+                            unpack(std::mem::transmute::<
+                                *const u8,
+                                extern "C" fn(__m128d) -> __m128d,
+                            >(addr)(pack(x0, x1))),
                             {
-                                let g = std::mem::transmute::<*const u8, extern "C" fn(f64) -> f64>(scalar);
+                                let g = std::mem::transmute::<*const u8, extern "C" fn(f64) -> f64>(
+                                    scalar,
+                                );
                                 [g(x0), g(x1)]
                             },
                         ),
                         2 => (
-                            unpack(std::mem::transmute::<*const u8, extern "C" fn(__m128d, __m128d) -> __m128d>(addr)(pack(x0, x1), pack(y0, y1))),
+                            unpack(std::mem::transmute::<
+                                *const u8,
+                                extern "C" fn(__m128d, __m128d) -> __m128d,
+                            >(addr)(
+                                pack(x0, x1), pack(y0, y1)
+                            )),
                             {
-                                let g = std::mem::transmute::<*const u8, extern "C" fn(f64, f64) -> f64>(scalar);
+                                let g = std::mem::transmute::<
+                                    *const u8,
+                                    extern "C" fn(f64, f64) -> f64,
+                                >(scalar);
                                 [g(x0, y0), g(x1, y1)]
                             },
                         ),
                         _ => (
-                            unpack(std::mem::transmute::<*const u8, extern "C" fn(__m128d, __m128d, __m128d) -> __m128d>(addr)(pack(x0, x1), pack(y0, y1), pack(z0, z1))),
+                            unpack(std::mem::transmute::<
+                                *const u8,
+                                extern "C" fn(__m128d, __m128d, __m128d) -> __m128d,
+                            >(addr)(
+                                pack(x0, x1), pack(y0, y1), pack(z0, z1)
+                            )),
                             {
-                                let g = std::mem::transmute::<*const u8, extern "C" fn(f64, f64, f64) -> f64>(scalar);
+                                let g = std::mem::transmute::<
+                                    *const u8,
+                                    extern "C" fn(f64, f64, f64) -> f64,
+                                >(scalar);
                                 [g(x0, y0, z0), g(x1, y1, z1)]
                             },
                         ),

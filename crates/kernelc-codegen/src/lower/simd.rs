@@ -17,8 +17,8 @@
 //! then a scalar tail. Scalars and constants are splatted once before the loops.
 
 use super::{dtype_clif, FnLower};
-use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use crate::vmath;
+use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::{
     types, ConstantData, Endianness, InstBuilder, MemFlagsData, Type, Value,
 };
