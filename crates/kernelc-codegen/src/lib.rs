@@ -353,7 +353,8 @@ impl JitProgram {
         let out: *mut (dyn Write + 'static) = unsafe { std::mem::transmute(out) };
         let mut ctx = JitCtx {
             failed: 0,
-            depth: 0,
+            // The entry call counts as one level, as in the interpreter.
+            depth: 1,
             interrupt_flag: interrupt
                 .map_or(&abi::NEVER_INTERRUPTED as *const u8, |i| i.flag_ptr()),
             interrupt: interrupt.cloned(),

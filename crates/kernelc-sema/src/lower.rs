@@ -36,7 +36,14 @@ enum Inst {
     /// Being lowered right now (a recursive call reached it).
     InProgress {
         id: FuncId,
+        /// The annotated return type, or the one inferred so far from the `return`s
+        /// lowered (a recursive call takes it: the base case types the recursion).
         ret: Option<Type>,
+        /// Whether `ret` is an annotation.
+        annotated: bool,
+        /// Provisional return types handed to calls from other functions being lowered
+        /// (mutual recursion): the final type must equal them.
+        lent: Vec<Type>,
     },
     Done {
         id: FuncId,
@@ -52,6 +59,8 @@ pub(crate) struct Ctx<'a> {
     /// Globals bound to other expressions (`globals.rs`): definition index and initializer.
     pub globals: HashMap<String, (usize, &'a ast::Expr)>,
     insts: HashMap<(String, Vec<Type>), Inst>,
+    /// The instantiations being lowered, innermost last.
+    stack: Vec<(String, Vec<Type>)>,
     pub out: Vec<Option<Func>>,
     /// Diagnostics of final instantiations, each reported once.
     pub diags: Vec<Diagnostic>,
@@ -98,8 +107,22 @@ impl<'a> Ctx<'a> {
             consts,
             globals,
             insts: HashMap::new(),
+            stack: Vec::new(),
             out: Vec::new(),
             diags: later,
+        }
+    }
+
+    /// Records the return type inferred so far for the instantiation being lowered
+    /// (`name` for `args`), so recursive calls can take it; an annotation stays.
+    pub fn provisional_ret(&mut self, name: &str, args: &[Type], t: Type) {
+        if let Some(Inst::InProgress {
+            ret,
+            annotated: false,
+            ..
+        }) = self.insts.get_mut(&(name.to_string(), args.to_vec()))
+        {
+            *ret = Some(t);
         }
     }
 
@@ -112,7 +135,7 @@ impl<'a> Ctx<'a> {
         call: Span,
     ) -> Result<(FuncId, Type), Diagnostic> {
         let key = (name.to_string(), args.to_vec());
-        match self.insts.get(&key) {
+        match self.insts.get_mut(&key) {
             Some(Inst::Done { id, ret, ok }) => {
                 return if *ok {
                     Ok((*id, *ret))
@@ -120,16 +143,23 @@ impl<'a> Ctx<'a> {
                     Err(Diagnostic::error(call, String::new()))
                 }
             }
-            Some(Inst::InProgress { id, ret }) => {
+            Some(Inst::InProgress { id, ret, lent, .. }) => {
                 return match ret {
-                    Some(r) => Ok((*id, *r)),
+                    Some(r) => {
+                        if self.stack.last() != Some(&key) {
+                            lent.push(*r);
+                        }
+                        Ok((*id, *r))
+                    }
                     None => Err(Diagnostic::error(
                         call,
                         format!(
-                            "recursive call of '{name}' needs a return type annotation on its definition (def {name}(...) -> f64:)"
+                            "the return type of '{name}' is not known at this recursive call: \
+                             no return without recursion (a base case) gives it; add one, or \
+                             annotate the return type (def {name}(...) -> type:)"
                         ),
                     )),
-                }
+                };
             }
             None => {}
         }
@@ -137,9 +167,31 @@ impl<'a> Ctx<'a> {
         let id = self.out.len();
         self.out.push(None);
         let ret_ann = def.ret.as_ref().and_then(|r| parse_annotation(r).ok());
-        self.insts
-            .insert(key.clone(), Inst::InProgress { id, ret: ret_ann });
-        let result = instantiate_def(self, def, args);
+        self.insts.insert(
+            key.clone(),
+            Inst::InProgress {
+                id,
+                ret: ret_ann,
+                annotated: ret_ann.is_some(),
+                lent: Vec::new(),
+            },
+        );
+        self.stack.push(key.clone());
+        let mut result = instantiate_def(self, def, args);
+        self.stack.pop();
+        if let (Ok(func), Some(Inst::InProgress { lent, .. })) = (&result, self.insts.get(&key)) {
+            if let Some(t) = lent.iter().find(|&&t| t != func.ret) {
+                result = Err(vec![Diagnostic::error(
+                    def.name.span,
+                    format!(
+                        "'{name}' returns {}, but a mutually recursive call used it as {t} \
+                         before that was known: annotate its return type \
+                         (def {name}(...) -> {}:)",
+                        func.ret, func.ret
+                    ),
+                )]);
+            }
+        }
         let (ret, ok) = match result {
             Ok(func) => {
                 let ret = func.ret;
@@ -293,6 +345,8 @@ pub(crate) struct FnLower<'c, 'a> {
     pub global_stack: Vec<usize>,
     /// The element locals of each tuple-typed local (see `tuples.rs`).
     pub tuple_locals: HashMap<LocalId, Vec<LocalId>>,
+    /// The argument types this instantiation is lowered for.
+    pub sig: Vec<Type>,
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -328,6 +382,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             global_done: HashSet::new(),
             global_stack: Vec::new(),
             tuple_locals: HashMap::new(),
+            sig: args.to_vec(),
         };
         for (p, &t) in def.params.iter().zip(args) {
             if f.names.contains_key(&p.name.name) {
@@ -919,6 +974,8 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     self.ret = Some((Type::None, false));
                     self.ret_span = span;
                     self.changed = true;
+                    let name = self.def.name.name.as_str();
+                    self.cx.provisional_ret(name, &self.sig, Type::None);
                     Some(StmtKind::Return(None))
                 }
                 Some((Type::None, _)) => Some(StmtKind::Return(None)),
@@ -959,6 +1016,8 @@ impl<'c, 'a> FnLower<'c, 'a> {
             self.ret = Some((new, fixed));
             self.ret_span = value.span;
             self.changed = true;
+            let name = self.def.name.name.as_str();
+            self.cx.provisional_ret(name, &self.sig, new);
         }
         if let Type::Tuple(tt) = new {
             let e = self.convert_tuple(v.e, tt, out);

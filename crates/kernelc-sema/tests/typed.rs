@@ -226,7 +226,7 @@ def main():
 }
 
 #[test]
-fn recursion_needs_an_annotation() {
+fn recursion_is_typed_by_its_base_case() {
     check(
         r#"
 def fact(n):
@@ -241,7 +241,16 @@ def main():
     print(fact(5), fib(10))
 "#,
         expect![[r#"
-            5:16: recursive call of 'fact' needs a return type annotation on its definition (def fact(...) -> f64:)
+            fn #0 main() -> None:
+                print(call #1(5), call #2(10))
+            fn #1 fact(n: i64) -> i64:
+                if (n <= 1 : bool):
+                    return 1
+                return (n * call #1((n - 1 : i64)) : i64)
+            fn #2 fib(n: i64) -> i64:
+                if (n < 2 : bool):
+                    return n
+                return (call #2((n - 1 : i64)) + call #2((n - 2 : i64)) : i64)
         "#]],
     );
 }
