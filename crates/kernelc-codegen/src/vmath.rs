@@ -261,10 +261,34 @@ impl FloatOps for VecOps<'_, '_> {
         self.b.ins().icmp(cc, a, b)
     }
     fn fcvt_int(&mut self, a: Value) -> Value {
-        // No packed f64 -> i64 conversion before AVX-512: the scalar one per lane.
-        self.per_lane(types::I64X2, &[a], |m, x| {
+        // No packed f64 -> i64 conversion before AVX-512. For |a| < 2^51 (every use in
+        // the library's hot paths) `trunc(a) + 1.5 * 2^52` is exact and its low bits are
+        // the integer: `bits(t + C) - bits(C)`. Other lanes (huge, nan) take the scalar
+        // saturating conversion per lane in a cold block.
+        let t = self.b.ins().trunc(a);
+        let magic = 1.5 * (1u64 << 52) as f64;
+        let c = self.fconst(magic);
+        let s = self.b.ins().fadd(t, c);
+        let sb = self.cast(types::I64X2, s);
+        let cb = self.iconst(magic.to_bits() as i64);
+        let fast = self.b.ins().isub(sb, cb);
+        let abs = self.b.ins().fabs(a);
+        let lim = self.fconst((1u64 << 51) as f64);
+        let out = self.b.ins().fcmp(FloatCC::UnorderedOrGreaterThanOrEqual, abs, lim);
+        let any = self.b.ins().vany_true(out);
+        let (cold, join) = (self.b.create_block(), self.b.create_block());
+        self.b.append_block_param(join, types::I64X2);
+        self.b.set_cold_block(cold);
+        self.b.ins().brif(any, cold, &[], join, &[fast.into()]);
+        self.b.switch_to_block(cold);
+        self.b.seal_block(cold);
+        let slow = self.per_lane(types::I64X2, &[a], |m, x| {
             m.b.ins().fcvt_to_sint_sat(types::I64, x[0])
-        })
+        });
+        self.b.ins().jump(join, &[slow.into()]);
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+        self.b.block_params(join)[0]
     }
     fn fcvt_float(&mut self, a: Value) -> Value {
         self.b.ins().fcvt_from_sint(types::F64X2, a)
@@ -390,6 +414,7 @@ pub fn vmath_function(module: &mut dyn Module, cc: CallConv, f: MathFn) -> Resul
     module
         .define_function(id, &mut ctx)
         .map_err(|e| format!("vector math function {name}: {e:?}"))?;
+
     module.clear_context(&mut ctx);
     Ok(id)
 }
