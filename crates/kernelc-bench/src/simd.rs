@@ -226,7 +226,7 @@ pub fn rows(n: usize, n1: usize, plan: Plan) -> Vec<Row> {
         });
         let f = tr / tj;
         rows.push(Row {
-            target: "`exp(x)` (NumPy's own np.exp: see python/bench_peers.py --simd)",
+            target: "`exp(x)` (NumPy's np.exp: measured separately, docs/performance.md)",
             size: n,
             jit: tj,
             base: tr,

@@ -30,97 +30,120 @@ use kernelc_runtime::optable::MathFn;
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-/// [`FloatOps`] on f64x2 values (`F`), i64x2 values (`I`) and i64x2 lane masks (`B`: all
-/// ones for true), appended to a function being built.
-pub struct VecOps<'a, 'b> {
+/// [`FloatOps`] on `N` independent f64x2 values at once (`F`), i64x2 values (`I`) and
+/// i64x2 lane masks (`B`: all ones for true), appended to a function being built. With
+/// `N = 2` the two instances' instructions interleave, which hides the latency of the
+/// long dependency chains (polynomials) behind each other.
+pub struct VecOps<'a, 'b, const N: usize> {
     pub b: &'a mut FunctionBuilder<'b>,
     pub cc: CallConv,
 }
+
+type V<const N: usize> = [Value; N];
 
 fn lanes_flags() -> MemFlagsData {
     MemFlagsData::new().with_endianness(Endianness::Little)
 }
 
-impl VecOps<'_, '_> {
-    fn cast(&mut self, to: Type, v: Value) -> Value {
-        self.b.ins().bitcast(to, lanes_flags(), v)
+impl<const N: usize> VecOps<'_, '_, N> {
+    fn cast(&mut self, to: Type, v: V<N>) -> V<N> {
+        std::array::from_fn(|i| self.b.ins().bitcast(to, lanes_flags(), v[i]))
     }
 
-    /// `f` applied to each lane of `args` (scalars of the lanes' types), giving a vector
+    fn splat(&mut self, to: Type, s: Value) -> V<N> {
+        let v = self.b.ins().splat(to, s);
+        [v; N]
+    }
+
+    /// `f` applied to each lane of `args` (scalars of the lanes' types), giving vectors
     /// of type `to`.
     fn per_lane(
         &mut self,
         to: Type,
-        args: &[Value],
+        args: &[V<N>],
         f: impl Fn(&mut Self, &[Value]) -> Value,
-    ) -> Value {
-        let mut out = None;
-        for l in 0..2u8 {
-            let xs: Vec<Value> = args
-                .iter()
-                .map(|&a| self.b.ins().extractlane(a, l))
-                .collect();
-            let r = f(self, &xs);
-            out = Some(match out {
-                None => self.b.ins().splat(to, r),
-                Some(v) => self.b.ins().insertlane(v, r, l),
-            });
-        }
-        out.expect("two lanes")
+    ) -> V<N> {
+        std::array::from_fn(|g| {
+            let mut out = None;
+            for l in 0..2u8 {
+                let xs: Vec<Value> = args
+                    .iter()
+                    .map(|a| self.b.ins().extractlane(a[g], l))
+                    .collect();
+                let r = f(self, &xs);
+                out = Some(match out {
+                    None => self.b.ins().splat(to, r),
+                    Some(v) => self.b.ins().insertlane(v, r, l),
+                });
+            }
+            out.expect("two lanes")
+        })
     }
 
     /// For each lane whose mask bit is set, replaces the lanes of `fast` by the results of
     /// `slow` (a cold call on that lane's `args`); the other lanes keep `fast`.
     fn cold_lanes(
         &mut self,
-        mask: Value,
-        args: &[Value],
-        fast: &[Value],
+        mask: V<N>,
+        args: &[V<N>],
+        fast: &[V<N>],
         slow: impl Fn(&mut Self, &[Value]) -> Vec<Value>,
-    ) -> Vec<Value> {
-        let any = self.b.ins().vany_true(mask);
+    ) -> Vec<V<N>> {
+        let mut any = self.b.ins().vany_true(mask[0]);
+        for m in &mask[1..] {
+            let a = self.b.ins().vany_true(*m);
+            any = self.b.ins().bor(any, a);
+        }
+        let flat =
+            |vs: &[V<N>]| -> Vec<Value> { vs.iter().flat_map(|v| v.iter().copied()).collect() };
+        let width = fast.len() * N;
         let cold = self.b.create_block();
         let join = self.b.create_block();
-        for _ in fast {
+        for _ in 0..width {
             self.b.append_block_param(join, types::F64X2);
         }
         self.b.set_cold_block(cold);
-        let fast_args: Vec<_> = fast.iter().map(|&v| v.into()).collect();
+        let fast_args: Vec<_> = flat(fast).into_iter().map(|v| v.into()).collect();
         self.b.ins().brif(any, cold, &[], join, &fast_args);
         self.b.switch_to_block(cold);
         self.b.seal_block(cold);
-        let mut cur: Vec<Value> = fast.to_vec();
-        for l in 0..2u8 {
-            let bit = self.b.ins().extractlane(mask, l);
-            let (call, next) = (self.b.create_block(), self.b.create_block());
-            self.b.set_cold_block(call);
-            for _ in fast {
-                self.b.append_block_param(next, types::F64X2);
+        let mut cur: Vec<Value> = flat(fast);
+        for g in 0..N {
+            for l in 0..2u8 {
+                let bit = self.b.ins().extractlane(mask[g], l);
+                let (call, next) = (self.b.create_block(), self.b.create_block());
+                self.b.set_cold_block(call);
+                for _ in 0..width {
+                    self.b.append_block_param(next, types::F64X2);
+                }
+                let keep: Vec<_> = cur.iter().map(|&v| v.into()).collect();
+                self.b.ins().brif(bit, call, &[], next, &keep);
+                self.b.switch_to_block(call);
+                self.b.seal_block(call);
+                let xs: Vec<Value> = args
+                    .iter()
+                    .map(|a| self.b.ins().extractlane(a[g], l))
+                    .collect();
+                let rs = slow(self, &xs);
+                let mut upd = cur.clone();
+                for (k, &r) in rs.iter().enumerate() {
+                    upd[k * N + g] = self.b.ins().insertlane(cur[k * N + g], r, l);
+                }
+                let upd: Vec<_> = upd.iter().map(|&v| v.into()).collect();
+                self.b.ins().jump(next, &upd);
+                self.b.switch_to_block(next);
+                self.b.seal_block(next);
+                cur = self.b.block_params(next).to_vec();
             }
-            let keep: Vec<_> = cur.iter().map(|&v| v.into()).collect();
-            self.b.ins().brif(bit, call, &[], next, &keep);
-            self.b.switch_to_block(call);
-            self.b.seal_block(call);
-            let xs: Vec<Value> = args
-                .iter()
-                .map(|&a| self.b.ins().extractlane(a, l))
-                .collect();
-            let rs = slow(self, &xs);
-            let upd: Vec<_> = cur
-                .iter()
-                .zip(&rs)
-                .map(|(&v, &r)| self.b.ins().insertlane(v, r, l).into())
-                .collect();
-            self.b.ins().jump(next, &upd);
-            self.b.switch_to_block(next);
-            self.b.seal_block(next);
-            cur = self.b.block_params(next).to_vec();
         }
         let out: Vec<_> = cur.iter().map(|&v| v.into()).collect();
         self.b.ins().jump(join, &out);
         self.b.switch_to_block(join);
         self.b.seal_block(join);
-        self.b.block_params(join).to_vec()
+        let ps = self.b.block_params(join).to_vec();
+        (0..fast.len())
+            .map(|k| std::array::from_fn(|g| ps[k * N + g]))
+            .collect()
     }
 
     fn call_addr(
@@ -140,67 +163,75 @@ impl VecOps<'_, '_> {
     }
 }
 
-impl FloatOps for VecOps<'_, '_> {
-    type F = Value;
-    type I = Value;
-    type B = Value;
+macro_rules! each {
+    ($self:ident, |$i:ident| $e:expr) => {
+        std::array::from_fn(|$i| $e)
+    };
+}
 
-    fn fconst(&mut self, c: f64) -> Value {
+impl<const N: usize> FloatOps for VecOps<'_, '_, N> {
+    type F = V<N>;
+    type I = V<N>;
+    type B = V<N>;
+
+    fn fconst(&mut self, c: f64) -> V<N> {
         let s = self.b.ins().f64const(c);
-        self.b.ins().splat(types::F64X2, s)
+        self.splat(types::F64X2, s)
     }
-    fn iconst(&mut self, c: i64) -> Value {
+    fn iconst(&mut self, c: i64) -> V<N> {
         let s = self.b.ins().iconst(types::I64, c);
-        self.b.ins().splat(types::I64X2, s)
+        self.splat(types::I64X2, s)
     }
-    fn add(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fadd(a, b)
+    fn add(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fadd(a[i], b[i]))
     }
-    fn sub(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fsub(a, b)
+    fn sub(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fsub(a[i], b[i]))
     }
-    fn mul(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fmul(a, b)
+    fn mul(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fmul(a[i], b[i]))
     }
-    fn div(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().fdiv(a, b)
+    fn div(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fdiv(a[i], b[i]))
     }
-    fn fma(&mut self, a: Value, b: Value, c: Value) -> Value {
-        self.b.ins().fma(a, b, c)
+    fn fma(&mut self, a: V<N>, b: V<N>, c: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fma(a[i], b[i], c[i]))
     }
-    fn neg(&mut self, a: Value) -> Value {
-        self.b.ins().fneg(a)
+    fn neg(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fneg(a[i]))
     }
-    fn abs(&mut self, a: Value) -> Value {
-        self.b.ins().fabs(a)
+    fn abs(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fabs(a[i]))
     }
-    fn sqrt(&mut self, a: Value) -> Value {
-        self.b.ins().sqrt(a)
+    fn sqrt(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().sqrt(a[i]))
     }
-    fn floor(&mut self, a: Value) -> Value {
-        self.b.ins().floor(a)
+    fn floor(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().floor(a[i]))
     }
-    fn ceil(&mut self, a: Value) -> Value {
-        self.b.ins().ceil(a)
+    fn ceil(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().ceil(a[i]))
     }
-    fn trunc(&mut self, a: Value) -> Value {
-        self.b.ins().trunc(a)
+    fn trunc(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().trunc(a[i]))
     }
-    fn nearest(&mut self, a: Value) -> Value {
-        self.b.ins().nearest(a)
+    fn nearest(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().nearest(a[i]))
     }
-    fn copysign(&mut self, a: Value, b: Value) -> Value {
+    fn copysign(&mut self, a: V<N>, b: V<N>) -> V<N> {
         // The magnitude bits of `a` and the sign bit of `b` (what `fcopysign` does).
         let ai = self.cast(types::I64X2, a);
         let bi = self.cast(types::I64X2, b);
         let mag = self.iconst(i64::MAX);
         let sign = self.iconst(i64::MIN);
-        let m = self.b.ins().band(ai, mag);
-        let s = self.b.ins().band(bi, sign);
-        let r = self.b.ins().bor(m, s);
+        let r: V<N> = each!(self, |i| {
+            let m = self.b.ins().band(ai[i], mag[i]);
+            let s = self.b.ins().band(bi[i], sign[i]);
+            self.b.ins().bor(m, s)
+        });
         self.cast(types::F64X2, r)
     }
-    fn cmp(&mut self, cc: Cmp, a: Value, b: Value) -> Value {
+    fn cmp(&mut self, cc: Cmp, a: V<N>, b: V<N>) -> V<N> {
         let cc = match cc {
             Cmp::Eq => FloatCC::Equal,
             Cmp::Ne => FloatCC::NotEqual,
@@ -209,97 +240,114 @@ impl FloatOps for VecOps<'_, '_> {
             Cmp::Gt => FloatCC::GreaterThan,
             Cmp::Ge => FloatCC::GreaterThanOrEqual,
         };
-        self.b.ins().fcmp(cc, a, b)
+        each!(self, |i| self.b.ins().fcmp(cc, a[i], b[i]))
     }
-    fn is_nan(&mut self, a: Value) -> Value {
-        self.b.ins().fcmp(FloatCC::Unordered, a, a)
+    fn is_nan(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fcmp(FloatCC::Unordered, a[i], a[i]))
     }
-    fn and(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().band(a, b)
+    fn and(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().band(a[i], b[i]))
     }
-    fn or(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().bor(a, b)
+    fn or(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().bor(a[i], b[i]))
     }
-    fn not(&mut self, a: Value) -> Value {
-        self.b.ins().bnot(a)
+    fn not(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().bnot(a[i]))
     }
-    fn select(&mut self, c: Value, a: Value, b: Value) -> Value {
+    fn select(&mut self, c: V<N>, a: V<N>, b: V<N>) -> V<N> {
         let m = self.cast(types::F64X2, c);
-        self.b.ins().bitselect(m, a, b)
+        each!(self, |i| self.b.ins().bitselect(m[i], a[i], b[i]))
     }
-    fn iselect(&mut self, c: Value, a: Value, b: Value) -> Value {
-        self.b.ins().bitselect(c, a, b)
+    fn iselect(&mut self, c: V<N>, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().bitselect(c[i], a[i], b[i]))
     }
-    fn bitcast_int(&mut self, a: Value) -> Value {
+    fn bitcast_int(&mut self, a: V<N>) -> V<N> {
         self.cast(types::I64X2, a)
     }
-    fn bitcast_float(&mut self, a: Value) -> Value {
+    fn bitcast_float(&mut self, a: V<N>) -> V<N> {
         self.cast(types::F64X2, a)
     }
-    fn iadd(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().iadd(a, b)
+    fn iadd(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().iadd(a[i], b[i]))
     }
-    fn isub(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().isub(a, b)
+    fn isub(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().isub(a[i], b[i]))
     }
-    fn iand(&mut self, a: Value, b: Value) -> Value {
-        self.b.ins().band(a, b)
+    fn iand(&mut self, a: V<N>, b: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().band(a[i], b[i]))
     }
-    fn shl(&mut self, a: Value, n: u32) -> Value {
-        self.b.ins().ishl_imm_u(a, n as i64)
+    fn shl(&mut self, a: V<N>, n: u32) -> V<N> {
+        each!(self, |i| self.b.ins().ishl_imm_u(a[i], n as i64))
     }
-    fn sshr(&mut self, a: Value, n: u32) -> Value {
-        self.b.ins().sshr_imm_u(a, n as i64)
+    fn sshr(&mut self, a: V<N>, n: u32) -> V<N> {
+        each!(self, |i| self.b.ins().sshr_imm_u(a[i], n as i64))
     }
-    fn icmp(&mut self, cc: ICmp, a: Value, b: Value) -> Value {
+    fn icmp(&mut self, cc: ICmp, a: V<N>, b: V<N>) -> V<N> {
         let cc = match cc {
             ICmp::Eq => IntCC::Equal,
             ICmp::Ne => IntCC::NotEqual,
             ICmp::Lt => IntCC::SignedLessThan,
             ICmp::Gt => IntCC::SignedGreaterThan,
         };
-        self.b.ins().icmp(cc, a, b)
+        each!(self, |i| self.b.ins().icmp(cc, a[i], b[i]))
     }
-    fn fcvt_int(&mut self, a: Value) -> Value {
+    fn fcvt_int(&mut self, a: V<N>) -> V<N> {
         // No packed f64 -> i64 conversion before AVX-512. For |a| < 2^51 (every use in
         // the library's hot paths) `trunc(a) + 1.5 * 2^52` is exact and its low bits are
         // the integer: `bits(t + C) - bits(C)`. Other lanes (huge, nan) take the scalar
         // saturating conversion per lane in a cold block.
-        let t = self.b.ins().trunc(a);
         let magic = 1.5 * (1u64 << 52) as f64;
         let c = self.fconst(magic);
-        let s = self.b.ins().fadd(t, c);
-        let sb = self.cast(types::I64X2, s);
         let cb = self.iconst(magic.to_bits() as i64);
-        let fast = self.b.ins().isub(sb, cb);
-        let abs = self.b.ins().fabs(a);
         let lim = self.fconst((1u64 << 51) as f64);
-        let out = self.b.ins().fcmp(FloatCC::UnorderedOrGreaterThanOrEqual, abs, lim);
-        let any = self.b.ins().vany_true(out);
+        let mut fast = [a[0]; N];
+        let mut any = None;
+        for i in 0..N {
+            let t = self.b.ins().trunc(a[i]);
+            let s = self.b.ins().fadd(t, c[i]);
+            let sb = self.b.ins().bitcast(types::I64X2, lanes_flags(), s);
+            fast[i] = self.b.ins().isub(sb, cb[i]);
+            let abs = self.b.ins().fabs(a[i]);
+            let out = self
+                .b
+                .ins()
+                .fcmp(FloatCC::UnorderedOrGreaterThanOrEqual, abs, lim[i]);
+            let t = self.b.ins().vany_true(out);
+            any = Some(match any {
+                None => t,
+                Some(x) => self.b.ins().bor(x, t),
+            });
+        }
+        let any = any.expect("N >= 1");
         let (cold, join) = (self.b.create_block(), self.b.create_block());
-        self.b.append_block_param(join, types::I64X2);
+        for _ in 0..N {
+            self.b.append_block_param(join, types::I64X2);
+        }
         self.b.set_cold_block(cold);
-        self.b.ins().brif(any, cold, &[], join, &[fast.into()]);
+        let fa: Vec<_> = fast.iter().map(|&v| v.into()).collect();
+        self.b.ins().brif(any, cold, &[], join, &fa);
         self.b.switch_to_block(cold);
         self.b.seal_block(cold);
         let slow = self.per_lane(types::I64X2, &[a], |m, x| {
             m.b.ins().fcvt_to_sint_sat(types::I64, x[0])
         });
-        self.b.ins().jump(join, &[slow.into()]);
+        let sa: Vec<_> = slow.iter().map(|&v| v.into()).collect();
+        self.b.ins().jump(join, &sa);
         self.b.switch_to_block(join);
         self.b.seal_block(join);
-        self.b.block_params(join)[0]
+        let ps = self.b.block_params(join).to_vec();
+        std::array::from_fn(|i| ps[i])
     }
-    fn fcvt_float(&mut self, a: Value) -> Value {
-        self.b.ins().fcvt_from_sint(types::F64X2, a)
+    fn fcvt_float(&mut self, a: V<N>) -> V<N> {
+        each!(self, |i| self.b.ins().fcvt_from_sint(types::F64X2, a[i]))
     }
 
     fn rem_pio2_cold(
         &mut self,
-        big: Value,
-        x: Value,
-        fast: (Value, Value, Value),
-    ) -> (Value, Value, Value) {
+        big: V<N>,
+        x: V<N>,
+        fast: (V<N>, V<N>, V<N>),
+    ) -> (V<N>, V<N>, V<N>) {
         let r = self.cold_lanes(big, &[x], &[fast.0, fast.1, fast.2], |m, xs| {
             let slot =
                 m.b.create_sized_stack_slot(StackSlotData::new(StackSlotKind::ExplicitSlot, 24, 3));
@@ -318,7 +366,7 @@ impl FloatOps for VecOps<'_, '_> {
         (r[0], r[1], r[2])
     }
 
-    fn fmod_cold(&mut self, slow: Value, x: Value, y: Value, fast: Value) -> Value {
+    fn fmod_cold(&mut self, slow: V<N>, x: V<N>, y: V<N>, fast: V<N>) -> V<N> {
         self.cold_lanes(slow, &[x, y], &[fast], |m, xs| {
             m.call_addr(
                 rt_fmod_slow as *const u8,
@@ -341,7 +389,7 @@ pub fn provides(f: MathFn, is_f32: bool) -> bool {
 /// The process-wide module of vector math functions.
 struct Shared {
     module: JITModule,
-    addrs: HashMap<MathFn, usize>,
+    addrs: HashMap<(MathFn, usize), usize>,
 }
 
 // SAFETY: the module is only used under the mutex, and its finalized code is immutable
@@ -350,10 +398,10 @@ unsafe impl Send for Shared {}
 
 static SHARED: Mutex<Option<Shared>> = Mutex::new(None);
 
-/// The address of the compiled f64x2 function of `f`
-/// (`extern "C" fn(f64x2[, f64x2[, f64x2]]) -> f64x2`), compiled on first use into a
-/// module that lives as long as the process.
-pub fn vmath_addr(f: MathFn) -> Result<*const u8, String> {
+/// The address of the compiled function computing `f` on `n` (1 or 2) f64x2 vectors at
+/// once: `n` vectors per argument (argument 0's first), `n` vector results; compiled on
+/// first use into a module that lives as long as the process.
+pub fn vmath_addr(f: MathFn, n: usize) -> Result<*const u8, String> {
     let mut guard = SHARED
         .lock()
         .map_err(|_| "vector math module lock poisoned".to_string())?;
@@ -366,31 +414,37 @@ pub fn vmath_addr(f: MathFn) -> Result<*const u8, String> {
     let Some(shared) = guard.as_mut() else {
         return Err("vector math module missing".into());
     };
-    if let Some(&a) = shared.addrs.get(&f) {
+    if let Some(&a) = shared.addrs.get(&(f, n)) {
         return Ok(a as *const u8);
     }
     let cc = shared.module.isa().default_call_conv();
-    let id = vmath_function(&mut shared.module, cc, f)?;
+    let id = vmath_function(&mut shared.module, cc, f, n)?;
     shared
         .module
         .finalize_definitions()
         .map_err(|e| e.to_string())?;
     let a = shared.module.get_finalized_function(id);
-    shared.addrs.insert(f, a as usize);
+    shared.addrs.insert((f, n), a as usize);
     Ok(a)
 }
 
-/// The f64x2 function computing `f` lane-wise, emitted into `module` on first use (a
-/// local function named `kernelc_vmath_<name>_f64x2`).
-pub fn vmath_function(module: &mut dyn Module, cc: CallConv, f: MathFn) -> Result<FuncId, String> {
-    let name = format!("kernelc_vmath_{}_f64x2", f.name());
+/// The function computing `f` lane-wise on `n` (1 or 2) f64x2 vectors, emitted into
+/// `module` on first use (a local function named `kernelc_vmath_<name>_f64x2x<n>`).
+pub fn vmath_function(
+    module: &mut dyn Module,
+    cc: CallConv,
+    f: MathFn,
+    n: usize,
+) -> Result<FuncId, String> {
+    let name = format!("kernelc_vmath_{}_f64x2x{n}", f.name());
     if let Some(FuncOrDataId::Func(id)) = module.get_name(&name) {
         return Ok(id);
     }
     let mut sig = Signature::new(cc);
     sig.params
-        .extend((0..f.arity()).map(|_| AbiParam::new(types::F64X2)));
-    sig.returns.push(AbiParam::new(types::F64X2));
+        .extend((0..f.arity() * n).map(|_| AbiParam::new(types::F64X2)));
+    sig.returns
+        .extend((0..n).map(|_| AbiParam::new(types::F64X2)));
     let id = module
         .declare_function(&name, Linkage::Local, &sig)
         .map_err(|e| e.to_string())?;
@@ -398,7 +452,7 @@ pub fn vmath_function(module: &mut dyn Module, cc: CallConv, f: MathFn) -> Resul
     let mut ctx = module.make_context();
     ctx.func.signature = sig;
     let index = MathFn::ALL.iter().position(|&g| g == f).unwrap_or(0) as u32;
-    ctx.func.name = UserFuncName::user(3, index);
+    ctx.func.name = UserFuncName::user(3, 2 * index + n as u32);
     let mut fctx = FunctionBuilderContext::new();
     {
         let mut b = FunctionBuilder::new(&mut ctx.func, &mut fctx);
@@ -407,8 +461,14 @@ pub fn vmath_function(module: &mut dyn Module, cc: CallConv, f: MathFn) -> Resul
         b.switch_to_block(entry);
         b.seal_block(entry);
         let args = b.block_params(entry).to_vec();
-        let r = emit(&mut VecOps { b: &mut b, cc }, f, &args);
-        b.ins().return_(&[r]);
+        let rs: Vec<Value> = if n == 2 {
+            let args: Vec<V<2>> = args.chunks(2).map(|c| [c[0], c[1]]).collect();
+            emit(&mut VecOps::<2> { b: &mut b, cc }, f, &args).to_vec()
+        } else {
+            let args: Vec<V<1>> = args.iter().map(|&a| [a]).collect();
+            emit(&mut VecOps::<1> { b: &mut b, cc }, f, &args).to_vec()
+        };
+        b.ins().return_(&rs);
         b.finalize(frontend);
     }
     module
@@ -419,8 +479,8 @@ pub fn vmath_function(module: &mut dyn Module, cc: CallConv, f: MathFn) -> Resul
     Ok(id)
 }
 
-/// The body of `f` on f64x2 arguments.
-fn emit(m: &mut VecOps, f: MathFn, args: &[Value]) -> Value {
+/// The body of `f` on `N` f64x2 vectors per argument.
+fn emit<const N: usize>(m: &mut VecOps<N>, f: MathFn, args: &[V<N>]) -> V<N> {
     use MathFn::*;
     let x = args[0];
     match f {
@@ -539,8 +599,8 @@ mod tests {
         let xs = inputs(6000);
         let mut checked = 0;
         for f in MathFn::ALL.into_iter().filter(|&f| provides(f, false)) {
-            let addr = vmath_addr(f).unwrap();
-            assert_eq!(addr, vmath_addr(f).unwrap(), "compiled once");
+            let addr = vmath_addr(f, 1).unwrap();
+            assert_eq!(addr, vmath_addr(f, 1).unwrap(), "compiled once");
             let scalar = crate::rt::pure::math_addr(f.name(), false).expect("runtime function");
             for i in 0..xs.len() - 1 {
                 let (x0, x1) = (xs[i], xs[i + 1]);

@@ -4,7 +4,8 @@
 //! 255..=257, 1000, 1031), and views starting at every offset 0..=3 (unaligned vectors).
 //! Inputs mix ordinary values with nan, ±inf, ±0 and subnormals.
 
-use kernelc::{Arg, Array, Dispatcher, Executor, Output, RunOptions, Scalar};
+use expect_test::{expect, Expect};
+use kernelc::{Arg, Array, Dispatcher, Executor, Listing, Output, RunOptions, Scalar, Source};
 
 const KERNELS: &str = "\
 def ew(a: float64[:], b: float64[:], o: int64, n: int64) -> float64[:]:
@@ -25,7 +26,7 @@ def ew_math(a: float64[:], b: float64[:], o: int64, n: int64) -> float64[:]:
 def ew_f32(a: float32[:], b: float32[:], o: int64, n: int64) -> float32[:]:
     x = a[o:o + n]
     y = b[o:o + n]
-    return x * y + np.float32(1.5) - np.exp(x) + np.arctan2(x, y)
+    return x * y + np.float32(1.5) - np.exp(x) + np.arctan2(x, y) + np.sin(y * np.float32(1e30)) + np.fmod(x, y)
 
 def ew_int(a: int64[:], b: int64[:], o: int64, n: int64) -> int64[:]:
     x = a[o:o + n]
@@ -215,4 +216,184 @@ fn vector_loops_match_the_interpreter_bit_for_bit() {
     ];
     let r = run(&d, "red", &args, Executor::Jit).unwrap();
     assert!(matches!(r, Output::Scalar(Scalar::F64(x)) if x.is_finite()));
+}
+
+/// The vector instructions of `func`'s CLIF (lines mentioning a vector type, helper
+/// addresses masked), after checking that the code runs and gives the interpreter's bits.
+fn vector_clif(text: &str, func: &str, ndims: &[u8], expect: Expect) {
+    let src = Source::new("k.k", text);
+    let module = kernelc::parse(&src).unwrap();
+    let sig: Vec<kernelc::Type> = ndims
+        .iter()
+        .map(|&ndim| {
+            kernelc::Type::Array(kernelc::ArrayType {
+                dtype: kernelc::DType::F64,
+                ndim,
+            })
+        })
+        .collect();
+    let program = kernelc::compile(&src, &module, func, &sig).unwrap();
+    let jit = kernelc::compile_native(&src, program, Listing::Clif).unwrap();
+    let listing = jit.listing.join("\n");
+    // A line belongs to the vector code when it names a vector type or uses a vector
+    // value; the values it defines are vectors too, except a lane extracted or tested.
+    let mut vecs = std::collections::HashSet::new();
+    let mut lines = Vec::new();
+    for l in listing.lines() {
+        let (defs, rest) = match l.split_once(" = ") {
+            Some((d, r)) if !l.trim_start().starts_with("sig") => (d, r),
+            _ => ("", l),
+        };
+        let uses = |t: &str| -> Vec<String> {
+            t.split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| {
+                    w.len() > 1 && w.starts_with('v') && w[1..].bytes().all(|b| b.is_ascii_digit())
+                })
+                .map(str::to_string)
+                .collect()
+        };
+        let typed = ["f64x2", "i64x2", "f32x4", "i32x4", "i8x16"]
+            .iter()
+            .any(|t| l.contains(t));
+        let code = rest.split(';').next().unwrap_or("");
+        if !(typed || uses(code).iter().any(|u| vecs.contains(u))) {
+            continue;
+        }
+        if !["extractlane", "vany_true", "vall_true"]
+            .iter()
+            .any(|op| rest.contains(op))
+        {
+            vecs.extend(uses(defs));
+        }
+        if l.trim_start().starts_with("block") {
+            // Block parameters of vector type.
+            for p in l.split(['(', ',', ')']) {
+                if let Some((v, t)) = p.trim().split_once(": ") {
+                    if t.contains('x') {
+                        vecs.insert(v.to_string());
+                    }
+                }
+            }
+        }
+        lines.push(
+            l.split_whitespace()
+                .map(|w| {
+                    if w.starts_with("0x") && w.len() > 12 {
+                        "0xADDR"
+                    } else {
+                        w
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    expect.assert_eq(&lines.join("\n"));
+    let d = Dispatcher::new("k.k", text).unwrap();
+    let n = 37;
+    let args: Vec<Arg> = ndims
+        .iter()
+        .enumerate()
+        .map(|(k, _)| Arg::array(Array::from_vec(floats(n, 7 + k as u64), &[n])))
+        .collect();
+    let want = run(&d, func, &args, Executor::Interp).unwrap();
+    let got = run(&d, func, &args, Executor::Jit).unwrap();
+    assert_eq!(bits(&want), bits(&got));
+}
+
+#[test]
+fn clif_of_a_vector_loop() {
+    vector_clif(
+        "def f(a, b):\n    return 2 * a + 3 * b ** 2\n",
+        "f",
+        &[1, 1],
+        expect![[r#"
+            v13 = splat.f64x2 v12 ; v12 = 0xADDR
+            v15 = splat.f64x2 v14 ; v14 = 0xADDR
+            v57 = load.f64x2 notrap v50
+            v58 = fmul.f64x2 v13, v57
+            v59 = load.f64x2 notrap v53
+            v60 = fmul v59, v59
+            v61 = fmul.f64x2 v15, v60
+            v62 = fadd v58, v61
+            store notrap v62, v56
+            v74 = load.f64x2 notrap v67
+            v75 = fmul.f64x2 v13, v74
+            v76 = load.f64x2 notrap v70
+            v77 = fmul v76, v76
+            v78 = fmul.f64x2 v15, v77
+            v79 = fadd v75, v78
+            store notrap v79, v73
+            v96 = load.f64x2 notrap v89
+            v97 = fmul.f64x2 v13, v96
+            v98 = load.f64x2 notrap v92
+            v99 = fmul v98, v98
+            v100 = fmul.f64x2 v15, v99
+            v101 = fadd v97, v100
+            store notrap v101, v95"#]],
+    );
+}
+
+#[test]
+fn clif_of_a_vector_reduction() {
+    vector_clif(
+        "def f(a):\n    return sum(a ** 2)\n",
+        "f",
+        &[1],
+        expect![[r#"
+            v64 = load.f64x2 notrap v63
+            v65 = fmul v64, v64
+            v71 = load.f64x2 notrap v70
+            v72 = fmul v71, v71
+            v78 = load.f64x2 notrap v77
+            v79 = fmul v78, v78
+            v85 = load.f64x2 notrap v84
+            v86 = fmul v85, v85
+            brif v93, block17(v92, v65, v72, v79, v86), block18(v65, v72, v79, v86)
+            block17(v94: i64, v102: f64x2, v111: f64x2, v120: f64x2, v129: f64x2):
+            v100 = load.f64x2 notrap v99
+            v101 = fmul v100, v100
+            v103 = fadd v102, v101
+            v109 = load.f64x2 notrap v108
+            v110 = fmul v109, v109
+            v112 = fadd v111, v110
+            v118 = load.f64x2 notrap v117
+            v119 = fmul v118, v118
+            v121 = fadd v120, v119
+            v127 = load.f64x2 notrap v126
+            v128 = fmul v127, v127
+            v130 = fadd v129, v128
+            brif v133, block17(v132, v103, v112, v121, v130), block18(v103, v112, v121, v130)
+            block18(v134: f64x2, v137: f64x2, v140: f64x2, v143: f64x2):
+            v135 = extractlane v134, 0
+            v136 = extractlane v134, 1
+            v138 = extractlane v137, 0
+            v139 = extractlane v137, 1
+            v141 = extractlane v140, 0
+            v142 = extractlane v140, 1
+            v144 = extractlane v143, 0
+            v145 = extractlane v143, 1"#]],
+    );
+}
+
+#[test]
+fn clif_of_a_vector_math_call() {
+    vector_clif(
+        "def f(a):\n    return exp(a)\n",
+        "f",
+        &[1],
+        expect![[r#"
+            sig1 = (f64x2) -> f64x2 system_v
+            sig2 = (f64x2) -> f64x2 system_v
+            sig3 = (f64x2) -> f64x2 system_v
+            v41 = load.f64x2 notrap v37
+            v43 = call_indirect sig1, v42(v41) ; v42 = 0xADDR
+            store notrap v43, v40
+            v52 = load.f64x2 notrap v48
+            v54 = call_indirect sig2, v53(v52) ; v53 = 0xADDR
+            store notrap v54, v51
+            v68 = load.f64x2 notrap v64
+            v70 = call_indirect sig3, v69(v68) ; v69 = 0xADDR
+            store notrap v70, v67"#]],
+    );
 }

@@ -447,25 +447,27 @@ impl<'a, 'b> FnLower<'a, 'b> {
         if !vmath::provides(f, f32) {
             return None;
         }
-        let addr = vmath::vmath_addr(f).expect("every vector math function compiles");
         let params = vec![types::F64X2; args.len()];
         if !f32 {
+            let addr = vmath::vmath_addr(f, 1).expect("every vector math function compiles");
             return Some(self.call_rt(addr, &params, &[types::F64X2], args)[0]);
         }
-        // Lanes 0-1 and 2-3 of each argument, widened.
+        // Lanes 0-1 and 2-3 of each argument, widened, computed by one call on two
+        // vectors (their instructions interleave).
         let hi_mask: Vec<u8> = (8..16).chain(8..16).collect();
         let hi_mask = self.b.func.dfg.immediates.push(ConstantData::from(hi_mask));
-        let mut lo = Vec::new();
-        let mut hi = Vec::new();
+        let mut halves = Vec::new();
         for &a in args {
-            lo.push(self.b.ins().fvpromote_low(a));
+            halves.push(self.b.ins().fvpromote_low(a));
             let bytes = self.vcast(types::I8X16, a);
             let h = self.b.ins().shuffle(bytes, bytes, hi_mask);
             let h = self.vcast(types::F32X4, h);
-            hi.push(self.b.ins().fvpromote_low(h));
+            halves.push(self.b.ins().fvpromote_low(h));
         }
-        let rl = self.call_rt(addr, &params, &[types::F64X2], &lo)[0];
-        let rh = self.call_rt(addr, &params, &[types::F64X2], &hi)[0];
+        let addr = vmath::vmath_addr(f, 2).expect("every vector math function compiles");
+        let params = vec![types::F64X2; halves.len()];
+        let r = self.call_rt(addr, &params, &[types::F64X2; 2], &halves);
+        let (rl, rh) = (r[0], r[1]);
         let dl = self.b.ins().fvdemote(rl);
         let dh = self.b.ins().fvdemote(rh);
         let join: Vec<u8> = (0..8).chain(16..24).collect();
