@@ -400,34 +400,47 @@ fn emit(b: &mut FunctionBuilder, cc: CallConv, f: MathFn, is_f32: bool, args: &[
         args.to_vec()
     };
     let mut m = ClifOps { b, ty, cc };
+    let r = apply(&mut m, f, &args);
+    if is_f32 && !own {
+        m.b.ins().fdemote(types::F32, r)
+    } else {
+        r
+    }
+}
+
+/// `f` on `args` through any [`FloatOps`] instance: the one dispatch from a [`MathFn`] to
+/// the generic library, shared by the scalar ([`ClifOps`]) and vector
+/// ([`crate::vmath::VecOps`]) emitters.
+pub(crate) fn apply<M: FloatOps>(m: &mut M, f: MathFn, args: &[M::F]) -> M::F {
+    use MathFn::*;
     let x = args[0];
-    let r = match f {
-        Exp => math::exp(&mut m, x),
-        Expm1 => math::expm1(&mut m, x),
-        Log => math::log(&mut m, x),
-        Log1p => math::log1p(&mut m, x),
-        Log2 => math::log2(&mut m, x),
-        Log10 => math::log10(&mut m, x),
-        Sin => math::sin(&mut m, x),
-        Cos => math::cos(&mut m, x),
-        Tan => math::tan(&mut m, x),
-        Arcsin => math::arcsin(&mut m, x),
-        Arccos => math::arccos(&mut m, x),
-        Arctan => math::arctan(&mut m, x),
-        Sinh => math::sinh(&mut m, x),
-        Cosh => math::cosh(&mut m, x),
-        Tanh => math::tanh(&mut m, x),
-        Arcsinh => math::arcsinh(&mut m, x),
-        Arccosh => math::arccosh(&mut m, x),
-        Arctanh => math::arctanh(&mut m, x),
-        Sign => math::sign(&mut m, x),
-        Arctan2 => math::arctan2(&mut m, x, args[1]),
-        Hypot => math::hypot(&mut m, x, args[1]),
-        Pow => math::pow(&mut m, x, args[1]),
-        Fmod => math::fmod(&mut m, x, args[1]),
-        Minimum => math::minimum(&mut m, x, args[1]),
-        Maximum => math::maximum(&mut m, x, args[1]),
-        Clip => math::clip(&mut m, x, args[1], args[2]),
+    match f {
+        Exp => math::exp(m, x),
+        Expm1 => math::expm1(m, x),
+        Log => math::log(m, x),
+        Log1p => math::log1p(m, x),
+        Log2 => math::log2(m, x),
+        Log10 => math::log10(m, x),
+        Sin => math::sin(m, x),
+        Cos => math::cos(m, x),
+        Tan => math::tan(m, x),
+        Arcsin => math::arcsin(m, x),
+        Arccos => math::arccos(m, x),
+        Arctan => math::arctan(m, x),
+        Sinh => math::sinh(m, x),
+        Cosh => math::cosh(m, x),
+        Tanh => math::tanh(m, x),
+        Arcsinh => math::arcsinh(m, x),
+        Arccosh => math::arccosh(m, x),
+        Arctanh => math::arctanh(m, x),
+        Sign => math::sign(m, x),
+        Arctan2 => math::arctan2(m, x, args[1]),
+        Hypot => math::hypot(m, x, args[1]),
+        Pow => math::pow(m, x, args[1]),
+        Fmod => math::fmod(m, x, args[1]),
+        Minimum => math::minimum(m, x, args[1]),
+        Maximum => math::maximum(m, x, args[1]),
+        Clip => math::clip(m, x, args[1], args[2]),
         Rint => m.nearest(x),
         Copysign => m.copysign(x, args[1]),
         Sqrt => m.sqrt(x),
@@ -448,21 +461,16 @@ fn emit(b: &mut FunctionBuilder, cc: CallConv, f: MathFn, is_f32: bool, args: &[
             let (one, zero) = (m.fconst(1.0), m.fconst(0.0));
             m.select(c, one, zero)
         }
-    };
-    if is_f32 && !own {
-        m.b.ins().fdemote(types::F32, r)
-    } else {
-        r
     }
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use kernelc_runtime::DType;
 
     /// Inputs: special values, moderate and huge arguments, random bit patterns.
-    fn inputs(n: usize) -> Vec<f64> {
+    pub(crate) fn inputs(n: usize) -> Vec<f64> {
         let mut v = vec![
             0.0,
             -0.0,

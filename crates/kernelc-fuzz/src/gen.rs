@@ -525,8 +525,10 @@ impl Gen {
     fn random_shape(&mut self) -> Shape {
         if self.chance(0.7) {
             let n = self.rng.weighted(&[1, 3, 4, 6, 6, 5, 3, 0, 3, 0, 2]);
-            let n = if self.chance(0.05) {
-                *self.rng.pick(&[17, 33, 64])
+            // Lengths where vector loops change shape: one vector, the unrolled body,
+            // tails, and the pairwise-sum block edge (128).
+            let n = if self.chance(0.08) {
+                *self.rng.pick(&[8, 9, 15, 16, 17, 31, 32, 33, 64, 127, 129])
             } else {
                 n
             };

@@ -680,13 +680,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             self.b.switch_to_block(after);
             self.b.seal_block(after);
             let r: Vec<Value> = accs.iter().map(|&a| self.b.use_var(a)).collect();
-            let s01 = self.b.ins().fadd(r[0], r[1]);
-            let s23 = self.b.ins().fadd(r[2], r[3]);
-            let s45 = self.b.ins().fadd(r[4], r[5]);
-            let s67 = self.b.ins().fadd(r[6], r[7]);
-            let a = self.b.ins().fadd(s01, s23);
-            let b2 = self.b.ins().fadd(s45, s67);
-            let res = self.b.ins().fadd(a, b2);
+            let res = self.combine8(&r);
             let end = self.b.ins().iadd(start, n);
             let r = self.add_in_order(t, res, full_end, end, get);
             self.b.ins().jump(join, &[r.into()]);
@@ -694,6 +688,18 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.switch_to_block(join);
         self.b.seal_block(join);
         self.b.block_params(join)[0]
+    }
+
+    /// NumPy's combination of the 8 accumulators of a pairwise leaf:
+    /// `((r0+r1)+(r2+r3))+((r4+r5)+(r6+r7))`.
+    pub(super) fn combine8(&mut self, r: &[Value]) -> Value {
+        let s01 = self.b.ins().fadd(r[0], r[1]);
+        let s23 = self.b.ins().fadd(r[2], r[3]);
+        let s45 = self.b.ins().fadd(r[4], r[5]);
+        let s67 = self.b.ins().fadd(r[6], r[7]);
+        let a = self.b.ins().fadd(s01, s23);
+        let b2 = self.b.ins().fadd(s45, s67);
+        self.b.ins().fadd(a, b2)
     }
 
     /// `init + get(from) + ... + get(to - 1)`, added one after another.

@@ -678,13 +678,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                     r.push(self.b.ins().extractlane(v, l as u8));
                 }
             }
-            let s01 = self.b.ins().fadd(r[0], r[1]);
-            let s23 = self.b.ins().fadd(r[2], r[3]);
-            let s45 = self.b.ins().fadd(r[4], r[5]);
-            let s67 = self.b.ins().fadd(r[6], r[7]);
-            let a = self.b.ins().fadd(s01, s23);
-            let b2 = self.b.ins().fadd(s45, s67);
-            let res = self.b.ins().fadd(a, b2);
+            let res = self.combine8(&r);
             let end = self.b.ins().iadd(start, n);
             let r = self.add_in_order(t, res, full_end, end, get);
             self.b.ins().jump(join, &[r.into()]);
