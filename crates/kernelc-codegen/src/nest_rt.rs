@@ -381,8 +381,8 @@ fn setup(info: &NestInfo, args: *const u64, geom: *mut i64) -> Result<(), Runtim
     out[g.result()] = 0;
     match info.sink {
         SinkInfo::New(dtype) => {
-            let a =
-                kernelc_interp::alloc::new_array(dtype, &space).map_err(|m| error(info.span, m))?;
+            // The loops write every element before anything reads the array.
+            let a = Array::try_for_overwrite(dtype, &space).map_err(|m| error(info.span, m))?;
             write_result(out, g, a, None);
         }
         SinkInfo::Reduce {

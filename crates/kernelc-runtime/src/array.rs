@@ -54,6 +54,13 @@ unsafe impl Sync for Buffer {}
 impl Buffer {
     /// A zero-filled owned buffer of `bytes` bytes.
     fn zeroed(bytes: usize) -> Buffer {
+        Buffer::owned(bytes, true)
+    }
+
+    /// An owned buffer of `bytes` bytes: zero-filled, or with `zero_pooled == false` a
+    /// reused buffer keeps its old bytes (initialised memory; for results whose every
+    /// element is written before anything reads it).
+    fn owned(bytes: usize, zero_pooled: bool) -> Buffer {
         if bytes == 0 {
             return Buffer {
                 ptr: NonNull::<u64>::dangling().cast(),
@@ -69,8 +76,10 @@ impl Buffer {
         }
         if let Some(mut b) = pool::take(bytes) {
             b.charged = charged;
-            // SAFETY: the pooled buffer owns `bytes` writable bytes.
-            unsafe { std::ptr::write_bytes(b.ptr.as_ptr(), 0, bytes) };
+            if zero_pooled {
+                // SAFETY: the pooled buffer owns `bytes` writable bytes.
+                unsafe { std::ptr::write_bytes(b.ptr.as_ptr(), 0, bytes) };
+            }
             return b;
         }
         let layout = Layout::from_size_align(bytes, ALIGN).expect("array too large");
@@ -347,6 +356,32 @@ impl Array {
             ));
         }
         Ok(Array::zeros(dtype, shape))
+    }
+
+    /// Like [`Array::try_zeros`] (same checks and errors), for a result whose every
+    /// element the caller writes before anything reads it: a reused buffer is not
+    /// zero-filled first (its old bytes are still initialised memory). Native loop nests
+    /// allocate their new arrays with it, saving one pass over the memory.
+    pub fn try_for_overwrite(dtype: DType, shape: &[usize]) -> Result<Array, String> {
+        let n = checked_size(shape).unwrap_or(usize::MAX);
+        let bytes = n.saturating_mul(dtype.size());
+        // Small, empty, absurd or refused sizes: `try_zeros` allocates or reports them
+        // (only big buffers are pooled, so only they can skip the fill).
+        if shape.contains(&0)
+            || bytes < 1 << 20
+            || bytes as u128 > MAX_BYTES
+            || (bytes >= 1 << 26 && Vec::<u8>::new().try_reserve_exact(bytes).is_err())
+        {
+            return Array::try_zeros(dtype, shape);
+        }
+        crate::memory::check(bytes)?;
+        Ok(Array {
+            buf: Arc::new(Buffer::owned(bytes, false)),
+            dtype,
+            offset: 0,
+            shape: shape.to_vec(),
+            strides: c_strides(shape),
+        })
     }
 
     /// A new C-contiguous array holding `data` with the given shape (`data.len()` must be
