@@ -11,9 +11,12 @@
 //!    interquartile range), the interpreter/JIT ratio, and GB/s when the kernel streams
 //!    arrays (bytes of the array arguments and of the result per call).
 //!
-//! Progress goes to stderr (when it is a terminal), the table to stdout, and `--json OUT` writes the figures.
+//! A progress bar (indicatif) goes to stderr when it is a terminal, the table to stdout,
+//! and `--json OUT` writes the figures (read by the benchmark report, see
+//! docs/performance.md).
 
 use crate::CliError;
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use kernelc::{Arg, Error, Executor, Kernel, Output, Source};
 use std::io::Write;
 use std::path::Path;
@@ -28,6 +31,8 @@ pub struct Options<'a> {
     /// Time to spend sampling the two executors (seconds).
     pub seconds: f64,
     pub compiles: usize,
+    /// Samples of each executor taken even when the time budget is spent (at least 1).
+    pub min_samples: usize,
 }
 
 /// Median, quartiles and count of a set of timings (seconds).
@@ -89,15 +94,18 @@ fn bytes_of(o: &Output) -> usize {
     }
 }
 
-/// Progress on stderr when it is a terminal (a closed stderr is ignored).
-fn progress(text: &str) {
-    use std::io::IsTerminal;
-    let mut e = std::io::stderr().lock();
-    if !e.is_terminal() {
-        return;
+/// The progress bar on stderr (indicatif): drawn only when stderr is a terminal, so
+/// redirected output and tests see nothing of it. One bar serves every phase: its length
+/// is reset per phase (compiles counted, sampling in milliseconds of the time budget).
+fn progress_bar() -> ProgressBar {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr_with_hz(10));
+    // The template is a constant: it always parses.
+    if let Ok(style) =
+        ProgressStyle::with_template("{prefix:>10} [{bar:30}] {pos}/{len} {msg} ({elapsed})")
+    {
+        bar.set_style(style.progress_chars("=> "));
     }
-    let _ = write!(e, "\r\x1b[2K{text}");
-    let _ = e.flush();
+    bar
 }
 
 /// Runs the benchmark of `opts.entry` of `src`.
@@ -122,9 +130,12 @@ pub fn bench(src: &Source, opts: &Options<'_>) -> Result<(), CliError> {
         .sum();
 
     // 1. Compile latency: fresh kernels, so nothing is cached.
+    let bar = progress_bar();
+    bar.set_prefix("compile");
+    bar.set_length(opts.compiles.max(1) as u64);
     let mut compile_times = Vec::new();
-    for k in 0..opts.compiles.max(1) {
-        progress(&format!("compiling {}/{}", k + 1, opts.compiles.max(1)));
+    for _ in 0..opts.compiles.max(1) {
+        bar.inc(1);
         let t = Instant::now();
         let fresh = Kernel::from_named_source(&src.name, &src.text)?;
         fresh.compile(opts.entry, &sig)?;
@@ -143,12 +154,13 @@ pub fn bench(src: &Source, opts: &Options<'_>) -> Result<(), CliError> {
     let interp =
         Kernel::from_named_source(&src.name, &src.text)?.with_options(options(Executor::Interp));
     let (fj, fi) = (jit.function(opts.entry)?, interp.function(opts.entry)?);
-    progress("checking that both executors agree");
+    bar.set_prefix("check");
+    bar.set_message("both executors, one run each");
     let (mut out_j, mut out_i) = (Vec::new(), Vec::new());
     let rj = fj.invoke(&[], &named, &mut out_j)?;
     let ri = fi.invoke(&[], &named, &mut out_i)?;
     if !same(&rj, &ri) || out_j != out_i {
-        progress("");
+        bar.finish_and_clear();
         return Err(CliError::Kernel(Error::Internal(format!(
             "the JIT and the interpreter disagree on {}(): {rj} against {ri}",
             opts.entry
@@ -156,27 +168,27 @@ pub fn bench(src: &Source, opts: &Options<'_>) -> Result<(), CliError> {
     }
     let bytes = in_bytes + bytes_of(&rj);
 
-    // 3. Interleaved samples until the time budget is spent (at least 3 of each).
+    // 3. Interleaved samples until the time budget is spent (at least `min_samples` of
+    //    each, at most 100,000 pairs).
     let (mut tj, mut ti) = (Vec::new(), Vec::new());
     let budget = Duration::from_secs_f64(opts.seconds.max(0.0));
+    let min_samples = opts.min_samples.max(1);
+    bar.set_prefix("sample");
+    bar.set_length(budget.as_millis().max(1) as u64);
+    bar.set_position(0);
     let start = Instant::now();
     let mut sink = std::io::sink();
-    while tj.len() < 3 || (start.elapsed() < budget && tj.len() < 100_000) {
+    while tj.len() < min_samples || (start.elapsed() < budget && tj.len() < 100_000) {
         let t = Instant::now();
         fj.invoke(&[], &named, &mut sink)?;
         tj.push(t.elapsed().as_secs_f64());
         let t = Instant::now();
         fi.invoke(&[], &named, &mut sink)?;
         ti.push(t.elapsed().as_secs_f64());
-        progress(&format!(
-            "sampling {}: {} pairs, {:.1}/{:.1} s",
-            opts.entry,
-            tj.len(),
-            start.elapsed().as_secs_f64(),
-            opts.seconds
-        ));
+        bar.set_position((start.elapsed().as_millis() as u64).min(budget.as_millis() as u64));
+        bar.set_message(format!("ms, {} pairs", tj.len()));
     }
-    progress("");
+    bar.finish_and_clear();
     let (j, i) = (summarise(tj), summarise(ti));
     let ratio = i.median / j.median;
     let gbs = |s: &Summary| (bytes > 0).then(|| bytes as f64 / s.median / 1e9);

@@ -101,6 +101,9 @@ enum Command {
         /// Fresh compiles for the compile latency.
         #[arg(long, default_value_t = 5)]
         compiles: usize,
+        /// Samples of each executor taken even when --seconds is spent.
+        #[arg(long, default_value_t = 3)]
+        min_samples: usize,
     },
     /// Report every compile error of a file without running it.
     Check { file: PathBuf },
@@ -247,6 +250,7 @@ fn execute(cli: Cli) -> u8 {
             json,
             seconds,
             compiles,
+            min_samples,
         } => with_source(&file, |src| {
             bench::bench(
                 src,
@@ -257,6 +261,7 @@ fn execute(cli: Cli) -> u8 {
                     json: json.as_deref(),
                     seconds,
                     compiles,
+                    min_samples,
                 },
             )
         }),

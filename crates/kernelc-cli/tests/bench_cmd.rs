@@ -67,3 +67,53 @@ fn bench_binding_errors_are_the_binders() {
         "error: missing argument of loop_pi(n): n\n\nFor more information, try '--help'.\n"
     );
 }
+
+/// Every example program with a `main` benchmarks: compiles, both executors agree, one
+/// sample each (the "works on every file in `examples/`"). The named entries of
+/// the workload files are exercised above with their arguments.
+#[test]
+fn bench_runs_every_example_main() {
+    let mut files = Vec::new();
+    for dir in ["examples/workloads", "examples/bench"] {
+        for e in std::fs::read_dir(root().join(dir)).unwrap() {
+            let path = e.unwrap().path();
+            if path.extension().is_some_and(|x| x == "k") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() >= 10, "{files:?}");
+    for file in files {
+        let text = std::fs::read_to_string(&file).unwrap();
+        if !text.contains("def main(") {
+            continue;
+        }
+        let out = Command::new(env!("CARGO_BIN_EXE_kernelc"))
+            .args([
+                "bench",
+                "--seconds",
+                "0",
+                "--compiles",
+                "1",
+                "--min-samples",
+                "1",
+            ])
+            .arg(&file)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            file.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            stdout.contains("results equal"),
+            "{}: {stdout}",
+            file.display()
+        );
+        assert!(stdout.starts_with("main() in "), "{stdout}");
+    }
+}
