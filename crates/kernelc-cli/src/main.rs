@@ -56,9 +56,11 @@ enum Command {
         /// Use the reference interpreter instead of native code.
         #[arg(long)]
         interp: bool,
-        /// Threads for parallel loops (results never depend on it).
-        #[arg(long)]
-        threads: Option<usize>,
+        /// Threads for prange loops and large array operations (default: the
+        /// KERNELC_NUM_THREADS environment variable, else all cores). Results never depend
+        /// on it: the work is split into fixed chunks combined in order.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..=256))]
+        threads: Option<u64>,
         /// Stop the kernel after this many seconds (a runtime error, exit code 1).
         #[arg(long, value_name = "SECONDS", value_parser = parse_timeout)]
         timeout: Option<std::time::Duration>,
@@ -235,7 +237,7 @@ fn execute(cli: Cli) -> u8 {
             };
             let options = RunOptions {
                 executor,
-                threads,
+                threads: threads.map(|n| n as usize),
                 max_memory,
                 ..RunOptions::default()
             };

@@ -91,13 +91,13 @@ pub struct JitCtx {
     pub interrupt: Option<Interrupt>,
     pub error: Option<RuntimeError>,
     pub rng: Rng,
-    /// Parent generators saved while `prange` chunks draw from their own streams.
-    pub rng_stack: Vec<Rng>,
     /// The program as written (the interpreter runs it).
     pub program: *const Program,
     /// The program native code was generated from (calls hoisted; see `hoist`).
     pub lowered: *const Program,
     pub out: *mut dyn Write,
+    /// Threads for parallel loops (0: the default, see `kernelc_runtime::pool`).
+    pub threads: usize,
 }
 
 /// Byte offsets of [`JitCtx`] fields read by native code.

@@ -11,6 +11,7 @@ mod define;
 mod lower;
 pub mod mathgen;
 mod nest_rt;
+mod parallel_rt;
 pub mod rt;
 pub mod vmath;
 
@@ -287,6 +288,20 @@ impl JitProgram {
         rng: &mut Rng,
         interrupt: Option<&kernelc_runtime::Interrupt>,
     ) -> Result<Value, RuntimeError> {
+        self.call_with(func, args, out, rng, interrupt, 0)
+    }
+
+    /// [`JitProgram::call_interruptible`] whose parallel loops run on `threads` threads
+    /// (0: the default, `KERNELC_NUM_THREADS` or all cores). Results do not depend on it.
+    pub fn call_with(
+        &self,
+        func: FuncId,
+        args: &[Value],
+        out: &mut dyn Write,
+        rng: &mut Rng,
+        interrupt: Option<&kernelc_runtime::Interrupt>,
+        threads: usize,
+    ) -> Result<Value, RuntimeError> {
         let f = self
             .program
             .funcs
@@ -360,10 +375,10 @@ impl JitProgram {
             interrupt: interrupt.cloned(),
             error: None,
             rng: *rng,
-            rng_stack: Vec::new(),
             program: Arc::as_ptr(&self.original),
             lowered: Arc::as_ptr(&self.program),
             out,
+            threads,
         };
         // SAFETY: the entry has the trampoline signature; the arguments match the
         // parameter types checked above; the module lives as long as `self`.

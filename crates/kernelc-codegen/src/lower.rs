@@ -18,6 +18,7 @@ use crate::rt::{self, code};
 mod arrays;
 mod library;
 mod nest;
+mod parallel;
 mod simd;
 mod tuple;
 pub(crate) mod view;
@@ -31,7 +32,7 @@ use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::FuncId as ClifFuncId;
 use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{
-    AugOp, BinOp, Dist, Expr, ExprKind, Func, FuncId, Index, LocalId, LogicalOp, MathFn, Parallel,
+    AugOp, BinOp, Dist, Expr, ExprKind, Func, FuncId, Index, LocalId, LogicalOp, MathFn,
     RedOp, Stmt, StmtKind, Type, UnOp,
 };
 use kernelc_syntax::Span;
@@ -191,6 +192,13 @@ pub struct FnLower<'a, 'b> {
     in_bounds: Vec<(LocalId, usize, LocalId)>,
     /// Loop variables of `range(start >= 0, ..., step > 0)` loops that do not assign them.
     nonneg: Vec<LocalId>,
+    /// Set when lowering a prange chunk function (see `lower/parallel.rs`): the locals
+    /// private to the chunk (the others are the caller's, borrowed).
+    private: Option<Vec<bool>>,
+    /// The symbol name of the function being lowered (chunk functions extend it).
+    name: String,
+    /// Prange chunk functions outlined from this one so far.
+    prange_seq: usize,
 }
 
 /// `elif` links that share one join block (see the `If` arm of [`FnLower::stmt`]).
@@ -251,6 +259,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
             assigned: Vec::new(),
             in_bounds: Vec::new(),
             nonneg: Vec::new(),
+            private: None,
+            name: format!("k{func_id}_{}", func.name),
+            prange_seq: 0,
         }
     }
 
@@ -438,7 +449,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     fn release_locals(&mut self) {
         for (id, l) in self.func.locals.iter().enumerate() {
-            if l.ty.is_array() && !self.borrowed(id) {
+            let owned = match &self.private {
+                Some(p) => p[id],
+                None => !self.borrowed(id),
+            };
+            if l.ty.is_array() && owned {
                 let h = self.get_local(id);
                 self.call_rt(rt::rt_release as *const u8, &[types::I64], &[], &[h]);
             }
@@ -1007,150 +1022,6 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.b.seal_block(body_b);
         self.b.switch_to_block(exit);
         self.b.seal_block(exit);
-    }
-
-    /// A `prange`: its fixed chunks in order (see `kernelc_runtime::reduce::prange_chunks`).
-    #[allow(clippy::too_many_arguments)]
-    fn prange(
-        &mut self,
-        var: LocalId,
-        start: &Expr,
-        stop: &Expr,
-        step: &Expr,
-        body: &[Stmt],
-        par: &Parallel,
-        span: Span,
-    ) {
-        let (a, z, st, _) = self.range_bounds(start, stop, step);
-        let ctx = self.ctx;
-        let n = self.call_rt(
-            rt::rt_range_count as *const u8,
-            &[types::I64; 3],
-            &[types::I64],
-            &[a, z, st],
-        )[0];
-        let len = self.call_rt(
-            rt::rt_chunk_len as *const u8,
-            &[types::I64],
-            &[types::I64],
-            &[n],
-        )[0];
-        let base = self.call_rt(
-            rt::rt_prange_begin as *const u8,
-            &[types::I64],
-            &[types::I64],
-            &[ctx],
-        )[0];
-        // The outer values of the reduction variables accumulate the chunks' partials.
-        let mut accs = Vec::new();
-        for r in &par.reductions {
-            let t = clif_type(self.func.locals[r.local].ty).expect("scalar");
-            let acc = self.b.declare_var(t);
-            let cur = self.read_local(r.local, Span::default());
-            self.b.def_var(acc, cur);
-            accs.push(acc);
-        }
-        let kv = self.b.declare_var(types::I64);
-        let zero = self.b.ins().iconst(types::I64, 0);
-        self.b.def_var(kv, zero);
-        let (chunk_head, chunk_body, it_body, it_latch, chunk_end, exit) = (
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-            self.b.create_block(),
-        );
-        self.b.ins().jump(chunk_head, &[]);
-        // chunk_head: k * len < n ?
-        self.b.switch_to_block(chunk_head);
-        let k = self.b.use_var(kv);
-        let first = self.b.ins().imul(k, len);
-        let more = self.b.ins().icmp(IntCC::SignedLessThan, first, n);
-        self.b.ins().brif(more, chunk_body, &[], exit, &[]);
-        // chunk_body: set up the chunk
-        self.b.switch_to_block(chunk_body);
-        self.b.seal_block(chunk_body);
-        self.call_rt(
-            rt::rt_prange_chunk as *const u8,
-            &[types::I64; 3],
-            &[],
-            &[ctx, base, k],
-        );
-        for r in &par.reductions {
-            let d = self.func.locals[r.local].ty.dtype().expect("scalar");
-            let bits = rt::identity_bits(r.op, d);
-            let w = self.b.ins().iconst(types::I64, bits as i64);
-            let v = self.value_of(w, Type::Scalar(d)).expect("scalar");
-            self.assign(r.local, Val::scalar(v));
-        }
-        let last0 = self.b.ins().iadd(first, len);
-        let last_lt = self.b.ins().icmp(IntCC::SignedLessThan, last0, n);
-        let last = self.b.ins().select(last_lt, last0, n);
-        let jv = self.b.declare_var(types::I64);
-        self.b.def_var(jv, first);
-        self.b.ins().jump(it_body, &[]);
-        // it_body: one iteration
-        self.b.switch_to_block(it_body);
-        let j = self.b.use_var(jv);
-        let off = self.b.ins().imul(j, st);
-        let i = self.b.ins().iadd(a, off);
-        self.assign(var, Val::scalar(i));
-        self.poll_interrupt(span);
-        let before = self.assigned.clone();
-        let facts = (self.in_bounds.len(), self.nonneg.len());
-        if let (ExprKind::Const(Scalar::I64(s0)), ExprKind::Const(Scalar::I64(1))) =
-            (&start.kind, &step.kind)
-        {
-            if *s0 >= 0 && !assigns(body, var) {
-                self.nonneg.push(var);
-                if let ExprKind::Dim(a, axis) = &stop.kind {
-                    if let ExprKind::Local(arr) = a.kind {
-                        if !assigns(body, arr) {
-                            self.in_bounds.push((arr, *axis, var));
-                        }
-                    }
-                }
-            }
-        }
-        self.loops.push((it_latch, chunk_end));
-        self.block(body);
-        self.loops.pop();
-        self.in_bounds.truncate(facts.0);
-        self.nonneg.truncate(facts.1);
-        self.assigned = before;
-        self.b.ins().jump(it_latch, &[]);
-        self.b.switch_to_block(it_latch);
-        self.b.seal_block(it_latch);
-        let j = self.b.use_var(jv);
-        let j1 = self.b.ins().iadd_imm_s(j, 1);
-        self.b.def_var(jv, j1);
-        let again = self.b.ins().icmp(IntCC::SignedLessThan, j1, last);
-        self.b.ins().brif(again, it_body, &[], chunk_end, &[]);
-        self.b.seal_block(it_body);
-        // chunk_end: combine the partials in chunk order
-        self.b.switch_to_block(chunk_end);
-        self.b.seal_block(chunk_end);
-        for (r, &acc) in par.reductions.iter().zip(&accs) {
-            let d = self.func.locals[r.local].ty.dtype().expect("scalar");
-            let p = self.get_local(r.local);
-            let a0 = self.b.use_var(acc);
-            let c = self.combine(r.op, d, a0, p);
-            self.b.def_var(acc, c);
-        }
-        let k = self.b.use_var(kv);
-        let k1 = self.b.ins().iadd_imm_s(k, 1);
-        self.b.def_var(kv, k1);
-        self.b.ins().jump(chunk_head, &[]);
-        self.b.seal_block(chunk_head);
-        // exit
-        self.b.switch_to_block(exit);
-        self.b.seal_block(exit);
-        self.call_rt(rt::rt_prange_end as *const u8, &[types::I64], &[], &[ctx]);
-        for (r, &acc) in par.reductions.iter().zip(&accs) {
-            let v = self.b.use_var(acc);
-            self.assign(r.local, Val::scalar(v));
-        }
     }
 
     /// `a op b` for reduction partials (the interpreter's `combine`).

@@ -516,39 +516,9 @@ pub unsafe extern "C" fn rt_seed(ctx: *mut JitCtx, s: i64) {
     unsafe { (*ctx).rng = Rng::seeded(s as u64) }
 }
 
-/// Starts a `prange`: takes the base of its chunk streams from the generator and saves the
-/// parent generator.
-pub unsafe extern "C" fn rt_prange_begin(ctx: *mut JitCtx) -> u64 {
-    // SAFETY: as above.
-    let c = unsafe { &mut *ctx };
-    let base = c.rng.substream();
-    c.rng_stack.push(c.rng);
-    base
-}
-
-/// Switches to the stream of chunk `k`.
-pub unsafe extern "C" fn rt_prange_chunk(ctx: *mut JitCtx, base: u64, k: u64) {
-    // SAFETY: as above.
-    unsafe { (*ctx).rng = Rng::for_chunk(base, k) }
-}
-
-/// Ends a `prange`: restores the parent generator.
-pub unsafe extern "C" fn rt_prange_end(ctx: *mut JitCtx) {
-    // SAFETY: as above.
-    let c = unsafe { &mut *ctx };
-    if let Some(r) = c.rng_stack.pop() {
-        c.rng = r;
-    }
-}
-
 /// Iteration count of `range(start, stop, step)` (step != 0).
 pub unsafe extern "C" fn rt_range_count(start: i64, stop: i64, step: i64) -> i64 {
     kernelc_runtime::optable::range_count(start, stop, step).min(i64::MAX as u64) as i64
-}
-
-/// Chunk length of a prange with `n` iterations.
-pub unsafe extern "C" fn rt_chunk_len(n: i64) -> i64 {
-    kernelc_runtime::reduce::prange_chunks(n as u64).0 as i64
 }
 
 /// Combines two float reduction partials with nan-propagating minimum/maximum.

@@ -134,8 +134,8 @@ impl<'p> Interpreter<'p> {
         }
     }
 
-    /// Accepted for API compatibility with the JIT; `prange` chunks run serially here (the
-    /// results do not depend on the thread count anyway).
+    /// Accepted for API compatibility with the JIT; `prange` chunks run serially here, in
+    /// chunk order (what any thread count of the JIT gives).
     pub fn set_threads(&mut self, _n: usize) {}
 
     /// The random generator's state (shared by every call on this interpreter).
@@ -450,7 +450,23 @@ impl<'p> Interpreter<'p> {
         let mut partials: Vec<Vec<Scalar>> = Vec::with_capacity(chunks as usize);
         let parent = self.rng;
         let mut result = Ok(Flow::Next);
+        // Private locals (every local the body assigns, except the loop variable and the
+        // reductions) start unassigned in each chunk and are restored afterwards, as each
+        // chunk of a parallel run has its own copies.
+        let mut private = kernelc_sema::pretty::assigned_locals(body, f.locals.len());
+        for &id in &par.private {
+            private[id] = true;
+        }
+        private[var] = false;
+        for r in &par.reductions {
+            private[r.local] = false;
+        }
+        let private: Vec<usize> = (0..private.len()).filter(|&id| private[id]).collect();
+        let saved: Vec<Option<Value>> = private.iter().map(|&id| f.locals[id].clone()).collect();
         'chunks: for k in 0..chunks {
+            for &id in &private {
+                f.locals[id] = None;
+            }
             for (r, v) in par.reductions.iter().zip(&outer) {
                 let Value::Scalar(s) = v else {
                     result = Err(error_at("internal error: array reduction variable", span));
@@ -494,6 +510,9 @@ impl<'p> Interpreter<'p> {
             partials.push(p);
         }
         self.rng = parent;
+        for (&id, v) in private.iter().zip(saved) {
+            f.locals[id] = v;
+        }
         let flow = result?;
         for (i, (r, v)) in par.reductions.iter().zip(outer).enumerate() {
             let Value::Scalar(mut acc) = v else { continue };

@@ -13,6 +13,7 @@ pub mod math;
 pub mod memory;
 pub mod ops;
 pub mod optable;
+pub mod pool;
 pub mod pyformat;
 pub mod reduce;
 pub mod rng;

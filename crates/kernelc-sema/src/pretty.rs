@@ -590,3 +590,31 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
     }
     v
 }
+
+/// Every local a block assigns (assignments and `for` variables, nested blocks
+/// included), as flags indexed by local id (`n` locals). The private locals of a `prange`
+/// body are these minus its reduction variables: each executor computes them from the body
+/// it runs, so hidden locals (comprehensions, `for v in array`, planner temporaries) are
+/// private without registering anywhere.
+pub fn assigned_locals(body: &[Stmt], n: usize) -> Vec<bool> {
+    fn go(body: &[Stmt], out: &mut [bool]) {
+        for s in body {
+            match &s.kind {
+                StmtKind::Assign { local, .. } => out[*local] = true,
+                StmtKind::If { then, orelse, .. } => {
+                    go(then, out);
+                    go(orelse, out);
+                }
+                StmtKind::While { body, .. } => go(body, out),
+                StmtKind::For { var, body, .. } => {
+                    out[*var] = true;
+                    go(body, out);
+                }
+                _ => {}
+            }
+        }
+    }
+    let mut out = vec![false; n];
+    go(body, &mut out);
+    out
+}

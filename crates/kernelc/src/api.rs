@@ -449,6 +449,15 @@ impl Kernel {
         }
     }
 
+    /// The same kernel (sharing its compiled code) with parallel loops on `threads`
+    /// threads (`None`: `KERNELC_NUM_THREADS`, else all cores). Results never depend on it.
+    pub fn with_threads(&self, threads: Option<usize>) -> Kernel {
+        self.with_options(RunOptions {
+            threads,
+            ..self.options.clone()
+        })
+    }
+
     /// The same kernel with calls that stop where they are (a loop or a call) when
     /// `interrupt` is triggered.
     pub fn with_interrupt(&self, interrupt: Interrupt) -> Kernel {
