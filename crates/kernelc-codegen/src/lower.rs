@@ -32,8 +32,8 @@ use cranelift_frontend::{FunctionBuilder, Variable};
 use cranelift_module::FuncId as ClifFuncId;
 use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{
-    AugOp, BinOp, Dist, Expr, ExprKind, Func, FuncId, Index, LocalId, LogicalOp, MathFn,
-    RedOp, Stmt, StmtKind, Type, UnOp,
+    AugOp, BinOp, Dist, Expr, ExprKind, Func, FuncId, Index, LocalId, LogicalOp, MathFn, RedOp,
+    Stmt, StmtKind, Type, UnOp,
 };
 use kernelc_syntax::Span;
 
@@ -1917,6 +1917,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
 fn assigns(body: &[Stmt], id: LocalId) -> bool {
     body.iter().any(|s| match &s.kind {
         StmtKind::Assign { local, .. } => *local == id,
+        StmtKind::Unpack { locals, .. } => locals.contains(&id),
         StmtKind::If { then, orelse, .. } => assigns(then, id) || assigns(orelse, id),
         StmtKind::While { body, .. } => assigns(body, id),
         StmtKind::For { var, body, .. } => *var == id || assigns(body, id),

@@ -101,20 +101,22 @@ pub unsafe extern "C" fn rt_prange_run(
         threads: c.threads,
     };
     let lowest_failure = AtomicU64::new(u64::MAX);
+    // Arrays allocated in chunks count against the call's memory limit.
+    let limit = kernelc_runtime::memory::current();
     let results = pool::run_chunks(threads, count as usize, |k| {
         let k = k as u64;
         if k > lowest_failure.load(Ordering::Relaxed) {
             return None;
         }
-        let r = catch_unwind(AssertUnwindSafe(|| run_one(&shared, k, base, bounds(k))))
-            .unwrap_or_else(|_| ChunkResult {
-                error: Some(RuntimeError::new(
-                    "internal error in a parallel loop",
-                    0,
-                    0,
-                )),
-                out: Vec::new(),
-            });
+        let r = catch_unwind(AssertUnwindSafe(|| {
+            kernelc_runtime::memory::with_limit(limit.clone(), || {
+                run_one(&shared, k, base, bounds(k))
+            })
+        }))
+        .unwrap_or_else(|_| ChunkResult {
+            error: Some(RuntimeError::new("internal error in a parallel loop", 0, 0)),
+            out: Vec::new(),
+        });
         if r.error.is_some() {
             lowest_failure.fetch_min(k, Ordering::Relaxed);
         }
@@ -169,7 +171,9 @@ fn run_one(s: &Shared, k: u64, base: u64, (lo, hi): (i64, i64)) -> ChunkResult {
     drop(ctx);
     ChunkResult {
         error: failed.then(|| {
-            error.unwrap_or_else(|| RuntimeError::new("internal error: failure without a message", 0, 0))
+            error.unwrap_or_else(|| {
+                RuntimeError::new("internal error: failure without a message", 0, 0)
+            })
         }),
         out: buf,
     }

@@ -591,7 +591,7 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
     v
 }
 
-/// Every local a block assigns (assignments and `for` variables, nested blocks
+/// Every local a block assigns (assignments, unpacking and `for` variables, nested blocks
 /// included), as flags indexed by local id (`n` locals). The private locals of a `prange`
 /// body are these minus its reduction variables: each executor computes them from the body
 /// it runs, so hidden locals (comprehensions, `for v in array`, planner temporaries) are
@@ -601,6 +601,7 @@ pub fn assigned_locals(body: &[Stmt], n: usize) -> Vec<bool> {
         for s in body {
             match &s.kind {
                 StmtKind::Assign { local, .. } => out[*local] = true,
+                StmtKind::Unpack { locals, .. } => locals.iter().for_each(|&l| out[l] = true),
                 StmtKind::If { then, orelse, .. } => {
                     go(then, out);
                     go(orelse, out);

@@ -99,16 +99,14 @@ impl Compiled {
         };
         let limit = options.max_memory.map(MemoryLimit::new);
         let r = memory::with_limit(limit, || match jit {
-            Some(jit) => {
-                jit.call_with(
-                    entry,
-                    &values,
-                    out,
-                    rng,
-                    options.interrupt.as_ref(),
-                    options.threads.unwrap_or(0),
-                )
-            }
+            Some(jit) => jit.call_with(
+                entry,
+                &values,
+                out,
+                rng,
+                options.interrupt.as_ref(),
+                options.threads.unwrap_or(0),
+            ),
             None => {
                 let mut interp = kernelc_interp::Interpreter::new(&self.program, out);
                 if let Some(i) = &options.interrupt {

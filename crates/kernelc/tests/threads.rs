@@ -25,7 +25,10 @@ fn same_everywhere(text: &str) -> String {
     let want = run(&k.with_executor(Executor::Interp), 1);
     for t in THREADS {
         let got = run(&k.with_executor(Executor::Jit), t);
-        assert_eq!(got, want, "native code on {t} threads differs from the interpreter");
+        assert_eq!(
+            got, want,
+            "native code on {t} threads differs from the interpreter"
+        );
     }
     want
 }

@@ -23,8 +23,8 @@ use crate::parallel_rt;
 use crate::rt;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{
-    types, AbiParam, Function, InstBuilder, MemFlagsData, Signature, StackSlotData,
-    StackSlotKind, UserFuncName, Value,
+    types, AbiParam, Function, InstBuilder, MemFlagsData, Signature, StackSlotData, StackSlotKind,
+    UserFuncName, Value,
 };
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext};
 use cranelift_module::Linkage;
@@ -95,8 +95,8 @@ impl FnLower<'_, '_> {
             (8 * (2 * nl + 2)) as u32,
             3,
         ));
-        for id in 0..nl {
-            if private[id] || par.reductions.iter().any(|r| r.local == id) {
+        for (id, &own) in private.iter().enumerate() {
+            if own || par.reductions.iter().any(|r| r.local == id) {
                 continue;
             }
             let t = self.func.locals[id].ty;
@@ -105,7 +105,9 @@ impl FnLower<'_, '_> {
             }
             let v = self.get_local(id);
             let w = self.word_of(v, t);
-            self.b.ins().stack_store(types::I64, w, env, (id * 8) as i32);
+            self.b
+                .ins()
+                .stack_store(types::I64, w, env, (id * 8) as i32);
             let flag = match self.get_flag(id) {
                 Some(f) => self.b.ins().uextend(types::I64, f),
                 None => self.b.ins().iconst(types::I64, 1),
@@ -158,10 +160,12 @@ impl FnLower<'_, '_> {
                 for (ri, (r, &acc)) in par.reductions.iter().zip(&accs).enumerate() {
                     let ty = this.func.locals[r.local].ty;
                     let d = ty.dtype().expect("scalar");
-                    let w = this
-                        .b
-                        .ins()
-                        .load(types::I64, MemFlagsData::trusted(), row, (8 * ri) as i32);
+                    let w = this.b.ins().load(
+                        types::I64,
+                        MemFlagsData::trusted(),
+                        row,
+                        (8 * ri) as i32,
+                    );
                     let p = this.value_of(w, ty).expect("scalar");
                     let a0 = this.b.use_var(acc);
                     let c = this.combine(r.op, d, a0, p);
