@@ -306,6 +306,23 @@ fn write_sexpr(e: &Expr, out: &mut String) {
     }
 }
 
+/// Writes `text` as the inside of a double-quoted literal (braces doubled in an f-string).
+fn push_escaped(text: &str, fstring: bool, out: &mut String) {
+    for c in text.chars() {
+        match c {
+            '{' if fstring => out.push_str("{{"),
+            '}' if fstring => out.push_str("}}"),
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            '\r' => out.push_str("\\r"),
+            '\0' => out.push_str("\\0"),
+            _ => out.push(c),
+        }
+    }
+}
+
 /// An expression as fully parenthesised source text that parses back to the same tree:
 /// every operator application is wrapped in parentheses (`((a + b) * (-c))`).
 /// (A NaN float, which has no literal, prints as `nan`; an infinite one as `1e999`.)
@@ -332,38 +349,14 @@ fn write_source(e: &Expr, out: &mut String) {
         ExprKind::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
         ExprKind::Str(s) => {
             out.push('"');
-            for c in s.chars() {
-                match c {
-                    '"' => out.push_str("\\\""),
-                    '\\' => out.push_str("\\\\"),
-                    '\n' => out.push_str("\\n"),
-                    '\t' => out.push_str("\\t"),
-                    '\r' => out.push_str("\\r"),
-                    '\0' => out.push_str("\\0"),
-                    _ => out.push(c),
-                }
-            }
+            push_escaped(s, false, out);
             out.push('"');
         }
         ExprKind::FString(parts) => {
             out.push_str("f\"");
             for p in parts {
                 match p {
-                    FPart::Text(t) => {
-                        for c in t.chars() {
-                            match c {
-                                '{' => out.push_str("{{"),
-                                '}' => out.push_str("}}"),
-                                '"' => out.push_str("\\\""),
-                                '\\' => out.push_str("\\\\"),
-                                '\n' => out.push_str("\\n"),
-                                '\t' => out.push_str("\\t"),
-                                '\r' => out.push_str("\\r"),
-                                '\0' => out.push_str("\\0"),
-                                _ => out.push(c),
-                            }
-                        }
-                    }
+                    FPart::Text(t) => push_escaped(t, true, out),
                     FPart::Field {
                         value, conv, spec, ..
                     } => {
