@@ -98,6 +98,8 @@ pub struct JitCtx {
     pub out: *mut dyn Write,
     /// Threads for parallel loops (0: the default, see `kernelc_runtime::pool`).
     pub threads: usize,
+    /// Text buffers of `print` and formatted strings (see [`crate::print_rt`]).
+    pub strings: crate::print_rt::Strings,
 }
 
 /// Byte offsets of [`JitCtx`] fields read by native code.

@@ -7,11 +7,13 @@
 
 pub mod abi;
 mod arrays_rt;
+mod construct_rt;
 mod define;
 mod lower;
 pub mod mathgen;
 mod nest_rt;
 mod parallel_rt;
+pub mod print_rt;
 pub mod rt;
 pub mod vmath;
 
@@ -379,6 +381,7 @@ impl JitProgram {
             lowered: Arc::as_ptr(&self.program),
             out,
             threads,
+            strings: Default::default(),
         };
         // SAFETY: the entry has the trampoline signature; the arguments match the
         // parameter types checked above; the module lives as long as `self`.

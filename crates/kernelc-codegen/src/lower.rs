@@ -16,9 +16,11 @@ use crate::abi::{
 use crate::rt::{self, code};
 
 mod arrays;
+mod construct;
 mod library;
 mod nest;
 mod parallel;
+mod print;
 mod simd;
 mod tuple;
 pub(crate) mod view;
@@ -41,7 +43,7 @@ use kernelc_syntax::Span;
 const HANDLE_FIELD: MemFlagsData = MemFlagsData::trusted().with_readonly().with_can_move();
 
 /// Maximum call depth (the interpreter's too).
-const MAX_DEPTH: i64 = kernelc_interp::MAX_DEPTH as i64;
+const MAX_DEPTH: i64 = kernelc_runtime::error::MAX_DEPTH as i64;
 
 /// The Cranelift type of a value of type `t` (arrays are handle pointers; `None` has no
 /// value).
@@ -121,7 +123,9 @@ pub fn native_op(e: &Expr) -> bool {
             local_array(a) && (e.ty.is_array() || idx.iter().all(|i| matches!(i, Index::Int(_))))
         }
         ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
-        ExprKind::Random { shape: None, .. } | ExprKind::Seed(_) => true,
+        ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Alloc(_) => true,
+        ExprKind::Print(args) => args.iter().all(print::printable),
+        ExprKind::Where(..) => scalar,
         ExprKind::TupleGet(..) => !matches!(e.ty, Type::Tuple(_)),
         _ => false,
     }
@@ -1399,6 +1403,24 @@ impl<'a, 'b> FnLower<'a, 'b> {
                     }
                 }
             }
+            ExprKind::Alloc(a) => return self.alloc_array(a, e),
+            ExprKind::Print(args) => return self.print(args, e.span),
+            ExprKind::Where(c, a, b) => {
+                // Scalars: all three evaluated (as NumPy's arguments), then one chosen.
+                let cv = self.expr(c).value();
+                let (x, y) = (self.expr(a).value(), self.expr(b).value());
+                let cd = c.ty.dtype().expect("a scalar");
+                let t = if cd == DType::Bool {
+                    cv
+                } else {
+                    self.cast_value(cv, cd, DType::Bool, c.span)
+                };
+                self.b.ins().select(t, x, y)
+            }
+            ExprKind::Random {
+                dist,
+                shape: Some(shape),
+            } => return self.random_array(dist, shape, e),
             ExprKind::Seed(x) => {
                 let s = self.expr(x).value();
                 let ctx = self.ctx;

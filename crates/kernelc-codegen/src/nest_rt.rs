@@ -392,8 +392,8 @@ fn setup(info: &NestInfo, args: *const u64, geom: *mut i64) -> Result<(), Runtim
         } => {
             let mut shape: Vec<usize> = space.to_vec();
             shape.remove(k);
-            let a =
-                kernelc_interp::alloc::new_array(dtype, &shape).map_err(|m| error(info.span, m))?;
+            let a = kernelc_runtime::construct::zeros(dtype, &shape)
+                .map_err(|m| error(info.span, m))?;
             write_result(out, g, a, Some(k));
         }
         SinkInfo::Reduce {

@@ -153,6 +153,7 @@ fn run_one(s: &Shared, k: u64, base: u64, (lo, hi): (i64, i64)) -> ChunkResult {
         lowered: s.lowered,
         out,
         threads: s.threads,
+        strings: Default::default(),
     };
     // SAFETY: `f` is a chunk function of a live module, `env` and the programs outlive the
     // loop, and chunk `k` owns words `k * nred ..` of the partials area.

@@ -574,7 +574,7 @@ pub unsafe extern "C" fn rt_new_like(ctx: *mut JitCtx, like: u64, dtype: u64, sp
         let d = [Bool, I32, I64, F32, F64][dtype as usize % 5];
         // SAFETY: live handle.
         let shape = unsafe { (*(like as *const ArrayHandle)).array.shape().to_vec() };
-        match kernelc_interp::alloc::new_array(d, &shape) {
+        match kernelc_runtime::construct::zeros(d, &shape) {
             Ok(a) => ArrayHandle::into_raw(a) as u64,
             Err(m) => {
                 err(c, m, span);

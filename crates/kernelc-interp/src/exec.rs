@@ -22,8 +22,9 @@ use kernelc_sema::tir::{
 use kernelc_syntax::Span;
 use std::io::Write;
 
-/// Deepest call nesting allowed (Python's default recursion limit).
-pub const MAX_DEPTH: usize = 1000;
+/// Deepest call nesting allowed (Python's default recursion limit; the runtime's one
+/// definition, which native code uses too).
+pub const MAX_DEPTH: usize = kernelc_runtime::error::MAX_DEPTH;
 
 /// Executes functions of one [`Program`].
 pub struct Interpreter<'p> {

@@ -895,11 +895,7 @@ impl Planner {
             }
             if !p.is_empty() {
                 for prev in out.iter_mut() {
-                    let trivial = matches!(prev.kind, ExprKind::Const(_) | ExprKind::Local(_));
-                    if !trivial && matches!(prev.ty, Type::Scalar(_) | Type::Array(_)) {
-                        let id = self.hoist(prev.clone(), pre);
-                        *prev = self.local_expr(id, prev.span);
-                    }
+                    self.freeze(prev, pre);
                 }
                 pre.extend(p);
             }
@@ -1055,6 +1051,44 @@ impl Planner {
                     self.runtime_kind(e, pre)
                 }
             }
+            ExprKind::Index(base, index) if e.ty.is_array() && base.ty.is_array() => {
+                // A view: of a local (a view of a view gets its base as a temporary), the
+                // index values in order.
+                let b = self.array_local(base, pre);
+                let mut xs: Vec<&Expr> = Vec::new();
+                for i in index {
+                    match i {
+                        Index::Int(x) => xs.push(x),
+                        Index::Slice {
+                            start, stop, step, ..
+                        } => xs.extend([start, stop, step].into_iter().flatten()),
+                    }
+                }
+                let mut planned = self.seq(&xs, pre).into_iter();
+                let index = index
+                    .iter()
+                    .map(|i| match i {
+                        Index::Int(_) => Index::Int(planned.next().expect("an index")),
+                        Index::Slice {
+                            start,
+                            stop,
+                            step,
+                            span,
+                        } => {
+                            let mut take = |x: &Option<Expr>| {
+                                x.as_ref().map(|_| planned.next().expect("a bound"))
+                            };
+                            Index::Slice {
+                                start: take(start),
+                                stop: take(stop),
+                                step: take(step),
+                                span: *span,
+                            }
+                        }
+                    })
+                    .collect();
+                ExprKind::Index(Box::new(self.local_expr(b, base.span)), index)
+            }
             ExprKind::Dim(a, k) => {
                 let l = self.array_local(a, pre);
                 ExprKind::Dim(Box::new(self.local_expr(l, a.span)), *k)
@@ -1084,6 +1118,60 @@ impl Planner {
                 ExprKind::Random { dist, shape: None }
             }
             ExprKind::Seed(x) => ExprKind::Seed(Box::new(self.expr(x, pre))),
+            // Printing, formatting, constructors and random arrays: native, their operands
+            // in the interpreter's order.
+            ExprKind::Print(args) => {
+                let xs: Vec<&Expr> = args.iter().collect();
+                ExprKind::Print(self.seq(&xs, pre))
+            }
+            ExprKind::Format(parts) => {
+                let xs: Vec<&Expr> = parts
+                    .iter()
+                    .filter_map(|p| match p {
+                        FmtPart::Field(x, _) => Some(x),
+                        FmtPart::Text(_) => None,
+                    })
+                    .collect();
+                let mut planned = self.seq(&xs, pre).into_iter();
+                ExprKind::Format(
+                    parts
+                        .iter()
+                        .map(|p| match p {
+                            FmtPart::Field(_, spec) => {
+                                FmtPart::Field(planned.next().expect("a field"), spec.clone())
+                            }
+                            t => t.clone(),
+                        })
+                        .collect(),
+                )
+            }
+            ExprKind::Alloc(a) => ExprKind::Alloc(self.alloc(a, pre)),
+            ExprKind::Random {
+                dist,
+                shape: Some(shape),
+            } => {
+                let mut xs: Vec<&Expr> = match dist {
+                    Dist::Randint { lo, hi } => vec![lo, hi],
+                    _ => Vec::new(),
+                };
+                xs.push(shape);
+                let mut planned = self.seq(&xs, pre);
+                let shape = planned.pop().expect("a shape");
+                let dist = match dist {
+                    Dist::Randint { .. } => {
+                        let mut it = planned.into_iter();
+                        Dist::Randint {
+                            lo: Box::new(it.next().expect("lo")),
+                            hi: Box::new(it.next().expect("hi")),
+                        }
+                    }
+                    other => other.clone(),
+                };
+                ExprKind::Random {
+                    dist,
+                    shape: Some(Box::new(shape)),
+                }
+            }
             // Everything else is evaluated by the runtime.
             _ => self.runtime_kind(e, pre),
         };
@@ -1091,6 +1179,75 @@ impl Planner {
             kind,
             ty: e.ty,
             span: e.span,
+        }
+    }
+
+    /// A constructor with its operands planned in evaluation order.
+    fn alloc(&mut self, a: &Alloc, pre: &mut Vec<Stmt>) -> Alloc {
+        let b = |e: Expr| Box::new(e);
+        match a {
+            Alloc::Zeros { shape } => Alloc::Zeros {
+                shape: b(self.expr(shape, pre)),
+            },
+            Alloc::Ones { shape } => Alloc::Ones {
+                shape: b(self.expr(shape, pre)),
+            },
+            Alloc::Full { shape, value } => {
+                let [shape, value]: [Expr; 2] =
+                    self.seq(&[shape, value], pre).try_into().expect("two");
+                Alloc::Full {
+                    shape: b(shape),
+                    value: b(value),
+                }
+            }
+            Alloc::Arange { start, stop, step } => {
+                let [start, stop, step]: [Expr; 3] = self
+                    .seq(&[start, stop, step], pre)
+                    .try_into()
+                    .expect("three");
+                Alloc::Arange {
+                    start: b(start),
+                    stop: b(stop),
+                    step: b(step),
+                }
+            }
+            Alloc::Linspace { start, stop, num } => {
+                let [start, stop, num]: [Expr; 3] = self
+                    .seq(&[start, stop, num], pre)
+                    .try_into()
+                    .expect("three");
+                Alloc::Linspace {
+                    start: b(start),
+                    stop: b(stop),
+                    num: b(num),
+                }
+            }
+        }
+    }
+
+    /// Makes an operand that was planned before a later one needing statements run first
+    /// keep its place in the evaluation order: its value (or, for a formatted string or a
+    /// tuple literal, each of its non-trivial values) goes to a temporary evaluated now.
+    fn freeze(&mut self, e: &mut Expr, pre: &mut Vec<Stmt>) {
+        match &mut e.kind {
+            ExprKind::Const(_) | ExprKind::Local(_) | ExprKind::Str(_) => {}
+            ExprKind::Format(parts) => {
+                for p in parts {
+                    if let FmtPart::Field(x, _) = p {
+                        self.freeze(x, pre);
+                    }
+                }
+            }
+            ExprKind::Tuple(items) => {
+                for x in items {
+                    self.freeze(x, pre);
+                }
+            }
+            _ if matches!(e.ty, Type::Scalar(_) | Type::Array(_)) => {
+                let id = self.hoist(e.clone(), pre);
+                *e = self.local_expr(id, e.span);
+            }
+            _ => {}
         }
     }
 

@@ -184,12 +184,9 @@ fn print_and_while_conditions_run_their_work_first() {
         &[f64s(1)],
         expect![[r#"
             fn #0 f(x: f64[:]) -> None:
-                locals $n1: f64, $n2: f64[:]
                 while (nest #0 > 1.0 : bool):
                     x = nest #1
-                $n1 = nest #2
-                $n2 = nest #3
-                print($n1, $n2)
+                print(nest #2, nest #3)
               nest #0: rank 1 -> sum pairwise
                 in0 = x: f64 rank 1
                 shape in0

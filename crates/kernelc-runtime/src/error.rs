@@ -32,6 +32,9 @@ impl fmt::Display for RuntimeError {
 impl std::error::Error for RuntimeError {}
 
 /// Standard messages, shared so both executors say the same thing.
+/// Deepest call nesting allowed (Python's default recursion limit), in both executors.
+pub const MAX_DEPTH: usize = 1000;
+
 pub mod msg {
     /// A failed `assert` (Python's text: `AssertionError` or `AssertionError: message`).
     pub fn assertion(message: Option<&str>) -> String {

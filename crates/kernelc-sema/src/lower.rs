@@ -233,6 +233,10 @@ pub fn parse_annotation(e: &ast::Expr) -> Result<Type, Diagnostic> {
     if let Some(d) = dtype_of(e) {
         return Ok(Type::Scalar(d));
     }
+    if let ast::ExprKind::NoneLit = e.kind {
+        // `-> None`: a function without a value.
+        return Ok(Type::None);
+    }
     if let ast::ExprKind::Subscript(base, items) = &e.kind {
         let d = dtype_of(base).ok_or_else(bad)?;
         let all_slices = items.iter().all(|i| match i {
