@@ -17,13 +17,23 @@
 //! * [`compile_targets`] — every workload kernel with the signature it is compiled for.
 //! * [`timing`] — the median-of-samples timer used by the binary.
 //! * [`simd`] — the SIMD targets against copy bandwidth, libm and Rust (`--simd`).
+//! * [`workloads`] — the `examples/workloads/` kernels at any size under every executor
+//!   (JIT on 1 and all threads, interpreter, Rust serial and rayon): the criterion groups.
+//! * [`bandwidth`] — the memory-bandwidth reference (copy and triad, serial and rayon).
+//! * [`machine`] — CPU model, cores, memory, commit and date, for the report.
+//! * [`report`] — the generated section of docs/performance.md (tables and SVG plots) from
+//!   criterion's results and `tools/peers.py`'s JSON.
 
 use kernelc::{
     Arg, Array, ArrayType, DType, Dispatcher, Executor, Kernel, Output, Scalar, Type, Value,
 };
 use std::io;
 
+pub mod bandwidth;
+pub mod machine;
+pub mod report;
 pub mod simd;
+pub mod workloads;
 
 /// The texts of the kernels, embedded at build time.
 pub mod sources {
@@ -41,6 +51,8 @@ pub mod sources {
     pub const C2F: &str = include_str!("../../../examples/workloads/c2f.k");
     /// `examples/workloads/transcendental.k`: `waves(x, y)`, `growth(x)`.
     pub const TRANSCENDENTAL: &str = include_str!("../../../examples/workloads/transcendental.k");
+    /// `examples/workloads/mandelbrot.k`: `mandelbrot(height, width, max_iter)`.
+    pub const MANDELBROT: &str = include_str!("../../../examples/workloads/mandelbrot.k");
     /// `examples/bench/mandel.k`: `mandel(width, height, maxit)`.
     pub const MANDEL: &str = include_str!("../../../examples/bench/mandel.k");
     /// `examples/bench/collatz.k`: `collatz(n)`.
@@ -141,6 +153,15 @@ impl Runner {
         Runner {
             kernel,
             func: func.to_string(),
+        }
+    }
+
+    /// The same function with parallel loops on `threads` threads (results never depend
+    /// on it).
+    pub fn with_threads(self, threads: usize) -> Runner {
+        Runner {
+            kernel: self.kernel.with_threads(Some(threads)),
+            func: self.func,
         }
     }
 
