@@ -6,6 +6,8 @@
 //! cargo run --release -p kernelc-bench              # the numbers of docs/performance.md
 //! cargo run --release -p kernelc-bench -- --quick   # a smoke run (fewer, shorter samples)
 //! cargo run --release -p kernelc-bench -- mandel    # only cases whose name contains "mandel"
+//! cargo run --release -p kernelc-bench -- report    # regenerate docs/performance.md's
+//!                                  # generated section from target/perf (tools/perf_report.sh)
 //! perf record -g target/release/kernelc-bench --profile 3 expr1
 //!                                  # only run the JIT of matching cases, 3 s each
 //! perf record -g target/release/kernelc-bench --profile 3 compile:=naive_dist
@@ -15,47 +17,59 @@
 //! Ratios are computed from medians measured in the same run, one case after the other,
 //! so that a noisy machine affects the executors alike.
 
+use clap::{Parser, Subcommand};
 use kernelc_bench::timing::{interleaved, median_of, Plan};
 use kernelc_bench::{cases, compile_targets, Group, Out, Sizes};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-/// Command-line options.
+/// Command-line options (clap).
+#[derive(Parser, Debug)]
+#[command(
+    name = "kernelc-bench",
+    about = "kernelc's benchmarks: JIT vs interpreter vs hand-written Rust, and the report"
+)]
 struct Options {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// A smoke run: fewer, shorter samples (and 100K elements with --simd).
+    #[arg(long)]
     quick: bool,
-    /// Only the SIMD targets (issue 8).
+    /// Only the SIMD targets (issue 8), each against its baseline in the same run.
+    #[arg(long)]
     simd: bool,
-    filter: Option<String>,
-    /// Seconds to run each matching case's JIT body for, without measuring (for `perf`).
+    /// Run each matching case's JIT body for SECONDS without measuring (for `perf`);
+    /// with the filter `compile:NAME`, compile the matching kernels instead.
+    #[arg(long, value_name = "SECONDS")]
     profile: Option<f64>,
+    /// Only cases whose name contains this (`=name`: exactly this name).
+    filter: Option<String>,
 }
 
-fn parse_args() -> Result<Options, String> {
-    let mut o = Options {
-        quick: false,
-        simd: false,
-        filter: None,
-        profile: None,
-    };
-    let mut args = std::env::args().skip(1);
-    while let Some(a) = args.next() {
-        match a.as_str() {
-            "--quick" => o.quick = true,
-            "--simd" => o.simd = true,
-            "--profile" => {
-                let secs = args.next().and_then(|s| s.parse().ok());
-                o.profile = Some(secs.ok_or("--profile takes a number of seconds")?);
-            }
-            "-h" | "--help" => {
-                return Err(
-                    "usage: kernelc-bench [--quick] [--simd] [--profile SECONDS] [NAME-FILTER]"
-                        .into(),
-                );
-            }
-            s if s.starts_with('-') => return Err(format!("unknown option {s}")),
-            s => o.filter = Some(s.to_string()),
-        }
-    }
-    Ok(o)
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Regenerate the generated section of docs/performance.md and the SVG plots in
+    /// docs/perf/ from the last criterion run and tools/peers.py's JSON (see
+    /// tools/perf_report.sh, which runs all three).
+    Report {
+        /// Where the runs' results are (criterion/, bench-run.json, peers.json).
+        #[arg(long, default_value_os_t = workspace_path("target/perf"))]
+        perf_dir: PathBuf,
+        /// The document whose generated region is replaced.
+        #[arg(long, default_value_os_t = workspace_path("docs/performance.md"))]
+        doc: PathBuf,
+        /// Where the SVG plots go.
+        #[arg(long, default_value_os_t = workspace_path("docs/perf"))]
+        svg_dir: PathBuf,
+        /// The size (elements) of the summary tables.
+        #[arg(long, default_value_t = 1_000_000)]
+        size: usize,
+    },
+}
+
+/// A path in this workspace (where `cargo run` builds from).
+fn workspace_path(rel: &str) -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../..")).join(rel)
 }
 
 /// Whether a case name is selected by the filter: `=name` selects exactly, anything else
@@ -214,13 +228,33 @@ fn profile(secs: f64, filter: &Option<String>) {
 }
 
 fn main() {
-    let opts = match parse_args() {
-        Ok(o) => o,
-        Err(e) => {
-            eprintln!("{e}");
-            std::process::exit(2);
+    let opts = Options::parse();
+    if let Some(Command::Report {
+        perf_dir,
+        doc,
+        svg_dir,
+        size,
+    }) = opts.command
+    {
+        let o = kernelc_bench::report::Options {
+            perf_dir,
+            doc,
+            svg_dir,
+            size,
+        };
+        match kernelc_bench::report::generate(&o) {
+            Ok(files) => {
+                for f in files {
+                    println!("wrote {}", f.display());
+                }
+            }
+            Err(e) => {
+                eprintln!("kernelc-bench report: {e}");
+                std::process::exit(1);
+            }
         }
-    };
+        return;
+    }
     if let Some(secs) = opts.profile {
         profile(secs, &opts.filter);
         return;
