@@ -12,6 +12,9 @@
 #    workloads, sizes and thread counts (target/perf/peers.json; peers that are not
 #    importable are listed as missing, and the report says so). Install them with
 #    `python3 -m venv /tmp/venv && /tmp/venv/bin/pip install numpy numexpr numba`;
+#    With the kernelc package installed there too (`pip install ./python`),
+#    `python/bench_peers.py` compares it in one process with numexpr and Numba
+#    (target/perf/python.json);
 # 3. `cargo run --release -p kernelc-bench -- report`.
 # Environment passed on to the benches: KERNELC_BENCH_SIZES, KERNELC_BENCH_GROUPS,
 # KERNELC_BENCH_MAX_CALL (see crates/kernelc-bench/benches/kernels.rs).
@@ -20,7 +23,7 @@ cd "$(dirname "$0")/.."
 perf="$PWD/target/perf"
 python="${PYTHON:-python3}"
 if [ "${1:-}" != "--report-only" ]; then
-    rm -rf "$perf/criterion" "$perf/bench-run.json" "$perf/peers.json"
+    rm -rf "$perf/criterion" "$perf/bench-run.json" "$perf/peers.json" "$perf/python.json"
     mkdir -p "$perf"
     KERNELC_PERF_DIR="$perf" cargo bench -p kernelc-bench --bench kernels
     peer_args=()
@@ -29,5 +32,12 @@ if [ "${1:-}" != "--report-only" ]; then
     [ -n "${KERNELC_BENCH_MAX_CALL:-}" ] && peer_args+=(--max-call "$KERNELC_BENCH_MAX_CALL")
     "$python" tools/peers.py --out "$perf/peers.json" "${peer_args[@]}" ||
         echo "tools/peers.py failed: the report has no peers" >&2
+    # The Python package in one process with the peers, when it is installed there.
+    if "$python" -c "import kernelc, numpy" 2>/dev/null; then
+        "$python" python/bench_peers.py --threads "$(nproc)" --json "$perf/python.json" ||
+            echo "python/bench_peers.py failed" >&2
+    else
+        echo "kernelc is not importable by $python: no in-process comparison (pip install ./python)" >&2
+    fi
 fi
 cargo run --release -p kernelc-bench -- report --perf-dir "$perf"

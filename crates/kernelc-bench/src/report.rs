@@ -58,6 +58,9 @@ pub struct Data {
     pub manifest: Option<Json>,
     /// `tools/peers.py`'s output, if present.
     pub peers: Option<Json>,
+    /// `python/bench_peers.py --json`'s output (the Python package against numexpr and
+    /// Numba in one process), if present.
+    pub python: Option<Json>,
 }
 
 impl Data {
@@ -124,6 +127,7 @@ pub fn load(perf_dir: &Path) -> Result<Data, String> {
     let mut data = Data {
         manifest: read_json(&perf_dir.join("bench-run.json"))?,
         peers: read_json(&perf_dir.join("peers.json"))?,
+        python: read_json(&perf_dir.join("python.json"))?,
         ..Data::default()
     };
     let mut files = Vec::new();
@@ -176,15 +180,23 @@ pub fn load(perf_dir: &Path) -> Result<Data, String> {
 
 /// A duration with 3 significant digits and a unit.
 pub fn fmt_time(s: f64) -> String {
-    if s < 1e-6 {
-        format!("{:.0} ns", s * 1e9)
+    let (v, unit) = if s < 1e-6 {
+        (s * 1e9, "ns")
     } else if s < 1e-3 {
-        format!("{:.3} µs", s * 1e6)
+        (s * 1e6, "µs")
     } else if s < 1.0 {
-        format!("{:.3} ms", s * 1e3)
+        (s * 1e3, "ms")
     } else {
-        format!("{s:.3} s")
-    }
+        (s, "s")
+    };
+    let digits = if v >= 100.0 {
+        0
+    } else if v >= 10.0 {
+        1
+    } else {
+        2
+    };
+    format!("{v:.digits$} {unit}")
 }
 
 /// A size as the tables write it (1K, 10M).
@@ -322,6 +334,7 @@ pub fn markdown(data: &Data, size: usize, svg_link: &str) -> String {
     plots_section(&mut s, data, svg_link);
     per_size_tables(&mut s, data);
     other_tables(&mut s, data);
+    python_table(&mut s, data);
     skipped_list(&mut s, data);
     s
 }
@@ -528,6 +541,59 @@ fn other_tables(s: &mut String, data: &Data) {
         }
         let _ = writeln!(s);
     }
+}
+
+/// The Python package in one process with numexpr and Numba (`python/bench_peers.py`).
+fn python_table(s: &mut String, data: &Data) {
+    let _ = writeln!(s, "### Python package, in one process with the peers\n");
+    let Some(p) = &data.python else {
+        let _ = writeln!(
+            s,
+            "Not run: the `kernelc` Python package was not importable by the peers' Python \
+             (`pip install ./python` into the same environment, then `tools/perf_report.sh`).\n"
+        );
+        return;
+    };
+    let _ = writeln!(
+        s,
+        "`python/bench_peers.py` ({} threads, scale {}): `kernelc.evaluate` / `kernelc.jit` \
+         against `numexpr.evaluate` / `numba.njit` on the same arrays, best of its repeats; \
+         ratios above 1: kernelc is faster.\n",
+        p["threads"].as_u64().unwrap_or(0),
+        p["scale"].as_f64().unwrap_or(1.0)
+    );
+    let _ = writeln!(
+        s,
+        "| workload | what | kernelc | numexpr | Numba | numexpr / kernelc | Numba / kernelc |"
+    );
+    let _ = writeln!(s, "|---|---|---:|---:|---:|---:|---:|");
+    for r in p["workloads"].as_array().into_iter().flatten() {
+        let t = |k: &str| r[k].as_f64();
+        let cell = |k: &str| t(k).map_or("—".into(), fmt_time);
+        let ratio = |k: &str| fmt_ratio(t(k).zip(t("kernelc")).map(|(a, b)| a / b));
+        let _ = writeln!(
+            s,
+            "| {} | `{}` | {} | {} | {} | {} | {} |",
+            r["workload"].as_str().unwrap_or("?"),
+            r["what"].as_str().unwrap_or("?"),
+            cell("kernelc"),
+            cell("numexpr"),
+            cell("numba"),
+            ratio("numexpr"),
+            ratio("numba")
+        );
+    }
+    if let Some(t) = p["targets"].as_object() {
+        let _ = writeln!(
+            s,
+            "\nIssue 14's targets: {}.",
+            t.iter()
+                .map(|(k, v)| format!("`{k}` {:.3}", v.as_f64().unwrap_or(f64::NAN)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    let _ = writeln!(s);
 }
 
 fn skipped_list(s: &mut String, data: &Data) {

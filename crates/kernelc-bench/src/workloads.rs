@@ -102,7 +102,7 @@ pub const WORKLOADS: &[Workload] = &[
             "mandelbrot",
             "mandelbrot.k",
             "escape time, `prange` over rows, maxit 100",
-            8.0,
+            0.0,
         )
     },
 ];
