@@ -141,6 +141,7 @@ impl JitProgram {
         let mut ctx = module.make_context();
         ctx.set_disasm(listing == Listing::Asm);
         let mut texts = Vec::new();
+        lower::collect_chunk_clif(listing == Listing::Clif);
         for (i, f) in program.funcs.iter().enumerate() {
             ctx.set_disasm(listing == Listing::Asm);
             ctx.func.signature = lower::kernel_signature(f, cc);
@@ -151,6 +152,8 @@ impl JitProgram {
             }
             if listing == Listing::Clif {
                 texts.push(format!("; {} (#{i})\n{}", f.name, ctx.func.display()));
+                // Its chunk functions (prange bodies, loop nests) after it.
+                texts.extend(lower::take_chunk_clif());
             }
             if define::is_large(&ctx) {
                 // Lowered again with locals in memory: no merge block then carries a
@@ -164,8 +167,10 @@ impl JitProgram {
                     .with_locals_in_memory()
                     .lower();
                 if listing == Listing::Clif {
-                    texts.pop();
-                    texts.push(format!("; {} (#{i})\n{}", f.name, ctx.func.display()));
+                    // The chunk functions were defined by the first lowering (listed).
+                    let chunks = lower::take_chunk_clif().len();
+                    let at = texts.len() - 1 - chunks;
+                    texts[at] = format!("; {} (#{i})\n{}", f.name, ctx.func.display());
                 }
                 if linear_isa.is_none() {
                     linear_isa = Some(define::linear_isa().map_err(cg)?);
@@ -186,6 +191,7 @@ impl JitProgram {
             }
             module.clear_context(&mut ctx);
         }
+        lower::collect_chunk_clif(false);
         // Entry trampolines: unpack the argument words, call, pack the result.
         let mut tramp_ids = Vec::new();
         for (i, f) in program.funcs.iter().enumerate() {

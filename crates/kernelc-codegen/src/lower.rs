@@ -19,6 +19,8 @@ mod arrays;
 mod construct;
 mod library;
 mod nest;
+mod par_nest;
+pub(crate) use par_nest::{collect_chunk_clif, take_chunk_clif};
 mod parallel;
 mod print;
 mod simd;

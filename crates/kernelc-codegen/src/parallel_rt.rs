@@ -13,7 +13,7 @@
 #![allow(clippy::missing_safety_doc)]
 
 use crate::abi::JitCtx;
-use kernelc_runtime::reduce::prange_chunks;
+use kernelc_runtime::reduce::{self, prange_chunks};
 use kernelc_runtime::rng::Rng;
 use kernelc_runtime::{pool, RuntimeError};
 use std::io::Write;
@@ -88,6 +88,29 @@ pub unsafe extern "C" fn rt_prange_run(
         unsafe { (*ctx).rng = parent };
         return count as i64;
     }
+    let bounds: Vec<(i64, i64)> = (0..count).map(bounds).collect();
+    // SAFETY: as above.
+    unsafe { run_on_pool(c, f, env, &bounds, partials, nred, base, threads) };
+    count as i64
+}
+
+/// Runs chunk `k` of `bounds` on the pool, each with its own context (random stream
+/// `for_chunk(base, k)`) writing its `nred` partial words at `partials + k * nred`; then
+/// the chunks' output in chunk order and the lowest failing chunk's error reach `c`.
+///
+/// # Safety
+/// `f`, `env` and `partials` as for [`rt_prange_run`]; `c` is the caller's live context.
+#[allow(clippy::too_many_arguments)]
+unsafe fn run_on_pool(
+    c: &mut JitCtx,
+    f: ChunkFn,
+    env: *const u64,
+    bounds: &[(i64, i64)],
+    partials: *mut u64,
+    nred: usize,
+    base: u64,
+    threads: usize,
+) {
     let shared = Shared {
         f,
         env,
@@ -103,15 +126,14 @@ pub unsafe extern "C" fn rt_prange_run(
     let lowest_failure = AtomicU64::new(u64::MAX);
     // Arrays allocated in chunks count against the call's memory limit.
     let limit = kernelc_runtime::memory::current();
-    let results = pool::run_chunks(threads, count as usize, |k| {
+    let results = pool::run_chunks(threads, bounds.len(), |k| {
+        let b = bounds[k];
         let k = k as u64;
         if k > lowest_failure.load(Ordering::Relaxed) {
             return None;
         }
         let r = catch_unwind(AssertUnwindSafe(|| {
-            kernelc_runtime::memory::with_limit(limit.clone(), || {
-                run_one(&shared, k, base, bounds(k))
-            })
+            kernelc_runtime::memory::with_limit(limit.clone(), || run_one(&shared, k, base, b))
         }))
         .unwrap_or_else(|_| ChunkResult {
             error: Some(RuntimeError::new("internal error in a parallel loop", 0, 0)),
@@ -133,7 +155,75 @@ pub unsafe extern "C" fn rt_prange_run(
             break;
         }
     }
-    count as i64
+}
+
+/// What a loop nest's chunk function computes (`lower/par_nest.rs`).
+pub const NEST_ROWS: i64 = 0;
+/// A pairwise sum of f64 (each chunk one subtree; its sum in its partial word).
+pub const NEST_SUM_F64: i64 = 1;
+/// A pairwise sum of f32.
+pub const NEST_SUM_F32: i64 = 2;
+
+/// Runs the loops of a whole-array loop nest: its chunk function `f` over `0..extent` of
+/// the split axis (`total` elements in all). Below
+/// [`pool::PARALLEL_MIN_ELEMENTS`], on one thread or inside a chunk, one call on this
+/// thread; else [`NEST_ROWS`] runs the fixed row chunks of `pool::nest_chunks` on the pool
+/// and a pairwise sum runs the subtrees of `reduce::pairwise_leaves` and adds them as the
+/// tree does. A sum's result is in `partials[0]` (an f32 in its low 32 bits). The bits
+/// never depend on the thread count.
+pub unsafe extern "C" fn rt_nest_run(
+    ctx: *mut JitCtx,
+    f: *const u8,
+    env: *const u64,
+    extent: i64,
+    total: i64,
+    partials: *mut u64,
+    kind: i64,
+) {
+    // SAFETY: native code passes its live context.
+    let c = unsafe { &mut *ctx };
+    // SAFETY: `f` is the address of a chunk function with the `ChunkFn` signature.
+    let f: ChunkFn = unsafe { std::mem::transmute::<*const u8, ChunkFn>(f) };
+    let extent = extent.max(0);
+    let threads = pool::effective_threads(c.threads);
+    if (total as u64) < pool::PARALLEL_MIN_ELEMENTS || threads <= 1 || pool::in_worker() {
+        // SAFETY: the chunk reads `env` and writes one word of `partials`.
+        unsafe { f(ctx, env, 0, 0, extent, partials) };
+        return;
+    }
+    // Loop nests draw no random numbers: the caller's stream is left as it is.
+    let base = 0;
+    if kind == NEST_ROWS {
+        let bounds: Vec<(i64, i64)> = pool::nest_chunks(extent as u64, total as u64)
+            .into_iter()
+            .map(|(lo, hi)| (lo as i64, hi as i64))
+            .collect();
+        let mut none = vec![0u64; bounds.len()];
+        // SAFETY: each chunk writes at most its own word of `none`.
+        unsafe { run_on_pool(c, f, env, &bounds, none.as_mut_ptr(), 1, base, threads) };
+        return;
+    }
+    let n = extent as usize;
+    let levels = reduce::PAIRWISE_SPLIT_LEVELS;
+    let bounds: Vec<(i64, i64)> = reduce::pairwise_leaves(n, levels)
+        .into_iter()
+        .map(|(s, m)| (s as i64, (s + m) as i64))
+        .collect();
+    let mut parts = vec![0u64; bounds.len()];
+    // SAFETY: chunk `k` writes word `k` of `parts`.
+    unsafe { run_on_pool(c, f, env, &bounds, parts.as_mut_ptr(), 1, base, threads) };
+    if c.failed != 0 {
+        return;
+    }
+    let word = if kind == NEST_SUM_F32 {
+        let v: Vec<f32> = parts.iter().map(|&w| f32::from_bits(w as u32)).collect();
+        u64::from(reduce::pairwise_combine(n, levels, &v).to_bits())
+    } else {
+        let v: Vec<f64> = parts.iter().map(|&w| f64::from_bits(w)).collect();
+        reduce::pairwise_combine(n, levels, &v).to_bits()
+    };
+    // SAFETY: the caller's partials area holds one word.
+    unsafe { *partials = word };
 }
 
 /// Runs chunk `k` (iterations `lo..hi`) with a context of its own.

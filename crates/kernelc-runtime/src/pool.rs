@@ -31,6 +31,25 @@ const WORKER_STACK: usize = 256 << 20;
 /// The environment variable that sets the default thread count.
 pub const ENV_THREADS: &str = "KERNELC_NUM_THREADS";
 
+/// Whole-array loop nests with fewer elements than this run on the calling thread
+/// (measured: see docs/performance.md, "Threads"); larger ones are split across the pool.
+pub const PARALLEL_MIN_ELEMENTS: u64 = 1 << 15;
+
+/// Elements per chunk a split loop nest aims for (at most 256 chunks).
+pub const NEST_CHUNK_ELEMENTS: u64 = 1 << 14;
+
+/// The fixed split of a loop nest's outer axis of `extent` rows (`total` elements in
+/// all) into chunks `(lo, hi)`: depends only on the sizes.
+pub fn nest_chunks(extent: u64, total: u64) -> Vec<(u64, u64)> {
+    let count = total
+        .div_ceil(NEST_CHUNK_ELEMENTS)
+        .clamp(1, 256)
+        .min(extent.max(1));
+    (0..count)
+        .map(|k| (k * extent / count, (k + 1) * extent / count))
+        .collect()
+}
+
 thread_local! {
     /// True while this thread runs a chunk of parallel work.
     static IN_CHUNK: Cell<bool> = const { Cell::new(false) };

@@ -65,6 +65,47 @@ pub fn pairwise<T: SumFloat>(start: usize, n: usize, get: &impl Fn(usize) -> T) 
     }
 }
 
+/// Levels of the pairwise tree at which parallel sums split it: at most `2^5` subtrees,
+/// each summed by one chunk (possibly on another thread) and combined as the tree does.
+pub const PAIRWISE_SPLIT_LEVELS: u32 = 5;
+
+/// The subtrees `(start, len)` of the pairwise tree over `n` elements at most `levels`
+/// levels down (a node of at most [`PAIRWISE_BLOCK`] elements is not split), in order.
+/// Depends only on `n`, so the split is the same on any thread count.
+pub fn pairwise_leaves(n: usize, levels: u32) -> Vec<(usize, usize)> {
+    fn rec(start: usize, n: usize, levels: u32, out: &mut Vec<(usize, usize)>) {
+        if levels == 0 || n <= PAIRWISE_BLOCK {
+            out.push((start, n));
+            return;
+        }
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        rec(start, n2, levels - 1, out);
+        rec(start + n2, n - n2, levels - 1, out);
+    }
+    let mut out = Vec::new();
+    rec(0, n, levels, &mut out);
+    out
+}
+
+/// [`pairwise_sum`] over `n` elements from the sums of its [`pairwise_leaves`] (each a
+/// `pairwise_sum` of its range): the tree's top levels added as the serial walk adds them.
+/// The bits are `pairwise_sum`'s: a leaf's extra initial `0.0` only turns a `-0.0` into
+/// `0.0`, which no later addition can tell apart except in a zero total, and the total gets
+/// its `0.0 +` here as in the serial sum.
+pub fn pairwise_combine<T: SumFloat>(n: usize, levels: u32, parts: &[T]) -> T {
+    fn rec<T: SumFloat>(n: usize, levels: u32, it: &mut std::slice::Iter<'_, T>) -> T {
+        if levels == 0 || n <= PAIRWISE_BLOCK {
+            return *it.next().expect("one part per leaf");
+        }
+        let mut n2 = n / 2;
+        n2 -= n2 % 8;
+        let l = rec(n2, levels - 1, it);
+        l + rec(n - n2, levels - 1, it)
+    }
+    T::ZERO + rec(n, levels, &mut parts.iter())
+}
+
 /// Fixed chunking of a `prange` with `n` iterations: `(chunk_len, chunk_count)`.
 ///
 /// Chunks hold `max(16, ceil(n / 256))` iterations (the last may be shorter), so there are
@@ -95,6 +136,45 @@ mod tests {
         assert_eq!(seq, 11357.14285714286);
         assert_eq!(pairwise_sum::<f64>(0, &|_| unreachable!()), 0.0);
         assert!(pairwise_sum(1, &|_| -0.0f64).is_sign_positive());
+    }
+
+    #[test]
+    fn split_pairwise_sums_have_the_serial_bits() {
+        let mut x = 0x9e3779b97f4a7c15u64;
+        for n in [0usize, 1, 7, 8, 129, 1000, 4097, 65_536, 100_003] {
+            let v: Vec<f64> = (0..n)
+                .map(|i| {
+                    x ^= x << 13;
+                    x ^= x >> 7;
+                    x ^= x << 17;
+                    match i % 97 {
+                        0 => -0.0,
+                        1 => 1e300,
+                        2 => -1e300,
+                        _ => (x >> 11) as f64 / (1u64 << 53) as f64 - 0.5,
+                    }
+                })
+                .collect();
+            for levels in [0, 1, 3, PAIRWISE_SPLIT_LEVELS] {
+                let leaves = pairwise_leaves(n, levels);
+                assert_eq!(leaves.iter().map(|l| l.1).sum::<usize>(), n);
+                let parts: Vec<f64> = leaves
+                    .iter()
+                    .map(|&(s, m)| pairwise_sum(m, &|i| v[s + i]))
+                    .collect();
+                let whole = pairwise_sum(n, &|i| v[i]);
+                assert_eq!(
+                    pairwise_combine(n, levels, &parts).to_bits(),
+                    whole.to_bits()
+                );
+            }
+        }
+        // All negative zeros: NumPy's sum is +0.0 either way.
+        let parts: Vec<f64> = pairwise_leaves(4096, 5)
+            .iter()
+            .map(|&(_, m)| pairwise_sum(m, &|_| -0.0f64))
+            .collect();
+        assert!(pairwise_combine(4096, 5, &parts).is_sign_positive());
     }
 
     #[test]

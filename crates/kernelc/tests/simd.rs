@@ -308,29 +308,29 @@ fn clif_of_a_vector_loop() {
         "f",
         &[1, 1],
         expect![[r#"
-            v13 = splat.f64x2 v12 ; v12 = 0xADDR
-            v15 = splat.f64x2 v14 ; v14 = 0xADDR
-            v57 = load.f64x2 notrap v50
-            v58 = fmul.f64x2 v13, v57
-            v59 = load.f64x2 notrap v53
-            v60 = fmul v59, v59
-            v61 = fmul.f64x2 v15, v60
-            v62 = fadd v58, v61
-            store notrap v62, v56
-            v74 = load.f64x2 notrap v67
-            v75 = fmul.f64x2 v13, v74
-            v76 = load.f64x2 notrap v70
-            v77 = fmul v76, v76
-            v78 = fmul.f64x2 v15, v77
-            v79 = fadd v75, v78
-            store notrap v79, v73
-            v96 = load.f64x2 notrap v89
-            v97 = fmul.f64x2 v13, v96
-            v98 = load.f64x2 notrap v92
-            v99 = fmul v98, v98
-            v100 = fmul.f64x2 v15, v99
-            v101 = fadd v97, v100
-            store notrap v101, v95"#]],
+            v10 = splat.f64x2 v9 ; v9 = 0xADDR
+            v12 = splat.f64x2 v11 ; v11 = 0xADDR
+            v54 = load.f64x2 notrap v47
+            v55 = fmul.f64x2 v10, v54
+            v56 = load.f64x2 notrap v50
+            v57 = fmul v56, v56
+            v58 = fmul.f64x2 v12, v57
+            v59 = fadd v55, v58
+            store notrap v59, v53
+            v71 = load.f64x2 notrap v64
+            v72 = fmul.f64x2 v10, v71
+            v73 = load.f64x2 notrap v67
+            v74 = fmul v73, v73
+            v75 = fmul.f64x2 v12, v74
+            v76 = fadd v72, v75
+            store notrap v76, v70
+            v93 = load.f64x2 notrap v86
+            v94 = fmul.f64x2 v10, v93
+            v95 = load.f64x2 notrap v89
+            v96 = fmul v95, v95
+            v97 = fmul.f64x2 v12, v96
+            v98 = fadd v94, v97
+            store notrap v98, v92"#]],
     );
 }
 
@@ -341,38 +341,38 @@ fn clif_of_a_vector_reduction() {
         "f",
         &[1],
         expect![[r#"
-            v64 = load.f64x2 notrap v63
-            v65 = fmul v64, v64
-            v71 = load.f64x2 notrap v70
-            v72 = fmul v71, v71
-            v78 = load.f64x2 notrap v77
-            v79 = fmul v78, v78
-            v85 = load.f64x2 notrap v84
-            v86 = fmul v85, v85
-            brif v93, block17(v92, v65, v72, v79, v86), block18(v65, v72, v79, v86)
-            block17(v94: i64, v102: f64x2, v111: f64x2, v120: f64x2, v129: f64x2):
-            v100 = load.f64x2 notrap v99
-            v101 = fmul v100, v100
-            v103 = fadd v102, v101
-            v109 = load.f64x2 notrap v108
-            v110 = fmul v109, v109
-            v112 = fadd v111, v110
-            v118 = load.f64x2 notrap v117
-            v119 = fmul v118, v118
-            v121 = fadd v120, v119
-            v127 = load.f64x2 notrap v126
-            v128 = fmul v127, v127
-            v130 = fadd v129, v128
-            brif v133, block17(v132, v103, v112, v121, v130), block18(v103, v112, v121, v130)
-            block18(v134: f64x2, v137: f64x2, v140: f64x2, v143: f64x2):
+            v61 = load.f64x2 notrap v60
+            v62 = fmul v61, v61
+            v68 = load.f64x2 notrap v67
+            v69 = fmul v68, v68
+            v75 = load.f64x2 notrap v74
+            v76 = fmul v75, v75
+            v82 = load.f64x2 notrap v81
+            v83 = fmul v82, v82
+            brif v90, block14(v89, v62, v69, v76, v83), block15(v62, v69, v76, v83)
+            block14(v91: i64, v99: f64x2, v108: f64x2, v117: f64x2, v126: f64x2):
+            v97 = load.f64x2 notrap v96
+            v98 = fmul v97, v97
+            v100 = fadd v99, v98
+            v106 = load.f64x2 notrap v105
+            v107 = fmul v106, v106
+            v109 = fadd v108, v107
+            v115 = load.f64x2 notrap v114
+            v116 = fmul v115, v115
+            v118 = fadd v117, v116
+            v124 = load.f64x2 notrap v123
+            v125 = fmul v124, v124
+            v127 = fadd v126, v125
+            brif v130, block14(v129, v100, v109, v118, v127), block15(v100, v109, v118, v127)
+            block15(v131: f64x2, v134: f64x2, v137: f64x2, v140: f64x2):
+            v132 = extractlane v131, 0
+            v133 = extractlane v131, 1
             v135 = extractlane v134, 0
             v136 = extractlane v134, 1
             v138 = extractlane v137, 0
             v139 = extractlane v137, 1
             v141 = extractlane v140, 0
-            v142 = extractlane v140, 1
-            v144 = extractlane v143, 0
-            v145 = extractlane v143, 1"#]],
+            v142 = extractlane v140, 1"#]],
     );
 }
 
@@ -383,17 +383,17 @@ fn clif_of_a_vector_math_call() {
         "f",
         &[1],
         expect![[r#"
+            sig0 = (f64x2) -> f64x2 system_v
             sig1 = (f64x2) -> f64x2 system_v
             sig2 = (f64x2) -> f64x2 system_v
-            sig3 = (f64x2) -> f64x2 system_v
-            v41 = load.f64x2 notrap v37
-            v43 = call_indirect sig1, v42(v41) ; v42 = 0xADDR
-            store notrap v43, v40
-            v52 = load.f64x2 notrap v48
-            v54 = call_indirect sig2, v53(v52) ; v53 = 0xADDR
-            store notrap v54, v51
-            v68 = load.f64x2 notrap v64
-            v70 = call_indirect sig3, v69(v68) ; v69 = 0xADDR
-            store notrap v70, v67"#]],
+            v39 = load.f64x2 notrap v35
+            v41 = call_indirect sig0, v40(v39) ; v40 = 0xADDR
+            store notrap v41, v38
+            v50 = load.f64x2 notrap v46
+            v52 = call_indirect sig1, v51(v50) ; v51 = 0xADDR
+            store notrap v52, v49
+            v66 = load.f64x2 notrap v62
+            v68 = call_indirect sig2, v67(v66) ; v67 = 0xADDR
+            store notrap v68, v65"#]],
     );
 }

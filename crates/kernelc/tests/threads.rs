@@ -152,6 +152,56 @@ fn whole_array_work_and_axis_reductions_inside_and_outside_prange() {
     );
 }
 
+/// Whole-array loop nests above `PARALLEL_MIN_ELEMENTS` outside any prange are split
+/// across the pool: element-wise results, stores, float sums (pairwise subtrees), means,
+/// norms and reductions along either axis keep the serial bits.
+#[test]
+fn large_whole_array_nests_are_split_with_the_serial_bits() {
+    let out = same_everywhere(
+        "def main():
+    n = 1_000_003
+    a = sin(arange(n) * 0.001) * 1e3
+    a[5] = -0.0
+    b = cos(arange(n) * 0.0007)
+    out = empty(n)
+    out[:] = 2.0 * a + 3.0 * b ** 2
+    out[1::2] += a[1::2] * 0.5
+    print(sum(out), sum(a ** 2), mean(b), sqrt(sum(a * a)), out[n - 1], out[12_345])
+    print(sum(a[::3]), sum(a[::-1]))
+    f = float32(a)
+    print(sum(f), sum(f * f32(0.5)), mean(f))
+    m = a[:1_000_000].reshape((2000, 500))
+    print(sum(m, axis=0)[3], sum(m ** 2, axis=1)[1999], max(m, axis=1)[17], mean(m, axis=0)[499])
+    t = m.T
+    print(sum(t, axis=0)[4], sum(t * 2.0, axis=1)[5])
+    z = zeros(100_000)
+    print(sum(z - 0.0), sum(-z))
+    i = arange(n) % 1000
+    print(sum(i * 3), sum(i // 7, axis=0), max(i), sum(i > 500))
+    w = a + nan * (arange(n) == 777_777)
+    print(sum(w), min(w))
+    return sum(out * 2.0)
+",
+    );
+    assert!(out.contains("nan"), "{out}");
+}
+
+/// An error inside a large element-wise nest is the first failing element's, as serially.
+#[test]
+fn an_error_in_a_split_nest_is_the_serial_error() {
+    let out = same_everywhere(
+        "def main():
+    n = 500_000
+    d = arange(n) % 100_000 + 1
+    d[400_001] = 0
+    d[123_457] = 0
+    q = arange(n) // d
+    print(sum(q))
+",
+    );
+    assert!(out.contains("error"), "{out}");
+}
+
 #[test]
 fn an_error_in_one_chunk_is_the_serial_error_with_its_position() {
     let out = same_everywhere(

@@ -7,6 +7,7 @@
 //! the sink: a store into the result, into the target view, or a reduction — NumPy's
 //! pairwise sum along a line, or one accumulator in order.
 
+use super::par_nest::Work;
 use super::simd::{self, VecLoop};
 use super::{dtype_clif, FnLower, Val};
 use crate::nest_rt::{self, Geometry, FLAG_OVERLAP, FLAG_UNFLATTENED};
@@ -21,16 +22,35 @@ use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{AugOp, ReduceOp, UnOp};
 
 /// A nest's geometry block and what was read from it.
-struct Geo {
-    slot: cranelift_codegen::ir::StackSlot,
-    g: Geometry,
+pub(super) struct Geo {
+    pub(super) base: GeoBase,
+    pub(super) g: Geometry,
+    /// In a chunk function (`lower/par_nest.rs`): the range `lo..hi` of axis `axis`
+    /// this chunk runs (of the line, for a pairwise sum).
+    pub(super) range: Option<(usize, Value, Value)>,
+}
+
+/// Where a geometry block is: the setup's stack slot, or its address (chunk functions).
+pub(super) enum GeoBase {
+    Slot(cranelift_codegen::ir::StackSlot),
+    Ptr(Value),
 }
 
 impl<'a, 'b> FnLower<'a, 'b> {
-    fn geo_load(&mut self, geo: &Geo, word: usize) -> Value {
-        self.b
-            .ins()
-            .stack_load(types::I64, types::I64, geo.slot, (8 * word) as i32)
+    pub(super) fn geo_load(&mut self, geo: &Geo, word: usize) -> Value {
+        match geo.base {
+            GeoBase::Slot(slot) => {
+                self.b
+                    .ins()
+                    .stack_load(types::I64, types::I64, slot, (8 * word) as i32)
+            }
+            GeoBase::Ptr(p) => self.b.ins().load(
+                types::I64,
+                MemFlagsData::trusted().with_readonly(),
+                p,
+                (8 * word) as i32,
+            ),
+        }
     }
 
     /// Evaluates the operands' words and runs the setup helper.
@@ -76,7 +96,11 @@ impl<'a, 'b> FnLower<'a, 'b> {
             &[ctx, ip, ap, gp],
         );
         self.check_failed();
-        let geo = Geo { slot, g };
+        let geo = Geo {
+            base: GeoBase::Slot(slot),
+            g,
+            range: None,
+        };
         if let Some(fb) = &n.fallback {
             // An empty space: the operations on non-empty operands still report their
             // errors (the interpreter evaluates the tree for them).
@@ -205,10 +229,19 @@ impl<'a, 'b> FnLower<'a, 'b> {
         if Some(d) == skip {
             return self.axis_loop(geo, d + 1, skip, ptrs, vec, body);
         }
-        let n = self.geo_load(geo, geo.g.shape(d));
+        let mut n = self.geo_load(geo, geo.g.shape(d));
         let strides: Vec<Value> = (0..ptrs.len())
             .map(|k| self.geo_load(geo, geo.g.stride(k, d)))
             .collect();
+        let mut ptrs = ptrs;
+        if let Some((_, lo, hi)) = geo.range.filter(|r| r.0 == d) {
+            // A chunk: this axis runs lo..hi only.
+            n = self.b.ins().isub(hi, lo);
+            for (p, &s) in ptrs.iter_mut().zip(&strides) {
+                let off = self.b.ins().imul(lo, s);
+                *p = self.b.ins().iadd(*p, off);
+            }
+        }
         let zero = self.b.ins().iconst(types::I64, 0);
         let innermost = (d + 1..geo.g.ndim).all(|e| Some(e) == skip);
         let mut vec = vec;
@@ -256,24 +289,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
         match &n.sink {
             Sink::NewArray => {
                 let geo = self.nest_setup(id);
-                let mut scalars = Vec::new();
-                self.elem_scalars(&n.elem, &mut scalars);
-                let out = geo.g.ops;
-                let width = simd::nest_width(n).filter(|_| n.elem.dtype != DType::Bool);
-                let mut vs = Vec::new();
-                if let Some(w) = width {
-                    self.vec_scalars(&n.elem, w, &mut vs);
-                }
-                let mut vbody = |this: &mut Self, ptrs: &[Value]| {
-                    let w = width.expect("vectorised");
-                    let v = this.velem(&n.elem, ptrs, &vs, w);
-                    this.b.ins().store(simd::vflags(), v, ptrs[out], 0);
-                };
-                let mut vl = width.map(|w| self.vec_loop(n, w, true, &mut vbody));
-                self.space_loops(&geo, None, vl.as_mut(), &mut |this, ptrs| {
-                    let v = this.elem(&n.elem, ptrs, &scalars);
-                    this.b.ins().store(MemFlagsData::trusted(), v, ptrs[out], 0);
-                });
+                self.par_loops(id, &geo, Work::Rows);
                 let h = self.geo_load(&geo, geo.g.result());
                 Val {
                     v: Some(h),
@@ -287,19 +303,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 unflattened,
             } => {
                 let geo = self.nest_setup(id);
-                let mut scalars = Vec::new();
-                self.elem_scalars(&n.elem, &mut scalars);
                 let axis = axis.filter(|_| n.ndim >= 2);
                 if let Some(k) = axis {
-                    let out = geo.g.ops;
-                    let len = self.geo_load(&geo, geo.g.shape(k));
-                    let strides: Vec<Value> = (0..geo.g.ops)
-                        .map(|j| self.geo_load(&geo, geo.g.stride(j, k)))
-                        .collect();
-                    self.space_loops(&geo, Some(k), None, &mut |this, ptrs| {
-                        let v = this.line_reduce(n, *op, *order, len, ptrs, &strides, &scalars);
-                        this.b.ins().store(MemFlagsData::trusted(), v, ptrs[out], 0);
-                    });
+                    self.par_loops(id, &geo, Work::Axis(k));
                     let h = self.geo_load(&geo, geo.g.result());
                     return Val {
                         v: Some(h),
@@ -326,21 +332,18 @@ impl<'a, 'b> FnLower<'a, 'b> {
                         self.b.seal_block(fast);
                     }
                     // One line: the innermost axis (the setup flattened the rest to 1).
+                    let s = self.par_loops(id, &geo, Work::Pairwise).expect("a sum");
                     let last = n.ndim - 1;
                     let len = self.geo_load(&geo, geo.g.shape(last));
-                    let ptrs: Vec<Value> = (0..geo.g.ops)
-                        .map(|k| self.geo_load(&geo, geo.g.data(k)))
-                        .collect();
-                    let strides: Vec<Value> = (0..geo.g.ops)
-                        .map(|j| self.geo_load(&geo, geo.g.stride(j, last)))
-                        .collect();
-                    let r = self.line_reduce(n, *op, *order, len, &ptrs, &strides, &scalars);
+                    let r = self.finish_sum(*op, n.elem.dtype, s, len);
                     self.b.ins().jump(join, &[r.into()]);
                     self.b.switch_to_block(join);
                     self.b.seal_block(join);
                     return Val::scalar(self.b.block_params(join)[0]);
                 }
                 // In C order with one accumulator.
+                let mut scalars = Vec::new();
+                self.elem_scalars(&n.elem, &mut scalars);
                 let mut total = self.b.ins().iconst(types::I64, 1);
                 for d in 0..n.ndim {
                     let s = self.geo_load(&geo, geo.g.shape(d));
@@ -393,6 +396,10 @@ impl<'a, 'b> FnLower<'a, 'b> {
         scalars: &[(Leaf, Value)],
     ) -> Value {
         let d = n.elem.dtype;
+        if order == Order::Pairwise {
+            let s = self.line_pairwise(n, op, len, ptrs, strides, scalars);
+            return self.finish_sum(op, d, s, len);
+        }
         let at = |this: &mut Self, j: Value| -> Vec<Value> {
             ptrs.iter()
                 .zip(strides)
@@ -402,7 +409,38 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 })
                 .collect()
         };
-        if order == Order::Pairwise {
+        self.empty_check(op, len, n);
+        let acc = Acc::new(self, op, d);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.counted_loop(zero, len, |this, j| {
+            let ps = at(this, j);
+            let x = this.elem(&n.elem, &ps, scalars);
+            acc.step(this, x, j);
+        });
+        acc.finish(self, len)
+    }
+
+    /// The pairwise sum of one line (squares for `norm`), before `finish_sum`.
+    pub(super) fn line_pairwise(
+        &mut self,
+        n: &Nest,
+        op: ReduceOp,
+        len: Value,
+        ptrs: &[Value],
+        strides: &[Value],
+        scalars: &[(Leaf, Value)],
+    ) -> Value {
+        let d = n.elem.dtype;
+        let at = |this: &mut Self, j: Value| -> Vec<Value> {
+            ptrs.iter()
+                .zip(strides)
+                .map(|(&p, &s)| {
+                    let off = this.b.ins().imul(j, s);
+                    this.b.ins().iadd(p, off)
+                })
+                .collect()
+        };
+        {
             let norm = op == ReduceOp::Norm;
             let mut get = |this: &mut Self, j: Value| {
                 let ps = at(this, j);
@@ -458,17 +496,74 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 }
                 None => self.pairwise(d, len, &mut get, None),
             };
-            return self.finish_sum(op, d, s, len);
+            s
         }
-        self.empty_check(op, len, n);
-        let acc = Acc::new(self, op, d);
-        let zero = self.b.ins().iconst(types::I64, 0);
-        self.counted_loop(zero, len, |this, j| {
-            let ps = at(this, j);
-            let x = this.elem(&n.elem, &ps, scalars);
-            acc.step(this, x, j);
+    }
+
+    /// The loops of an element-wise nest into its new result array.
+    pub(super) fn new_array_loops(&mut self, n: &Nest, geo: &Geo) {
+        let mut scalars = Vec::new();
+        self.elem_scalars(&n.elem, &mut scalars);
+        let out = geo.g.ops;
+        let width = simd::nest_width(n).filter(|_| n.elem.dtype != DType::Bool);
+        let mut vs = Vec::new();
+        if let Some(w) = width {
+            self.vec_scalars(&n.elem, w, &mut vs);
+        }
+        let mut vbody = |this: &mut Self, ptrs: &[Value]| {
+            let w = width.expect("vectorised");
+            let v = this.velem(&n.elem, ptrs, &vs, w);
+            this.b.ins().store(simd::vflags(), v, ptrs[out], 0);
+        };
+        let mut vl = width.map(|w| self.vec_loop(n, w, true, &mut vbody));
+        self.space_loops(geo, None, vl.as_mut(), &mut |this, ptrs| {
+            let v = this.elem(&n.elem, ptrs, &scalars);
+            this.b.ins().store(MemFlagsData::trusted(), v, ptrs[out], 0);
         });
-        acc.finish(self, len)
+    }
+
+    /// The loops of a reduction along axis `k`: one line reduced per result element.
+    pub(super) fn axis_loops(&mut self, n: &Nest, geo: &Geo, k: usize) {
+        let Sink::Reduce { op, order, .. } = n.sink else {
+            unreachable!("a reduction")
+        };
+        let mut scalars = Vec::new();
+        self.elem_scalars(&n.elem, &mut scalars);
+        let out = geo.g.ops;
+        let len = self.geo_load(geo, geo.g.shape(k));
+        let strides: Vec<Value> = (0..geo.g.ops)
+            .map(|j| self.geo_load(geo, geo.g.stride(j, k)))
+            .collect();
+        self.space_loops(geo, Some(k), None, &mut |this, ptrs| {
+            let v = this.line_reduce(n, op, order, len, ptrs, &strides, &scalars);
+            this.b.ins().store(MemFlagsData::trusted(), v, ptrs[out], 0);
+        });
+    }
+
+    /// The raw pairwise sum of a flattened reduction's line (of its `lo..hi` part in a
+    /// chunk function).
+    pub(super) fn line_sum_loops(&mut self, n: &Nest, geo: &Geo) -> Value {
+        let Sink::Reduce { op, .. } = n.sink else {
+            unreachable!("a reduction")
+        };
+        let mut scalars = Vec::new();
+        self.elem_scalars(&n.elem, &mut scalars);
+        let last = n.ndim - 1;
+        let mut len = self.geo_load(geo, geo.g.shape(last));
+        let strides: Vec<Value> = (0..geo.g.ops)
+            .map(|j| self.geo_load(geo, geo.g.stride(j, last)))
+            .collect();
+        let mut ptrs: Vec<Value> = (0..geo.g.ops)
+            .map(|k| self.geo_load(geo, geo.g.data(k)))
+            .collect();
+        if let Some((_, lo, hi)) = geo.range {
+            len = self.b.ins().isub(hi, lo);
+            for (p, &s) in ptrs.iter_mut().zip(&strides) {
+                let off = self.b.ins().imul(lo, s);
+                *p = self.b.ins().iadd(*p, off);
+            }
+        }
+        self.line_pairwise(n, op, len, &ptrs, &strides, &scalars)
     }
 
     /// `mean` divides, `norm` takes the square root; `sum` is as is.
@@ -727,7 +822,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
     pub(super) fn nest_store(&mut self, id: usize) {
         let nests = self.nests;
         let n = &nests[id];
-        let Sink::Store { aug, overlap } = &n.sink else {
+        let Sink::Store { overlap, .. } = &n.sink else {
             unreachable!("a store nest")
         };
         let geo = self.nest_setup(id);
@@ -746,6 +841,17 @@ impl<'a, 'b> FnLower<'a, 'b> {
             self.b.switch_to_block(fast);
             self.b.seal_block(fast);
         }
+        self.par_loops(id, &geo, Work::Rows);
+        self.b.ins().jump(join, &[]);
+        self.b.switch_to_block(join);
+        self.b.seal_block(join);
+    }
+
+    /// The loops of a store nest (into the target's elements).
+    pub(super) fn store_loops(&mut self, n: &Nest, geo: &Geo) {
+        let Sink::Store { aug, .. } = &n.sink else {
+            unreachable!("a store nest")
+        };
         let mut scalars = Vec::new();
         self.elem_scalars(&n.elem, &mut scalars);
         let td = n.operands[0].dtype;
@@ -777,7 +883,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
             this.b.ins().store(simd::vflags(), new, ptrs[0], 0);
         };
         let mut vl = width.map(|w| self.vec_loop(n, w, false, &mut vbody));
-        self.space_loops(&geo, None, vl.as_mut(), &mut |this, ptrs| {
+        self.space_loops(geo, None, vl.as_mut(), &mut |this, ptrs| {
             let v = this.elem(&n.elem, ptrs, &scalars);
             let new = match aug {
                 None => v,
@@ -793,9 +899,6 @@ impl<'a, 'b> FnLower<'a, 'b> {
             };
             this.b.ins().store(MemFlagsData::trusted(), new, ptrs[0], 0);
         });
-        self.b.ins().jump(join, &[]);
-        self.b.switch_to_block(join);
-        self.b.seal_block(join);
     }
 }
 

@@ -234,9 +234,10 @@ impl FnLower<'_, '_> {
                 &mut *self.module,
                 self.cc,
             );
-            sub.name = name;
+            sub.name = name.clone();
             sub.lower_chunk(var, range, body, par, span, private, outer);
         }
+        super::par_nest::record_chunk_clif(&name, &func);
         let mut cctx = cranelift_codegen::Context::for_function(func);
         match self.module.define_function(id, &mut cctx) {
             Ok(()) | Err(cranelift_module::ModuleError::DuplicateDefinition(_)) => {}
