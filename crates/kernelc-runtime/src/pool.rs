@@ -33,7 +33,7 @@ pub const ENV_THREADS: &str = "KERNELC_NUM_THREADS";
 
 /// Whole-array loop nests with fewer elements than this run on the calling thread
 /// (measured: see docs/performance.md, "Threads"); larger ones are split across the pool.
-pub const PARALLEL_MIN_ELEMENTS: u64 = 1 << 15;
+pub const PARALLEL_MIN_ELEMENTS: u64 = 1 << 16;
 
 /// Elements per chunk a split loop nest aims for (at most 256 chunks).
 pub const NEST_CHUNK_ELEMENTS: u64 = 1 << 14;
