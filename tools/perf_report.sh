@@ -34,7 +34,7 @@ if [ "${1:-}" != "--report-only" ]; then
         echo "tools/peers.py failed: the report has no peers" >&2
     # The Python package in one process with the peers, when it is installed there.
     if "$python" -c "import kernelc, numpy" 2>/dev/null; then
-        "$python" python/bench_peers.py --threads "$(nproc)" --json "$perf/python.json" ||
+        "$python" -P python/bench_peers.py --threads "$(nproc)" --no-targets --json "$perf/python.json" ||
             echo "python/bench_peers.py failed" >&2
     else
         echo "kernelc is not importable by $python: no in-process comparison (pip install ./python)" >&2
