@@ -62,6 +62,33 @@ def red_f32(a: float32[:], b: float32[:], o: int64, n: int64) -> float32:
 def red_axis(a: float64[:], b: float64[:], o: int64, n: int64) -> float64[:]:
     m = (a[o:o + 3 * n] * b[o:o + 3 * n]).reshape((3, n))
     return np.sum(m, axis=1) + np.sum(m[:, ::2], axis=1)
+
+def red_int(a: int64[:], b: int64[:], o: int64, n: int64) -> int64:
+    x = a[o:o + n]
+    y = b[o:o + n]
+    s = np.sum(x * y + 3) + np.sum(x) * 7 + np.sum(y[::2])
+    if np.any(x > y):
+        s += 100
+    if np.all(x != 5):
+        s += 1000
+    m = (a[o:o + 3 * n] - b[o:o + 3 * n]).reshape((3, n))
+    return s + np.sum(np.sum(m, axis=1) * np.array([1, 3, 5]))
+
+def red_bool(a: float64[:], b: float64[:], o: int64, n: int64) -> int64:
+    x = a[o:o + n]
+    y = b[o:o + n]
+    s = 0
+    if np.any(x > y):
+        s += 1
+    if np.all(x == x):
+        s += 2
+    if np.any(x > 1e300):
+        s += 4
+    if np.all(y < 2.0):
+        s += 8
+    if np.any(x[::3] < -1e300):
+        s += 16
+    return s
 ";
 
 /// A deterministic sequence of awkward floats.
@@ -189,6 +216,16 @@ fn vector_loops_match_the_interpreter_bit_for_bit() {
                     arr(Array::from_vec(fa.clone(), &[max])),
                     arr(Array::from_vec(fb.clone(), &[max])),
                 ),
+                (
+                    "red_int",
+                    arr(Array::from_vec(ia.clone(), &[max])),
+                    arr(Array::from_vec(ib.clone(), &[max])),
+                ),
+                (
+                    "red_bool",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
             ];
             for (f, a, b) in cases {
                 let args = [a, b, Arg::from(o as i64), Arg::from(n as i64)];
@@ -206,7 +243,7 @@ fn vector_loops_match_the_interpreter_bit_for_bit() {
             }
         }
     }
-    assert_eq!(checked, lengths().len() * 4 * 11);
+    assert_eq!(checked, lengths().len() * 4 * 13);
     // Sanity: the kernels do compute something (not all empty or all nan).
     let args = [
         arr(Array::from_vec(vec![1.0f64, 2.0, 3.0], &[3])),
@@ -395,5 +432,24 @@ fn clif_of_a_vector_math_call() {
             v66 = load.f64x2 notrap v62
             v68 = call_indirect sig2, v67(v66) ; v67 = 0xADDR
             store notrap v68, v65"#]],
+    );
+}
+
+#[test]
+fn clif_of_a_vector_any() {
+    vector_clif(
+        "def f(a):\n    return np.any(a.reshape((1, a.shape[0])) > 0.5, axis=1)\n",
+        "f",
+        &[1],
+        expect![[r#"
+            v35 = splat.f64x2 v34 ; v34 = 0xADDR
+            v37 = splat.i64x2 v36 ; v36 = 0
+            block5(v43: i64, v49: i64x2):
+            v47 = load.f64x2 notrap v46
+            v48 = fcmp gt v47, v35
+            v50 = bor v49, v48
+            brif v53, block5(v52, v50), block6(v50)
+            block6(v54: i64x2):
+            v55 = vany_true v54"#]],
     );
 }

@@ -412,7 +412,30 @@ impl<'a, 'b> FnLower<'a, 'b> {
         self.empty_check(op, len, n);
         let acc = Acc::new(self, op, d);
         let zero = self.b.ins().iconst(types::I64, 0);
-        self.counted_loop(zero, len, |this, j| {
+        // Order-free folds run their whole vectors first where the line is contiguous.
+        let start = match simd::fold_width(n, op) {
+            Some(w) => {
+                let sv = self.b.declare_var(types::I64);
+                self.b.def_var(sv, zero);
+                let mut used = vec![false; n.operands.len()];
+                simd::reads(&n.elem, &mut used);
+                let sizes: Vec<i64> = n.operands.iter().map(|o| o.dtype.size() as i64).collect();
+                let ok = self.all_contiguous(strides, &sizes, &used);
+                let (vb, after) = (self.b.create_block(), self.b.create_block());
+                self.b.ins().brif(ok, vb, &[], after, &[]);
+                self.b.switch_to_block(vb);
+                self.b.seal_block(vb);
+                let (part, next) = self.vec_fold(n, op, w, len, ptrs);
+                acc.step(self, part, zero);
+                self.b.def_var(sv, next);
+                self.b.ins().jump(after, &[]);
+                self.b.switch_to_block(after);
+                self.b.seal_block(after);
+                self.b.use_var(sv)
+            }
+            None => zero,
+        };
+        self.counted_loop(start, len, |this, j| {
             let ps = at(this, j);
             let x = this.elem(&n.elem, &ps, scalars);
             acc.step(this, x, j);

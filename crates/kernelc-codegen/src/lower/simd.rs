@@ -25,7 +25,7 @@ use cranelift_codegen::ir::{
 use kernelc_loops::{Elem, ElemKind, Leaf, Nest, Operand};
 use kernelc_runtime::optable::MathFn;
 use kernelc_runtime::DType;
-use kernelc_sema::tir::{BinOp, UnOp};
+use kernelc_sema::tir::{BinOp, ReduceOp, UnOp};
 
 /// Vectors per iteration of an element-wise loop.
 const UNROLL: i64 = 2;
@@ -709,4 +709,80 @@ impl<'a, 'b> FnLower<'a, 'b> {
 /// The lane width (bytes) of a nest's vector loop, if its element expression vectorises.
 pub(super) fn nest_width(n: &Nest) -> Option<u32> {
     elem_width(&n.elem, &n.operands)
+}
+
+/// The lane width of an in-order reduction `op` of nest `n` on vectors, for the
+/// reductions whose result does not depend on the order of the elements: integer `sum`
+/// (wrapping addition is associative) and `any`/`all` of masks. Float folds keep the
+/// scalar loop (strict order; signed zeros and nan payloads of min/max).
+pub(super) fn fold_width(n: &Nest, op: ReduceOp) -> Option<u32> {
+    let d = n.elem.dtype;
+    let ok = match op {
+        ReduceOp::Sum => d.is_int(),
+        ReduceOp::Any | ReduceOp::All => d == DType::Bool,
+        _ => false,
+    };
+    let w = nest_width(n).filter(|_| ok)?;
+    (d == DType::Bool || w as usize == d.size()).then_some(w)
+}
+
+impl<'a, 'b> FnLower<'a, 'b> {
+    /// Folds the whole vectors of a contiguous line of `len` elements at `ptrs` (operand
+    /// addresses) with `op` (see [`fold_width`]): returns the partial result (a scalar of
+    /// the element type) and the index of the first element left for the scalar tail.
+    pub(super) fn vec_fold(
+        &mut self,
+        n: &Nest,
+        op: ReduceOp,
+        w: u32,
+        len: Value,
+        ptrs: &[Value],
+    ) -> (Value, Value) {
+        let d = n.elem.dtype;
+        let vt = vtype(d, w);
+        let lanes = 16 / i64::from(w);
+        let mut vs = Vec::new();
+        self.vec_scalars(&n.elem, w, &mut vs);
+        let sizes: Vec<i64> = n.operands.iter().map(|o| o.dtype.size() as i64).collect();
+        let fill = if op == ReduceOp::All { -1 } else { 0 };
+        let lane = self.b.ins().iconst(vt.lane_type(), fill);
+        let init = self.b.ins().splat(vt, lane);
+        let acc = self.b.declare_var(vt);
+        self.b.def_var(acc, init);
+        let rem = self.b.ins().band_imm_s(len, lanes - 1);
+        let full = self.b.ins().isub(len, rem);
+        let zero = self.b.ins().iconst(types::I64, 0);
+        self.stepped_loop(zero, full, lanes, &mut |this, j| {
+            let ps: Vec<Value> = ptrs
+                .iter()
+                .zip(&sizes)
+                .map(|(&p, &s)| {
+                    let off = this.b.ins().imul_imm_s(j, s);
+                    this.b.ins().iadd(p, off)
+                })
+                .collect();
+            let x = this.velem(&n.elem, &ps, &vs, w);
+            let a = this.b.use_var(acc);
+            let r = match op {
+                ReduceOp::Sum => this.b.ins().iadd(a, x),
+                ReduceOp::Any => this.b.ins().bor(a, x),
+                _ => this.b.ins().band(a, x),
+            };
+            this.b.def_var(acc, r);
+        });
+        let v = self.b.use_var(acc);
+        let part = match op {
+            ReduceOp::Sum => {
+                let mut s = self.b.ins().extractlane(v, 0);
+                for l in 1..lanes {
+                    let x = self.b.ins().extractlane(v, l as u8);
+                    s = self.b.ins().iadd(s, x);
+                }
+                s
+            }
+            ReduceOp::Any => self.b.ins().vany_true(v),
+            _ => self.b.ins().vall_true(v),
+        };
+        (part, full)
+    }
 }
