@@ -65,6 +65,9 @@ pub fn dtype_clif(d: DType) -> types::Type {
         DType::I64 | DType::U64 => types::I64,
         DType::F32 => types::F32,
         DType::F64 => types::F64,
+        // Functions with complex values are not lowered natively yet (see `supported`);
+        // their words never reach native code.
+        DType::C64 | DType::C128 => types::I64,
     }
 }
 
@@ -99,7 +102,9 @@ pub fn ret_types(ret: Type) -> Vec<types::Type> {
 
 /// True when native code can run this function (otherwise it runs interpreted).
 pub fn supported(f: &Func) -> bool {
-    f.locals.iter().all(|l| abi::native_type(l.ty)) && abi::native_type(f.ret)
+    f.locals.iter().all(|l| abi::native_type(l.ty))
+        && abi::native_type(f.ret)
+        && !kernelc_sema::complex::uses_complex(f)
 }
 
 /// True when an expression's own operation is lowered natively (its operands decide for

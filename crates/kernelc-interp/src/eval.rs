@@ -150,6 +150,13 @@ impl<'p> Interpreter<'p> {
     #[inline(never)]
     fn eval_rare(&mut self, f: &mut Frame<'p>, e: &'p Expr) -> Result<Value, RuntimeError> {
         match &e.kind {
+            ExprKind::Complex(op, args) => {
+                let mut vals = Vec::with_capacity(args.len());
+                for a in args {
+                    vals.push(self.eval_scalar(f, a)?);
+                }
+                crate::complex::op(*op, &vals).at(e.span).map(Value::Scalar)
+            }
             ExprKind::Math(func, args) => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {

@@ -54,6 +54,7 @@ impl Buf {
             DType::U64 => Buf::U64(vec![0; n]),
             DType::F32 => Buf::F32(vec![0.0; n]),
             DType::F64 => Buf::F64(vec![0.0; n]),
+            DType::C64 | DType::C128 => unreachable!("sema rejects complex arrays"),
         }
     }
 }

@@ -20,6 +20,7 @@
 
 pub mod alloc;
 mod arrays;
+mod complex;
 pub mod elementwise;
 mod eval;
 pub mod exec;

@@ -63,6 +63,11 @@ macro_rules! with_dtype {
                 type $T = f64;
                 $body
             }
+            // Complex values never reach the real element kernels: scalars are dispatched
+            // to `crate::complex` first and sema rejects complex arrays.
+            kernelc_runtime::DType::C64 | kernelc_runtime::DType::C128 => {
+                unreachable!("complex values are evaluated by crate::complex")
+            }
         }
     };
 }
@@ -680,6 +685,9 @@ pub(crate) fn cast_scalar(x: Scalar, to: DType) -> Fallible<Scalar> {
     if x.dtype() == to {
         return Ok(x);
     }
+    if x.dtype().is_complex() || to.is_complex() {
+        return Ok(crate::complex::cast(x, to));
+    }
     with_dtype!(x.dtype(), S => with_dtype!(to, D => {
         cast::<S, D>(S::from_scalar(x))
             .map(|v| v.to_scalar())
@@ -701,6 +709,9 @@ pub(crate) fn binary_scalar(op: BinOp, a: Scalar, b: Scalar) -> Fallible<Scalar>
             a.dtype(),
             b.dtype()
         ));
+    }
+    if a.dtype().is_complex() {
+        return crate::complex::binary(op, a, b);
     }
     with_dtype!(a.dtype(), T => binary_typed::<T>(op, T::from_scalar(a), T::from_scalar(b)))
 }
@@ -736,6 +747,9 @@ pub(crate) fn binary_typed<T: Num>(op: BinOp, a: T, b: T) -> Fallible<Scalar> {
 
 /// A unary operator on a scalar.
 pub(crate) fn unary_scalar(op: UnOp, a: Scalar) -> Fallible<Scalar> {
+    if a.dtype().is_complex() {
+        return crate::complex::unary(op, a);
+    }
     with_dtype!(a.dtype(), T => {
         let x = T::from_scalar(a);
         match op {

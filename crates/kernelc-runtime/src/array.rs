@@ -20,6 +20,7 @@
 //! Every view's reachable elements lie inside its buffer: the safe view constructors check
 //! it, so reads never leave the buffer.
 
+use crate::dtype::{Complex32, Complex64};
 use crate::memory::MemoryLimit;
 use crate::{DType, Scalar};
 use std::alloc::{self, Layout};
@@ -262,6 +263,30 @@ element!(u32, U32, U32);
 element!(u64, U64, U64);
 element!(f32, F32, F32);
 element!(f64, F64, F64);
+
+macro_rules! complex_element {
+    ($t:ty, $variant:ident, $part:ty) => {
+        impl Element for $t {
+            const DTYPE: DType = DType::$variant;
+            #[inline]
+            fn to_scalar(self) -> Scalar {
+                Scalar::$variant(self)
+            }
+            #[inline]
+            fn from_scalar(s: Scalar) -> Self {
+                match s {
+                    Scalar::$variant(v) => v,
+                    other => {
+                        let c = other.as_c128();
+                        <$t>::new(c.re as $part, c.im as $part)
+                    }
+                }
+            }
+        }
+    };
+}
+complex_element!(crate::dtype::Complex32, C64, f32);
+complex_element!(crate::dtype::Complex64, C128, f64);
 
 impl Element for bool {
     const DTYPE: DType = DType::Bool;
@@ -570,6 +595,8 @@ impl Array {
                 DType::U64 => Scalar::U64(*(p as *const u64).offset(off)),
                 DType::F32 => Scalar::F32(*(p as *const f32).offset(off)),
                 DType::F64 => Scalar::F64(*(p as *const f64).offset(off)),
+                DType::C64 => Scalar::C64(*(p as *const Complex32).offset(off)),
+                DType::C128 => Scalar::C128(*(p as *const Complex64).offset(off)),
             }
         }
     }
@@ -604,6 +631,8 @@ impl Array {
                 DType::U64 => *(p as *mut u64).offset(off) = u64::from_scalar(v),
                 DType::F32 => *(p as *mut f32).offset(off) = f32::from_scalar(v),
                 DType::F64 => *(p as *mut f64).offset(off) = f64::from_scalar(v),
+                DType::C64 => *(p as *mut Complex32).offset(off) = Complex32::from_scalar(v),
+                DType::C128 => *(p as *mut Complex64).offset(off) = Complex64::from_scalar(v),
             }
         }
     }
@@ -775,6 +804,8 @@ impl Array {
             DType::U64 => copy::<u64>(self, &mut out),
             DType::F32 => copy::<f32>(self, &mut out),
             DType::F64 => copy::<f64>(self, &mut out),
+            DType::C64 => copy::<Complex32>(self, &mut out),
+            DType::C128 => copy::<Complex64>(self, &mut out),
         }
         out
     }

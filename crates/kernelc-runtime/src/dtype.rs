@@ -1,9 +1,10 @@
 //! Element types and scalar values shared by every stage after the parser.
 
+pub use num_complex::{Complex32, Complex64};
 use std::fmt;
 
 /// The element types of the kernel language (NumPy's `bool`, `int8` ... `int64`,
-/// `uint8` ... `uint64`, `float32`, `float64`). Promotion is not this order: see
+/// `uint8` ... `uint64`, `float32`, `float64`, `complex64`, `complex128`). Promotion is not this order: see
 /// `kernelc_sema::types`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum DType {
@@ -18,11 +19,15 @@ pub enum DType {
     U64,
     F32,
     F64,
+    /// Two f32: real and imaginary part.
+    C64,
+    /// Two f64: real and imaginary part.
+    C128,
 }
 
 impl DType {
     /// Every element type, in declaration order (for tests and tables).
-    pub const ALL: [DType; 11] = [
+    pub const ALL: [DType; 13] = [
         DType::Bool,
         DType::I8,
         DType::I16,
@@ -34,6 +39,8 @@ impl DType {
         DType::U64,
         DType::F32,
         DType::F64,
+        DType::C64,
+        DType::C128,
     ];
 
     /// Size of one element in bytes.
@@ -42,7 +49,32 @@ impl DType {
             DType::Bool | DType::I8 | DType::U8 => 1,
             DType::I16 | DType::U16 => 2,
             DType::I32 | DType::U32 | DType::F32 => 4,
-            DType::I64 | DType::U64 | DType::F64 => 8,
+            DType::I64 | DType::U64 | DType::F64 | DType::C64 => 8,
+            DType::C128 => 16,
+        }
+    }
+
+    /// `complex64` or `complex128`.
+    pub fn is_complex(self) -> bool {
+        matches!(self, DType::C64 | DType::C128)
+    }
+
+    /// The type of one part of a complex type (`f32`, `f64`); other types: themselves.
+    pub fn component(self) -> DType {
+        match self {
+            DType::C64 => DType::F32,
+            DType::C128 => DType::F64,
+            d => d,
+        }
+    }
+
+    /// The complex type whose parts are float type `f` (`f32` -> `complex64`, anything
+    /// else -> `complex128`).
+    pub fn complex_of(f: DType) -> DType {
+        if matches!(f, DType::F32 | DType::C64) {
+            DType::C64
+        } else {
+            DType::C128
         }
     }
 
@@ -96,6 +128,8 @@ impl DType {
             DType::U64 => "u64",
             DType::F32 => "f32",
             DType::F64 => "f64",
+            DType::C64 => "c64",
+            DType::C128 => "c128",
         }
     }
 
@@ -113,6 +147,8 @@ impl DType {
             DType::U64 => "uint64",
             DType::F32 => "float32",
             DType::F64 => "float64",
+            DType::C64 => "complex64",
+            DType::C128 => "complex128",
         }
     }
 
@@ -131,6 +167,8 @@ impl DType {
             "u64" | "uint64" | "uintp" | "uint" | "ulong" | "ulonglong" => DType::U64,
             "f32" | "float32" | "single" => DType::F32,
             "f64" | "float64" | "float" | "double" | "float_" => DType::F64,
+            "c64" | "complex64" | "csingle" => DType::C64,
+            "c128" | "complex128" | "complex" | "cdouble" | "complex_" => DType::C128,
             _ => return None,
         })
     }
@@ -156,6 +194,8 @@ pub enum Scalar {
     U64(u64),
     F32(f32),
     F64(f64),
+    C64(Complex32),
+    C128(Complex64),
 }
 
 impl Scalar {
@@ -172,6 +212,8 @@ impl Scalar {
             Scalar::U64(_) => DType::U64,
             Scalar::F32(_) => DType::F32,
             Scalar::F64(_) => DType::F64,
+            Scalar::C64(_) => DType::C64,
+            Scalar::C128(_) => DType::C128,
         }
     }
 
@@ -187,7 +229,7 @@ impl Scalar {
             Scalar::U16(v) => v as i128,
             Scalar::U32(v) => v as i128,
             Scalar::U64(v) => v as i128,
-            Scalar::F32(_) | Scalar::F64(_) => return None,
+            Scalar::F32(_) | Scalar::F64(_) | Scalar::C64(_) | Scalar::C128(_) => return None,
         })
     }
 
@@ -197,11 +239,14 @@ impl Scalar {
         match self {
             Scalar::F32(v) => v as i64,
             Scalar::F64(v) => v as i64,
+            Scalar::C64(v) => v.re as i64,
+            Scalar::C128(v) => v.re as i64,
             s => s.as_i128().unwrap_or(0) as i64,
         }
     }
 
-    /// The value as f64 (exact for every type but 64-bit integers beyond 2^53).
+    /// The value as f64 (exact for every type but 64-bit integers beyond 2^53; complex:
+    /// the real part).
     pub fn as_f64(self) -> f64 {
         match self {
             Scalar::Bool(b) => b as i64 as f64,
@@ -215,6 +260,17 @@ impl Scalar {
             Scalar::U64(v) => v as f64,
             Scalar::F32(v) => v as f64,
             Scalar::F64(v) => v,
+            Scalar::C64(v) => v.re as f64,
+            Scalar::C128(v) => v.re,
+        }
+    }
+
+    /// A value as complex128 (real types: imaginary part 0).
+    pub fn as_c128(self) -> Complex64 {
+        match self {
+            Scalar::C64(v) => Complex64::new(v.re as f64, v.im as f64),
+            Scalar::C128(v) => v,
+            s => Complex64::new(s.as_f64(), 0.0),
         }
     }
 
@@ -223,16 +279,22 @@ impl Scalar {
         match self {
             Scalar::F32(v) => v != 0.0,
             Scalar::F64(v) => v != 0.0,
+            Scalar::C64(v) => v.re != 0.0 || v.im != 0.0,
+            Scalar::C128(v) => v.re != 0.0 || v.im != 0.0,
             s => s.as_i128() != Some(0),
         }
     }
 
     /// The scalar as a 64-bit word, as native code holds it: bool 0/1, signed ints
-    /// sign-extended, unsigned ints zero-extended, floats by their bits.
+    /// sign-extended, unsigned ints zero-extended, floats by their bits; complex64 as the
+    /// bits of its real part (low half) and imaginary part (high half). A complex128
+    /// needs two words ([`Scalar::to_words`]): its first is the real part's bits.
     pub fn to_word(self) -> u64 {
         match self {
             Scalar::F32(v) => v.to_bits() as u64,
             Scalar::F64(v) => v.to_bits(),
+            Scalar::C64(v) => v.re.to_bits() as u64 | (v.im.to_bits() as u64) << 32,
+            Scalar::C128(v) => v.re.to_bits(),
             s => s.as_i128().unwrap_or(0) as u64,
         }
     }
@@ -252,13 +314,35 @@ impl Scalar {
             DType::U64 => Scalar::U64(bits),
             DType::F32 => Scalar::F32(f32::from_bits(bits as u32)),
             DType::F64 => Scalar::F64(f64::from_bits(bits)),
+            DType::C64 => Scalar::C64(Complex32::new(
+                f32::from_bits(bits as u32),
+                f32::from_bits((bits >> 32) as u32),
+            )),
+            DType::C128 => Scalar::C128(Complex64::new(f64::from_bits(bits), 0.0)),
+        }
+    }
+
+    /// The scalar as words: one for every type but complex128, whose real and imaginary
+    /// parts' bits are two.
+    pub fn to_words(self) -> (u64, Option<u64>) {
+        match self {
+            Scalar::C128(v) => (v.re.to_bits(), Some(v.im.to_bits())),
+            s => (s.to_word(), None),
+        }
+    }
+
+    /// The inverse of [`Scalar::to_words`].
+    pub fn from_words(lo: u64, hi: u64, d: DType) -> Scalar {
+        match d {
+            DType::C128 => Scalar::C128(Complex64::new(f64::from_bits(lo), f64::from_bits(hi))),
+            d => Scalar::from_word(lo, d),
         }
     }
 
     /// An integer value wrapped (two's complement, keeping the low bits) into integer
     /// type `d` (bool: non-zero). Floats: `None`.
     pub fn int_wrapping(v: i128, d: DType) -> Option<Scalar> {
-        if d.is_float() {
+        if d.is_float() || d.is_complex() {
             return None;
         }
         if d == DType::Bool {

@@ -35,6 +35,8 @@ pub fn format_scalar(s: Scalar) -> String {
         Scalar::Bool(b) => if b { "True" } else { "False" }.to_string(),
         Scalar::F64(v) => float_scalar(v, false, 1e16),
         Scalar::F32(v) => float_scalar(f64::from(v), true, 1e6),
+        Scalar::C64(v) => complex_scalar(f64::from(v.re), f64::from(v.im), true, 1e6),
+        Scalar::C128(v) => complex_scalar(v.re, v.im, false, 1e16),
         int => int.as_i128().unwrap_or(0).to_string(),
     }
 }
@@ -280,6 +282,25 @@ fn float_scalar(x: f64, is_f32: bool, upper: f64) -> String {
         let first = char::from(d.digits.first().copied().unwrap_or(b'0'));
         format!("{sign}{first}{dot}{frac}{}", exp_suffix(d.exp, 2))
     }
+}
+
+/// Python `repr(complex)` / NumPy `str(np.complex64)`: each part as its float type prints
+/// without a trailing `.0`; `im j` alone when the real part is `+0.0`, else `(re±im j)`
+/// (the imaginary part always signed, nan as `+nan`).
+fn complex_scalar(re: f64, im: f64, is_f32: bool, upper: f64) -> String {
+    let part = |x: f64| {
+        let s = float_scalar(x, is_f32, upper);
+        match s.strip_suffix(".0") {
+            Some(t) => t.to_string(),
+            None => s,
+        }
+    };
+    let imag = part(im);
+    if re == 0.0 && re.is_sign_positive() {
+        return format!("{imag}j");
+    }
+    let sign = if imag.starts_with('-') { "" } else { "+" };
+    format!("({}{sign}{imag}j)", part(re))
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@
 //! and the op table (math functions, reductions, range counts) every stage consults.
 
 pub mod array;
+pub mod complex;
 pub mod construct;
 pub mod dtype;
 pub mod error;

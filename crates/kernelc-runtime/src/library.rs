@@ -196,6 +196,9 @@ macro_rules! with_elem {
                 type $T = f64;
                 $body
             }
+            DType::C64 | DType::C128 => {
+                return Err(format!("internal error: no {} arrays here", $d))
+            }
         }
     };
 }
@@ -559,7 +562,16 @@ fn expand_dims(mask: u64, x: &LibVal) -> Result<LibVal, String> {
 
 /// A 1-element array holding `s`.
 fn scalar_array(s: Scalar) -> Array {
-    with_elem!(s.dtype(), T => Array::from_vec(vec![T::from_scalar(s)], &[1]))
+    match s {
+        Scalar::C64(v) => Array::from_vec(vec![v], &[1]),
+        Scalar::C128(v) => Array::from_vec(vec![v], &[1]),
+        _ => (|| {
+            Ok::<_, String>(
+                with_elem!(s.dtype(), T => Array::from_vec(vec![T::from_scalar(s)], &[1])),
+            )
+        })()
+        .expect("a real scalar"),
+    }
 }
 
 fn group_axes(a: &Array, mask: u64) -> Array {

@@ -123,3 +123,39 @@ fn basics() {
         assert_eq!(format_scalar(s), want, "{s:?}");
     }
 }
+
+/// Complex scalars as Python's `repr(complex)` and NumPy 2's `str(np.complex64(z))` print
+/// them (expected strings from CPython 3 and NumPy 2.4).
+#[test]
+fn complex_scalars_as_python() {
+    use kernelc_runtime::dtype::{Complex32, Complex64};
+    let nan = f64::NAN;
+    let inf = f64::INFINITY;
+    let c128 = [
+        ((1.0, 2.0), "(1+2j)"),
+        ((0.0, 2.0), "2j"),
+        ((0.0, -0.0), "-0j"),
+        ((-0.0, -0.0), "(-0-0j)"),
+        ((-0.0, 0.0), "(-0+0j)"),
+        ((nan, inf), "(nan+infj)"),
+        ((1e20, 1.0), "(1e+20+1j)"),
+        ((1e16, 1e-5), "(1e+16+1e-05j)"),
+        ((0.1, 0.2), "(0.1+0.2j)"),
+        ((1.0, nan), "(1+nanj)"),
+        ((1.0, -nan), "(1+nanj)"),
+        ((-inf, -2.0), "(-inf-2j)"),
+    ];
+    for ((re, im), want) in c128 {
+        assert_eq!(format_scalar(Scalar::C128(Complex64::new(re, im))), want);
+    }
+    let c64 = [
+        ((1e6, 1.0), "(1e+06+1j)"),
+        ((1e5, 1.0), "(100000+1j)"),
+        ((123456.7, 1.0), "(123456.7+1j)"),
+        ((1e-5, 1.0), "(1e-05+1j)"),
+        ((0.1, 0.2), "(0.1+0.2j)"),
+    ];
+    for ((re, im), want) in c64 {
+        assert_eq!(format_scalar(Scalar::C64(Complex32::new(re, im))), want);
+    }
+}

@@ -42,6 +42,7 @@ pub(crate) fn is_builtin(n: &str) -> bool {
                 | "prange"
         )
         || crate::arrays::is_array_builtin(n)
+        || crate::complex::is_complex_builtin(n)
 }
 
 impl<'c, 'a> FnLower<'c, 'a> {
@@ -83,6 +84,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
             A::Attribute(base, attr) => {
                 if let Some(r) = self.array_method(base, attr, args, kwargs, span) {
                     return r;
+                }
+                if matches!(attr.name.as_str(), "conjugate" | "conj") {
+                    let this = self.expr(base)?;
+                    return self.complex_builtin(&attr.name, Some(this), args, span);
                 }
                 if matches!(attr.name.as_str(), "astype" | "copy") {
                     let this = self.expr(base)?;
@@ -193,6 +198,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 format!("{name}() can only be used as the iterable of a for loop"),
             );
         }
+        if crate::complex::is_complex_builtin(name) {
+            return self.complex_builtin(name, this, args, span);
+        }
         if let Some(d) = DType::from_name(name) {
             let a = self.lower_args(this, args)?;
             self.arity(name, a.len(), 1, 1, span)?;
@@ -201,6 +209,14 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return self.fail(
                     x.e.span,
                     format!("cannot convert a value of type {} to {d}", x.ty()),
+                );
+            }
+            if x.ty().dtype().is_some_and(|x| x.is_complex()) && !d.is_complex() {
+                return self.fail(
+                    span,
+                    format!(
+                        "cannot convert a complex number to {d}: take z.real, z.imag or abs(z)"
+                    ),
                 );
             }
             if let (true, Some(v)) = (x.weak, crate::expr::const_int(&x.e)) {
@@ -563,6 +579,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
             });
         }
         let (t, _) = t?;
+        if t.is_complex() {
+            return self.complex_math(f, args, span);
+        }
         let (ct, rt) = f.types(t);
         let args = args.into_iter().map(|a| cast(a.e, ct)).collect();
         // A function of literals is a strong value (`cos(3)` is f64, as `np.cos(3)`).

@@ -61,6 +61,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 e: konst(Scalar::Bool(*b), span),
                 weak: true,
             }),
+            A::Imag(v) => Some(TE {
+                e: konst(
+                    Scalar::C128(kernelc_runtime::dtype::Complex64::new(0.0, *v)),
+                    span,
+                ),
+                weak: true,
+            }),
             A::Str(s) => Some(TE::strong(Expr {
                 kind: ExprKind::Str(s.clone()),
                 ty: Type::Str,
@@ -228,6 +235,8 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     let v = match s {
                         Scalar::F64(v) => Scalar::F64(-v),
                         Scalar::F32(v) => Scalar::F32(-v),
+                        Scalar::C64(v) => Scalar::C64(-v),
+                        Scalar::C128(v) => Scalar::C128(-v),
                         i => {
                             Scalar::int_wrapping(-i.as_i128().unwrap_or(0), i.dtype()).unwrap_or(i)
                         }
@@ -244,6 +253,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 (UnOp::Not, e)
             }
             ast::UnaryOp::Invert => {
+                if d.is_complex() {
+                    return self.complex_operator_error("~", span);
+                }
                 if d.is_float() {
                     return self.fail(
                         span,
@@ -277,6 +289,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
     ) -> Option<DType> {
         use ast::BinOp::*;
         let t = promote(a, aw, b, bw);
+        if t.is_complex() && !matches!(op, Add | Sub | Mul | Div | Pow) {
+            return self.complex_operator_error(op.symbol(), span);
+        }
         Some(match op {
             // NumPy: on booleans `+` is `or` and `*` is `and`; `-` is refused.
             Add | Mul => t,
@@ -299,7 +314,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 }
             }
             Div => {
-                if t.is_float() {
+                if t.is_float() || t.is_complex() {
                     t
                 } else {
                     DType::F64
@@ -443,7 +458,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let (Some(ad), Some(bd)) = (l.ty().dtype(), r.ty().dtype()) else {
                 return self.fail(span, format!("cannot compare {} and {}", l.ty(), r.ty()));
             };
-            ops.push((cmp(*op), compare_type(l, ad, r, bd)));
+            let t = compare_type(l, ad, r, bd);
+            if t.is_complex() && !matches!(op, ast::CmpOp::Eq | ast::CmpOp::Ne) {
+                return self.complex_operator_error(op.symbol(), span);
+            }
+            ops.push((cmp(*op), t));
         }
         if let [(op, t)] = ops[..] {
             let mut it = operands.into_iter();
@@ -480,6 +499,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
         }
         let b = self.expr(base)?;
+        if let (Type::Scalar(_), "real" | "imag") = (b.ty(), attr.name.as_str()) {
+            return Some(self.part(attr.name == "real", b, span));
+        }
         let Type::Array(at) = b.ty() else {
             return self.fail(
                 attr.span,

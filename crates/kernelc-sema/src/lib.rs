@@ -8,6 +8,7 @@
 mod arrays;
 mod builtins;
 mod calls;
+pub mod complex;
 mod consts;
 mod expr;
 mod format;

@@ -1329,6 +1329,9 @@ pub(crate) fn cast(e: Expr, d: DType) -> Expr {
 
 /// Compile-time conversion of a literal, when exact and free of runtime errors.
 fn const_cast(s: Scalar, d: DType) -> Option<Scalar> {
+    if d.is_complex() {
+        return crate::complex::const_to_complex(s, d);
+    }
     Some(match (s.as_i128(), s, d) {
         (_, _, DType::Bool) => Scalar::Bool(s.truthy()),
         (Some(v), _, d) if d.is_int() => {

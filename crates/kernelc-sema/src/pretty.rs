@@ -242,6 +242,7 @@ pub fn expr(f: &Func, e: &Expr) -> String {
         ExprKind::Cast(x) => format!("{ty}({})", expr(f, x)),
         ExprKind::Call(id, args) => format!("call #{id}({})", list(f, args)),
         ExprKind::Math(m, args) => format!("{}({} : {ty})", m.name(), list(f, args)),
+        ExprKind::Complex(op, args) => format!("{}({} : {ty})", op.name(), list(f, args)),
         ExprKind::Where(c, a, b) => format!(
             "where({}, {}, {} : {ty})",
             expr(f, c),
@@ -397,6 +398,7 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::Call(_, xs)
         | ExprKind::Lib(_, xs)
         | ExprKind::Math(_, xs)
+        | ExprKind::Complex(_, xs)
         | ExprKind::Tuple(xs)
         | ExprKind::Print(xs)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter()),
@@ -541,6 +543,7 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
         ExprKind::Call(_, xs)
         | ExprKind::Lib(_, xs)
         | ExprKind::Math(_, xs)
+        | ExprKind::Complex(_, xs)
         | ExprKind::Tuple(xs)
         | ExprKind::Print(xs)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter_mut()),

@@ -304,6 +304,10 @@ pub enum ExprKind {
     Call(FuncId, Vec<Expr>),
     /// A math function (element-wise); arguments have the same element type.
     Math(MathFn, Vec<Expr>),
+    /// A complex operation that is not an operator (`complex(re, im)`, `.real`, `.imag`,
+    /// `conj`, `abs`, `angle`; see [`CxOp`]) on scalars: `Make` takes two values of the
+    /// part type (`f32`/`f64`), the others one complex value.
+    Complex(CxOp, Vec<Expr>),
     /// `where(cond, a, b)`, element-wise with broadcasting; `a` and `b` have the same type.
     Where(Box<Expr>, Box<Expr>, Box<Expr>),
     /// A reduction over all elements (`axis: None`) or along one axis (normalised to
@@ -476,6 +480,10 @@ pub enum LogicalOp {
 /// Math functions (LANGUAGE.md §6): names, arities and types in the runtime's op table,
 /// the functions in `kernelc_runtime::math`.
 pub use kernelc_runtime::optable::MathFn;
+
+/// The complex operations of [`ExprKind::Complex`] (defined with their meaning in the
+/// runtime).
+pub use kernelc_runtime::complex::CxOp;
 
 /// Reductions (`sum`, `mean`, `argmax`, ...), with their types in the runtime's op table.
 pub use kernelc_runtime::optable::ReduceOp;

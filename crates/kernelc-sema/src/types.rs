@@ -21,7 +21,9 @@ pub fn promote(a: DType, a_weak: bool, b: DType, b_weak: bool) -> DType {
 /// The kind of a type in NumPy's order `b < u < i < f`: a value may be cast with
 /// `same_kind` to a type of the same or a higher kind.
 pub fn kind_rank(d: DType) -> u8 {
-    if d == DType::Bool {
+    if d.is_complex() {
+        4
+    } else if d == DType::Bool {
         0
     } else if d.is_unsigned() {
         1
@@ -49,6 +51,14 @@ pub fn join(a: DType, b: DType) -> DType {
     }
     match (a, b) {
         (Bool, x) | (x, Bool) => x,
+        (C128, _) | (_, C128) => C128,
+        (C64, x) | (x, C64) => {
+            if x == F32 || x.size() <= 2 {
+                C64
+            } else {
+                C128
+            }
+        }
         (F64, _) | (_, F64) => F64,
         (F32, x) | (x, F32) => {
             if x.size() <= 2 {
@@ -84,8 +94,16 @@ fn promote_weak(strong: DType, weak: DType) -> DType {
     use DType::*;
     match weak {
         Bool => strong,
+        // A Python complex takes a complex or f32 type's precision, else complex128.
+        C64 | C128 => {
+            if strong.is_complex() {
+                strong
+            } else {
+                DType::complex_of(strong)
+            }
+        }
         F32 | F64 => {
-            if strong.is_float() {
+            if strong.is_float() || strong.is_complex() {
                 strong
             } else {
                 F64
@@ -114,7 +132,9 @@ pub fn unify(cur: Option<Type>, new: Type, weak: bool, fixed: bool) -> Option<Ty
         (Some(c), t) if c == t => Some(c),
         (Some(Type::Tuple(c)), Type::Tuple(t)) => crate::tuples::unify_tuples(c, t, fixed),
         (Some(Type::Scalar(c)), Type::Scalar(v)) => Some(Type::Scalar(
-            if fixed || (weak && (widens_to(v, c) || c.is_float() || v.is_int())) {
+            if fixed
+                || (weak && (widens_to(v, c) || (c.is_float() && !v.is_complex()) || v.is_int()))
+            {
                 c
             } else {
                 join(c, v)

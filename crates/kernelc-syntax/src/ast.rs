@@ -136,6 +136,8 @@ pub enum ExprKind {
     /// An integer literal (`1_000` is 1000). Values above `u64::MAX` are a syntax error.
     Int(u64),
     Float(f64),
+    /// An imaginary literal (`2.5j`): the value of its imaginary part.
+    Imag(f64),
     Bool(bool),
     /// A string literal (only meaningful as a `print` argument).
     Str(String),

@@ -153,6 +153,9 @@ fn write_sexpr(e: &Expr, out: &mut String) {
         ExprKind::Float(v) => {
             let _ = write!(out, "{v:?}");
         }
+        ExprKind::Imag(v) => {
+            let _ = write!(out, "{v:?}j");
+        }
         ExprKind::Bool(b) => out.push_str(if *b { "True" } else { "False" }),
         ExprKind::Str(s) => {
             let _ = write!(out, "{s:?}");
@@ -344,6 +347,13 @@ fn write_source(e: &Expr, out: &mut String) {
                 out.push_str("1e999");
             } else {
                 let _ = write!(out, "{v:?}");
+            }
+        }
+        ExprKind::Imag(v) => {
+            if v.is_infinite() {
+                out.push_str("1e999j");
+            } else {
+                let _ = write!(out, "{v:?}j");
             }
         }
         ExprKind::Bool(b) => out.push_str(if *b { "True" } else { "False" }),

@@ -32,6 +32,8 @@ pub enum TokenKind {
     Int(u64),
     /// A float literal (`1.0`, `1.`, `.5`, `1e-3`).
     Float(f64),
+    /// An imaginary literal (`1j`, `2.5e3J`): the value of its imaginary part.
+    Imag(f64),
     /// A string literal, escapes resolved.
     Str(String),
     /// An f-string literal (`f"{x:.3f}"`), split into text and fields.
@@ -643,6 +645,26 @@ impl<'a> Lexer<'a> {
             }
         }
         let text = &self.src[start..self.pos];
+        // An imaginary literal: a decimal integer or float followed by `j` or `J`.
+        let imag = matches!(self.peek_char(), Some('j' | 'J'))
+            && !self.peek_char_at(1).is_some_and(is_name_char);
+        if imag {
+            self.pos += 1;
+            if !underscores_ok(text) {
+                self.error_token(
+                    start,
+                    self.pos,
+                    "invalid imaginary literal: '_' must separate digits",
+                );
+                return;
+            }
+            let clean: String = text.chars().filter(|&c| c != '_').collect();
+            match clean.parse::<f64>() {
+                Ok(v) => self.push(TokenKind::Imag(v), start, self.pos),
+                Err(_) => self.error_token(start, self.pos, "invalid imaginary literal"),
+            }
+            return;
+        }
         // A name glued to a number (`1abc`, `1e`, `1_000x`) is one bad token.
         if self.peek_char().is_some_and(is_name_char) {
             let len = self
@@ -874,5 +896,24 @@ mod tests {
                 Eof
             ]
         );
+    }
+
+    #[test]
+    fn imaginary_numbers() {
+        use TokenKind::*;
+        assert_eq!(
+            kinds("1j 2.5e3j 1J .5j 1_0j 0j"),
+            vec![
+                Imag(1.0),
+                Imag(2500.0),
+                Imag(1.0),
+                Imag(0.5),
+                Imag(10.0),
+                Imag(0.0),
+                Newline,
+                Eof
+            ]
+        );
+        assert_eq!(kinds("1jx")[0], Error);
     }
 }

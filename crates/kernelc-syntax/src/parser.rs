@@ -140,6 +140,7 @@ fn starts_expr(kind: &TokenKind) -> bool {
         TokenKind::Name(_)
             | TokenKind::Int(_)
             | TokenKind::Float(_)
+            | TokenKind::Imag(_)
             | TokenKind::Str(_)
             | TokenKind::FStr(_)
             | TokenKind::True
@@ -1041,6 +1042,7 @@ impl<'src> Parser<'src> {
             }
             ExprKind::Int(_)
             | ExprKind::Float(_)
+            | ExprKind::Imag(_)
             | ExprKind::Bool(_)
             | ExprKind::Str(_) => "cannot assign to a literal",
             _ => "cannot assign to an expression; only names and array elements (a[i]) can be assigned",
@@ -1627,6 +1629,7 @@ impl<'src> Parser<'src> {
             TokenKind::Name(name) => ExprKind::Name(name),
             TokenKind::Int(v) => ExprKind::Int(v),
             TokenKind::Float(v) => ExprKind::Float(v),
+            TokenKind::Imag(v) => ExprKind::Imag(v),
             TokenKind::True => ExprKind::Bool(true),
             TokenKind::False => ExprKind::Bool(false),
             TokenKind::Str(_) | TokenKind::FStr(_) => return Ok(self.string_literals(span)),

@@ -93,9 +93,16 @@ impl Compiled {
         rng: &mut Rng,
     ) -> Result<Value, Error> {
         let entry = self.program.entry;
+        // Complex values are not in native code yet: such programs run in the
+        // interpreter (whose word interface cannot carry a complex128 result).
+        let complex = self
+            .program
+            .funcs
+            .iter()
+            .any(kernelc_sema::complex::uses_complex);
         let jit = match options.executor {
-            Executor::Jit => Some(self.jit()?),
-            Executor::Interp => None,
+            Executor::Jit if !complex => Some(self.jit()?),
+            _ => None,
         };
         let limit = options.max_memory.map(MemoryLimit::new);
         let r = memory::with_limit(limit, || match jit {

@@ -138,6 +138,10 @@ pub fn parse(bytes: &[u8]) -> Result<Output, String> {
         DType::U64 => decode::<u64>(file, &stored_shape),
         DType::F32 => decode::<f32>(file, &stored_shape),
         DType::F64 => decode::<f64>(file, &stored_shape),
+        DType::C64 | DType::C128 => Err(format!(
+            ".npy files of {} are not supported yet",
+            numpy_name(dtype)
+        )),
     }?;
     let array = if fortran {
         let mut strides = vec![0isize; shape.len()];
@@ -350,6 +354,10 @@ pub fn encode(array: &Array, out: &mut dyn Write) -> std::io::Result<()> {
         DType::U64 => encode_as::<u64>(array, "<u8", out),
         DType::F32 => encode_as::<f32>(array, "<f4", out),
         DType::F64 => encode_as::<f64>(array, "<f8", out),
+        d @ (DType::C64 | DType::C128) => Err(std::io::Error::other(format!(
+            ".npy files of {} are not supported yet",
+            d.numpy_name()
+        ))),
     }
 }
 
@@ -384,6 +392,8 @@ fn scalar_array(s: Scalar) -> Array {
         Scalar::U64(v) => Array::from_vec(vec![v], &[]),
         Scalar::F32(v) => Array::from_vec(vec![v], &[]),
         Scalar::F64(v) => Array::from_vec(vec![v], &[]),
+        Scalar::C64(v) => Array::from_vec(vec![v], &[]),
+        Scalar::C128(v) => Array::from_vec(vec![v], &[]),
     }
 }
 
