@@ -46,6 +46,26 @@ pub fn shape_from_dims(t: &[i64]) -> Fallible<Vec<usize>> {
 }
 
 /// Calls `$m!(T)` with the Rust element type of a dtype.
+/// [`by_dtype`] without the complex types (which `$m` need not support; they are
+/// refused before).
+macro_rules! by_real_dtype {
+    ($d:expr, $m:ident) => {
+        match $d {
+            DType::Bool => $m!(bool),
+            DType::I8 => $m!(i8),
+            DType::I16 => $m!(i16),
+            DType::I32 => $m!(i32),
+            DType::I64 => $m!(i64),
+            DType::U8 => $m!(u8),
+            DType::U16 => $m!(u16),
+            DType::U32 => $m!(u32),
+            DType::U64 => $m!(u64),
+            DType::F32 => $m!(f32),
+            DType::F64 | DType::C64 | DType::C128 => $m!(f64),
+        }
+    };
+}
+
 macro_rules! by_dtype {
     ($d:expr, $m:ident) => {
         match $d {
@@ -60,6 +80,8 @@ macro_rules! by_dtype {
             DType::U64 => $m!(u64),
             DType::F32 => $m!(f32),
             DType::F64 => $m!(f64),
+            DType::C64 => $m!(crate::dtype::Complex32),
+            DType::C128 => $m!(crate::dtype::Complex64),
         }
     };
 }
@@ -195,6 +217,9 @@ fn range_len(x: f64) -> Fallible<usize> {
 /// element `i >= 2` is `a0 + i * (a1 - a0)` computed in the element type (wrapping for
 /// ints).
 pub fn arange(dtype: DType, start: Scalar, stop: Scalar, step: Scalar) -> Fallible<Array> {
+    if dtype.is_complex() {
+        return Err(format!("arange of {dtype} is not supported"));
+    }
     if !step.truthy() {
         return Err("arange: step must not be zero".to_string());
     }
@@ -222,7 +247,7 @@ pub fn arange(dtype: DType, start: Scalar, stop: Scalar, step: Scalar) -> Fallib
             arange_fill::<$t>(a.as_mut_slice::<$t>().unwrap_or_default(), a0, a1)
         };
     }
-    by_dtype!(dtype, go);
+    by_real_dtype!(dtype, go);
     Ok(a)
 }
 
