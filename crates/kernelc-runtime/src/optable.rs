@@ -305,9 +305,13 @@ impl RedOp {
             (RedOp::Mul, Bool) | (RedOp::Min, Bool) => Scalar::Bool(true),
             (RedOp::Mul, F32) => Scalar::F32(1.0),
             (RedOp::Mul, F64) => Scalar::F64(1.0),
+            (RedOp::Mul, C64) => Scalar::C64(crate::dtype::Complex32::new(1.0, 0.0)),
+            (RedOp::Mul, C128) => Scalar::C128(crate::dtype::Complex64::new(1.0, 0.0)),
             (RedOp::Mul, _) => Scalar::from_word(1, d),
             (RedOp::Min, F32) => Scalar::F32(f32::INFINITY),
             (RedOp::Min, F64) => Scalar::F64(f64::INFINITY),
+            // Complex numbers have no order: sema refuses min/max of them.
+            (RedOp::Min | RedOp::Max, C64 | C128) => Scalar::zero(d),
             (RedOp::Min, _) => Scalar::from_word(d.int_range().1 as u64, d),
             (RedOp::Max, Bool) => Scalar::Bool(false),
             (RedOp::Max, F32) => Scalar::F32(f32::NEG_INFINITY),
@@ -332,6 +336,10 @@ impl RedOp {
             (RedOp::Min, S::F64(a), S::F64(b)) => S::F64(math::minimum_f64(a, b)),
             (RedOp::Max, S::F32(a), S::F32(b)) => S::F32(math::maximum_f32(a, b)),
             (RedOp::Max, S::F64(a), S::F64(b)) => S::F64(math::maximum_f64(a, b)),
+            (RedOp::Add, S::C64(a), S::C64(b)) => S::C64(crate::complex::add(a, b)),
+            (RedOp::Add, S::C128(a), S::C128(b)) => S::C128(crate::complex::add(a, b)),
+            (RedOp::Mul, S::C64(a), S::C64(b)) => S::C64(crate::complex::mul(a, b)),
+            (RedOp::Mul, S::C128(a), S::C128(b)) => S::C128(crate::complex::mul(a, b)),
             (op, a, b) if a.dtype() == b.dtype() && a.dtype().is_int() => {
                 // Integers of any width: exact in i128, then wrapped to the type (the low
                 // bits of a product are right even when the i128 product wraps).
@@ -421,6 +429,10 @@ mod tests {
         assert_eq!(RedOp::Add.combine(Scalar::I64(1), Scalar::F64(1.0)), None);
         for op in [RedOp::Add, RedOp::Mul, RedOp::Min, RedOp::Max] {
             for d in DType::ALL {
+                if d.is_complex() && matches!(op, RedOp::Min | RedOp::Max) {
+                    // Complex numbers have no order (sema refuses min/max reductions).
+                    continue;
+                }
                 assert_eq!(
                     op.combine(op.identity(d), op.identity(d))
                         .map(|s| s.dtype()),
