@@ -29,7 +29,7 @@ class ExpressionRuntimeError(KernelError, ValueError):
 
 # Dtypes the native layer reads in place; others are converted first, as numexpr does
 # (small integers to int32, uint32 to int64, float16 to float32).
-_NATIVE = {"?", "i", "l", "q", "f", "d"}
+_NATIVE = {"?", "i", "l", "q", "f", "d", "F", "D"}
 _UPCAST = {
     np.dtype(np.int8): np.int32,
     np.dtype(np.int16): np.int32,

@@ -10,10 +10,12 @@
 
 use kernelc::{Arg, Array, DType, Error, Function, Output, Scalar, Value};
 use numpy::npyffi::{self, npy_intp, NPY_ARRAY_WRITEABLE, PY_ARRAY_API};
-use numpy::{PyArrayDescr, PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods};
+use numpy::{
+    Complex32, Complex64, PyArrayDescr, PyArrayDescrMethods, PyUntypedArray, PyUntypedArrayMethods,
+};
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyFloat, PyInt};
+use pyo3::types::{PyBool, PyComplex, PyComplexMethods, PyFloat, PyInt};
 
 /// One input of a call: a scalar, or an array view with whether NumPy lets us write it.
 pub enum Input {
@@ -95,11 +97,13 @@ fn dtype_of(d: &Bound<'_, PyArrayDescr>) -> PyResult<DType> {
         (b'u', 2) => Some(DType::U16),
         (b'u', 1) => Some(DType::U8),
         (b'b', 1) => Some(DType::Bool),
+        (b'c', 8) => Some(DType::C64),
+        (b'c', 16) => Some(DType::C128),
         _ => None,
     };
     t.ok_or_else(|| {
         PyTypeError::new_err(format!(
-            "unsupported dtype {d}: kernelc takes bool, int32, int64, float32 and float64 arrays"
+            "unsupported dtype {d}: kernelc takes bool, integer, float32/float64 and complex64/complex128 arrays"
         ))
     })
 }
@@ -168,6 +172,8 @@ pub fn array_of(a: &Bound<'_, PyUntypedArray>) -> PyResult<(Array, bool)> {
             DType::U16 => Array::borrow_raw(base as *mut u16, len, shape, strides),
             DType::U8 => Array::borrow_raw(base, len, shape, strides),
             DType::Bool => Array::borrow_raw(base as *mut bool, len, shape, strides),
+            DType::C64 => Array::borrow_raw(base as *mut Complex32, len, shape, strides),
+            DType::C128 => Array::borrow_raw(base as *mut Complex64, len, shape, strides),
         }
     };
     let array = if off == 0 {
@@ -218,6 +224,9 @@ pub fn py_value_of(obj: &Bound<'_, PyAny>) -> PyResult<Input> {
     if obj.is_instance_of::<PyFloat>() {
         return Ok(Input::Scalar(Scalar::F64(obj.extract()?)));
     }
+    if obj.is_instance_of::<PyComplex>() {
+        return Ok(Input::Scalar(Scalar::C128(complex_of(obj)?)));
+    }
     // NumPy scalars that are not Python numbers (float32, int32, ...): their dtype decides.
     if let Ok(d) = obj
         .getattr("dtype")
@@ -246,7 +255,20 @@ fn scalar_of_dtype(item: &Bound<'_, PyAny>, dtype: DType) -> PyResult<Scalar> {
         DType::U16 => Scalar::U16(item.extract()?),
         DType::U8 => Scalar::U8(item.extract()?),
         DType::Bool => Scalar::Bool(item.extract()?),
+        DType::C64 => {
+            let c = complex_of(item)?;
+            Scalar::C64(Complex32::new(c.re as f32, c.im as f32))
+        }
+        DType::C128 => Scalar::C128(complex_of(item)?),
     })
+}
+
+/// A Python number as a complex128 value (Python's `complex`, or a real number).
+fn complex_of(item: &Bound<'_, PyAny>) -> PyResult<Complex64> {
+    match item.cast::<PyComplex>() {
+        Ok(c) => Ok(Complex64::new(c.real(), c.imag())),
+        Err(_) => Ok(Complex64::new(item.extract()?, 0.0)),
+    }
 }
 
 /// The facade argument for one Python argument.
@@ -304,6 +326,8 @@ fn read_only_arg(a: &Array) -> Arg<'static> {
         DType::U16 => view!(u16),
         DType::U8 => view!(u8),
         DType::Bool => view!(bool),
+        DType::C64 => view!(Complex32),
+        DType::C128 => view!(Complex64),
     }
 }
 
@@ -347,6 +371,8 @@ pub fn output_to_py_0d(py: Python<'_>, out: Output) -> PyResult<Bound<'_, PyAny>
             Scalar::U8(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
             Scalar::F32(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
             Scalar::F64(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
+            Scalar::C64(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
+            Scalar::C128(v) => ndarray::arr0(v).into_pyarray(py).into_any(),
         }),
         other => output_to_py(py, other),
     }
@@ -402,6 +428,8 @@ fn scalar_to_py(py: Python<'_>, s: Scalar) -> PyResult<Bound<'_, PyAny>> {
         Scalar::U8(v) => v.into_pyobject(py)?.into_any(),
         Scalar::F32(v) => (v as f64).into_pyobject(py)?.into_any(),
         Scalar::F64(v) => v.into_pyobject(py)?.into_any(),
+        Scalar::C64(v) => PyComplex::from_doubles(py, v.re as f64, v.im as f64).into_any(),
+        Scalar::C128(v) => PyComplex::from_doubles(py, v.re, v.im).into_any(),
     })
 }
 
@@ -418,6 +446,8 @@ fn array_to_py(py: Python<'_>, a: Array) -> PyResult<Bound<'_, PyAny>> {
         DType::U16 => numpy::dtype::<u16>(py),
         DType::U8 => numpy::dtype::<u8>(py),
         DType::Bool => numpy::dtype::<bool>(py),
+        DType::C64 => numpy::dtype::<Complex32>(py),
+        DType::C128 => numpy::dtype::<Complex64>(py),
     };
     let item = a.dtype().size() as isize;
     let mut dims: Vec<npy_intp> = a.shape().iter().map(|&n| n as npy_intp).collect();
