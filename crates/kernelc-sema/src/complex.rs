@@ -224,3 +224,29 @@ pub fn uses_complex(f: &Func) -> bool {
     }
     found
 }
+
+/// The first place a function holds a complex array (a local, then any expression in
+/// source order), if any. Complex numbers are scalars only for now: complex arrays
+/// (complex64/complex128 arrays, from a list literal, a constructor, an argument or an
+/// `.npy` file) are a compile error at that place, never a half-built value.
+pub(crate) fn complex_array_span(locals: &[Local], body: &[Stmt]) -> Option<Span> {
+    let is_ca = |t: Type| t.is_array() && t.dtype().is_some_and(|d| d.is_complex());
+    if let Some(l) = locals
+        .iter()
+        .find(|l| is_ca(l.ty) && !l.name.starts_with('$'))
+    {
+        return Some(l.span);
+    }
+    let mut found = None;
+    for s in body {
+        crate::pretty::walk_stmt(s, &mut |e: &Expr| {
+            if found.is_none() && is_ca(e.ty) {
+                found = Some(e.span);
+            }
+        });
+    }
+    found.or_else(|| locals.iter().find(|l| is_ca(l.ty)).map(|l| l.span))
+}
+
+/// The message of [`complex_array_span`]'s error.
+pub(crate) const COMPLEX_ARRAYS_MSG: &str = "complex arrays are not supported yet: complex64 and complex128 are scalar types for now (complex(re, im), 1j, arithmetic, abs, .real/.imag); keep the real and imaginary parts in two real arrays";
