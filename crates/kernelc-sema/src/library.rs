@@ -37,6 +37,7 @@ const NAMES: &[&str] = &[
     "degrees",
     "radians",
     "fabs",
+    "exp2",
     "signbit",
     "round",
     "around",
@@ -551,6 +552,24 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let nd = x.ty().ndim();
                 Some(TE {
                     e: math(MathFn::Abs, vec![cast(x.e, t)], t, nd, span),
+                    weak: x.weak,
+                })
+            }
+            "exp2" => {
+                // 2**x through the library's pow (exact for integer x; NumPy's exp2 and
+                // pow(2, x) agree to within an ulp elsewhere).
+                let x = self.one(name, this, a, span)?;
+                let d = self.number(name, &x)?;
+                let t = float_of(d);
+                let nd = x.ty().ndim();
+                Some(TE {
+                    e: math(
+                        MathFn::Pow,
+                        vec![fconst(t, 2.0, span), cast(x.e, t)],
+                        t,
+                        nd,
+                        span,
+                    ),
                     weak: x.weak,
                 })
             }
