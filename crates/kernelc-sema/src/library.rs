@@ -545,31 +545,19 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     weak: x.weak,
                 })
             }
-            "fabs" => {
+            "fabs" | "exp2" => {
+                // fabs: abs, always a float. exp2: 2**x through the library's pow (exact
+                // for integer x; NumPy's exp2 and pow(2, x) agree to within an ulp).
                 let x = self.one(name, this, a, span)?;
                 let d = self.number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
+                let (f, args) = match name {
+                    "fabs" => (MathFn::Abs, vec![cast(x.e, t)]),
+                    _ => (MathFn::Pow, vec![fconst(t, 2.0, span), cast(x.e, t)]),
+                };
                 Some(TE {
-                    e: math(MathFn::Abs, vec![cast(x.e, t)], t, nd, span),
-                    weak: x.weak,
-                })
-            }
-            "exp2" => {
-                // 2**x through the library's pow (exact for integer x; NumPy's exp2 and
-                // pow(2, x) agree to within an ulp elsewhere).
-                let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
-                let t = float_of(d);
-                let nd = x.ty().ndim();
-                Some(TE {
-                    e: math(
-                        MathFn::Pow,
-                        vec![fconst(t, 2.0, span), cast(x.e, t)],
-                        t,
-                        nd,
-                        span,
-                    ),
+                    e: math(f, args, t, nd, span),
                     weak: x.weak,
                 })
             }
