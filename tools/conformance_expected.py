@@ -44,7 +44,7 @@ class _Type:
             return x.astype(self.dt)
         if self.dt.kind == "b":
             return np.bool_(x)
-        if self.dt.kind == "f":
+        if self.dt.kind in "fc":
             return self.dt.type(x)
         # integer target
         if isinstance(x, (builtins.float, np.floating)):
@@ -71,6 +71,8 @@ u64 = _Type(np.uint64)
 u32 = _Type(np.uint32)
 u16 = _Type(np.uint16)
 u8 = _Type(np.uint8)
+c64 = _Type(np.complex64)
+c128 = _Type(np.complex128)
 _bool = _Type(np.bool_)
 
 

@@ -387,7 +387,7 @@ fn eval_with_arrays_and_scalars() {
 fn bad_files_are_clear_errors() {
     let s = Scratch::new("badfiles");
     s.write("k.k", KERNELS);
-    let supported = "(kernelc reads bool, int8 to int64, uint8 to uint64, float32, float64)";
+    let supported = "(kernelc reads bool, int8 to int64, uint8 to uint64, float32, float64, complex64, complex128)";
     let mut good = Vec::new();
     {
         write_c(
@@ -427,10 +427,10 @@ fn bad_files_are_clear_errors() {
     s.write("v9.npy", v9);
     write_c(&s.path("be.npy"), ">f8", &[2], &[1.0f64, 2.0]);
     s.write(
-        "c16.npy",
+        "c32.npy",
         raw_npy(
-            "{'descr': '<c16', 'fortran_order': False, 'shape': (1,), }",
-            &[0; 16],
+            "{'descr': '<c32', 'fortran_order': False, 'shape': (1,), }",
+            &[0; 32],
         ),
     );
     s.write(
@@ -511,7 +511,7 @@ fn bad_files_are_clear_errors() {
                  save it little-endian with a.astype(a.dtype.newbyteorder('<'))"
             ),
         ),
-        ("c16.npy", format!("c16.npy: unsupported dtype '<c16' {supported}")),
+        ("c32.npy", format!("c32.npy: unsupported dtype '<c32' {supported}")),
         ("obj.npy", format!("obj.npy: unsupported dtype '|O' {supported}")),
         ("str.npy", format!("str.npy: unsupported dtype '<U3' {supported}")),
         (

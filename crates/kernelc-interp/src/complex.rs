@@ -65,6 +65,8 @@ pub(crate) fn cast(x: Scalar, to: DType) -> Scalar {
             Scalar::C64(v) => v.re,
             _ => c.re as f32,
         }),
+        // NumPy: a complex value is true when either part is non-zero.
+        DType::Bool => Scalar::Bool(x.truthy()),
         d => crate::scalar::cast_scalar(Scalar::F64(c.re), d).unwrap_or(Scalar::zero(d)),
     }
 }

@@ -20,6 +20,23 @@ use kernelc_runtime::error::msg;
 use kernelc_runtime::{Array, DType, Element, Scalar};
 use kernelc_sema::tir::{BinOp, MathFn, UnOp};
 
+/// Dispatches on any [`DType`] (complex types too) for kernels that only move elements
+/// (copies, stores, `where`), binding `$T` to the Rust element type.
+macro_rules! with_element {
+    ($dt:expr, $T:ident => $body:expr) => {
+        with_dtype!($dt, $T => $body, complex => match $dt {
+            DType::C64 => {
+                type $T = kernelc_runtime::dtype::Complex32;
+                $body
+            }
+            _ => {
+                type $T = kernelc_runtime::dtype::Complex64;
+                $body
+            }
+        })
+    };
+}
+
 /// An untyped operand of an element-wise operation.
 #[derive(Clone, Copy, Debug)]
 pub enum Operand<'a> {
@@ -42,7 +59,7 @@ impl<'a> Operand<'a> {
         }
     }
 
-    fn typed<T: Element>(self) -> Fallible<Arg<'a, T>> {
+    pub(crate) fn typed<T: Element>(self) -> Fallible<Arg<'a, T>> {
         match self {
             Operand::Scalar(s) if s.dtype() == T::DTYPE => Ok(Arg::Scalar(T::from_scalar(s))),
             Operand::Array(a) if a.dtype() == T::DTYPE => Ok(Arg::Array(a)),
@@ -490,6 +507,9 @@ pub fn binary(op: BinOp, a: Operand, b: Operand) -> Fallible<Array> {
             b.dtype()
         ));
     }
+    if a.dtype().is_complex() {
+        return crate::complex_array::binary(op, a, b);
+    }
     with_dtype!(a.dtype(), T => binary_typed::<T>(op, a.typed::<T>()?, b.typed::<T>()?))
 }
 
@@ -533,6 +553,9 @@ fn binary_typed<T: Num>(op: BinOp, a: Arg<T>, b: Arg<T>) -> Fallible<Array> {
 
 /// A unary operator on an array.
 pub fn unary(op: UnOp, a: &Array) -> Fallible<Array> {
+    if a.dtype().is_complex() {
+        return crate::complex_array::unary(op, a);
+    }
     with_dtype!(a.dtype(), T => {
         let x = Arg::<T>::Array(a);
         match op {
@@ -552,6 +575,9 @@ pub fn pow_int(a: &Array, n: u32) -> Fallible<Array> {
 
 /// A new array with every element of `a` converted to `to` (always a copy, C-contiguous).
 pub fn cast_array(a: &Array, to: DType) -> Fallible<Array> {
+    if a.dtype().is_complex() || to.is_complex() {
+        return crate::complex_array::cast(a, to);
+    }
     with_dtype!(a.dtype(), S => with_dtype!(to, D => {
         fallible(|err| {
             map1(Arg::<S>::Array(a), |x: S| match cast::<S, D>(x) {
@@ -567,7 +593,7 @@ pub fn cast_array(a: &Array, to: DType) -> Fallible<Array> {
 
 /// A C-contiguous copy of `a`.
 pub fn copy(a: &Array) -> Fallible<Array> {
-    with_dtype!(a.dtype(), T => map1(Arg::<T>::Array(a), |x: T| x))
+    with_element!(a.dtype(), T => map1(Arg::<T>::Array(a), |x: T| x))
 }
 
 /// A math function with at least one array argument (arguments share one element type).
@@ -609,7 +635,7 @@ pub fn where_(cond: Operand, a: Operand, b: Operand) -> Fallible<Array> {
         return Err("internal error: where() branches have different types".to_string());
     }
     let c = cond.typed::<bool>()?;
-    with_dtype!(a.dtype(), T => {
+    with_element!(a.dtype(), T => {
         map3(c, a.typed::<T>()?, b.typed::<T>()?, |c: bool, x: T, y: T| if c { x } else { y })
     })
 }
@@ -645,7 +671,7 @@ pub fn assign(target: &Array, src: Operand) -> Fallible<()> {
         }
         other => other,
     };
-    with_dtype!(target.dtype(), T => assign_typed::<T>(target, src.typed::<T>()?))
+    with_element!(target.dtype(), T => assign_typed::<T>(target, src.typed::<T>()?))
 }
 
 fn assign_typed<T: Element>(target: &Array, src: Arg<T>) -> Fallible<()> {

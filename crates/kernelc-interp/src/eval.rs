@@ -102,7 +102,7 @@ impl<'p> Interpreter<'p> {
                 _ => Err(internal("unary operator on a non-number", e.span)),
             },
             ExprKind::PowInt(x, n) => match self.eval(f, x)? {
-                Value::Scalar(s) => Ok(Value::Scalar(pow_int_scalar(s, *n))),
+                Value::Scalar(s) => pow_int_scalar(s, *n).at(e.span).map(Value::Scalar),
                 Value::Array(a) => elementwise::pow_int(&a, *n).at(e.span).map(Value::Array),
                 _ => Err(internal("power of a non-number", e.span)),
             },
@@ -153,9 +153,21 @@ impl<'p> Interpreter<'p> {
             ExprKind::Complex(op, args) => {
                 let mut vals = Vec::with_capacity(args.len());
                 for a in args {
-                    vals.push(self.eval_scalar(f, a)?);
+                    vals.push(self.eval(f, a)?);
                 }
-                crate::complex::op(*op, &vals).at(e.span).map(Value::Scalar)
+                if let Some(scalars) = all_scalars(&vals) {
+                    return crate::complex::op(*op, &scalars)
+                        .at(e.span)
+                        .map(Value::Scalar);
+                }
+                let ops = vals
+                    .iter()
+                    .zip(args)
+                    .map(|(v, a)| operand(v, a.span))
+                    .collect::<Result<Vec<_>, _>>()?;
+                crate::complex_array::op(*op, &ops)
+                    .at(e.span)
+                    .map(Value::Array)
             }
             ExprKind::Math(func, args) => {
                 let mut vals = Vec::with_capacity(args.len());
@@ -307,7 +319,7 @@ impl<'p> Interpreter<'p> {
                 binary_scalar(*op, a, b).at(e.span)
             }
             ExprKind::PowInt(x, n) if !e.ty.is_array() => {
-                Ok(pow_int_scalar(self.eval_scalar(f, x)?, *n))
+                pow_int_scalar(self.eval_scalar(f, x)?, *n).at(e.span)
             }
             ExprKind::Index(base, index) if !e.ty.is_array() && index.len() <= 4 => {
                 if let ExprKind::Local(id) = base.kind {
@@ -565,7 +577,21 @@ pub(crate) fn is_fusable(e: &Expr) -> bool {
                 | ExprKind::Math(..)
                 | ExprKind::Where(..)
         )
+        && !touches_complex(e)
         && !calls_a_function(e)
+}
+
+/// True when `e` or one of its operands is complex: complex element-wise operations run
+/// one operator at a time (`crate::complex_array`), never in a fused tree.
+fn touches_complex(e: &Expr) -> bool {
+    let c = |x: &Expr| x.ty.dtype().is_some_and(|d| d.is_complex());
+    c(e) || match &e.kind {
+        ExprKind::Binary(_, l, r) => c(l) || c(r),
+        ExprKind::Unary(_, x) | ExprKind::PowInt(x, _) | ExprKind::Cast(x) => c(x),
+        ExprKind::Math(_, args) => args.iter().any(c),
+        ExprKind::Where(k, a, b) => c(k) || c(a) || c(b),
+        _ => false,
+    }
 }
 
 /// True when evaluating `e` calls a user function. Fused evaluation computes all operands

@@ -54,7 +54,9 @@ impl Buf {
             DType::U64 => Buf::U64(vec![0; n]),
             DType::F32 => Buf::F32(vec![0.0; n]),
             DType::F64 => Buf::F64(vec![0.0; n]),
-            DType::C64 | DType::C128 => unreachable!("sema rejects complex arrays"),
+            // Complex trees are never fused (`crate::eval::is_fusable`): an empty buffer,
+            // which the typed accessors refuse with an internal error.
+            DType::C64 | DType::C128 => Buf::Bool(Vec::new()),
         }
     }
 }
@@ -509,7 +511,7 @@ fn run(root: &mut Node, shape: &[usize], sink: Sink) -> Result<(), (String, Span
                         unsafe { *data.offset(off + j as isize * ts) = v };
                     }
                 }
-            });
+            }, complex => return Err(at(crate::scalar::complex_here(dt))));
             j0 += len;
         }
         Ok(())

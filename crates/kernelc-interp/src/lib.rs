@@ -12,6 +12,8 @@
 //! * [`elementwise`] — broadcasting element-wise kernels and region copies.
 //! * [`fused`] — block-wise fused evaluation of element-wise trees (numexpr style).
 //! * [`reduce`] — reductions and `dot`.
+//! * `complex`, `complex_array`, `complex_reduce` — complex scalars, element-wise
+//!   operations on complex arrays, and their `sum prod mean dot`.
 //! * [`index`] — index and slice resolution, views.
 //! * [`alloc`] — constructors and random arrays.
 //! * `scalar` — the per-element definitions shared by scalars and array kernels (all
@@ -21,6 +23,8 @@
 pub mod alloc;
 mod arrays;
 mod complex;
+mod complex_array;
+mod complex_reduce;
 pub mod elementwise;
 mod eval;
 pub mod exec;

@@ -16,21 +16,21 @@ use kernelc_sema::tir::ReduceOp;
 
 /// The elements being reduced to one value.
 #[derive(Clone, Copy)]
-struct Line<'a, T> {
-    data: &'a [T],
-    off: isize,
-    stride: isize,
-    n: usize,
+pub(crate) struct Line<'a, T> {
+    pub(crate) data: &'a [T],
+    pub(crate) off: isize,
+    pub(crate) stride: isize,
+    pub(crate) n: usize,
 }
 
 impl<'a, T: Copy> Line<'a, T> {
     #[inline(always)]
-    fn get(&self, k: usize) -> T {
+    pub(crate) fn get(&self, k: usize) -> T {
         self.data[(self.off + k as isize * self.stride) as usize]
     }
 
     /// The line as a slice when its elements are adjacent.
-    fn as_slice(&self) -> Option<&'a [T]> {
+    pub(crate) fn as_slice(&self) -> Option<&'a [T]> {
         if self.n == 0 {
             Some(&[])
         } else if self.stride == 1 {
@@ -43,7 +43,7 @@ impl<'a, T: Copy> Line<'a, T> {
 
     /// Calls `f` on each element in order.
     #[inline(always)]
-    fn for_each(&self, mut f: impl FnMut(T)) {
+    pub(crate) fn for_each(&self, mut f: impl FnMut(T)) {
         match self.as_slice() {
             Some(s) => s.iter().for_each(|&x| f(x)),
             None => (0..self.n).for_each(|k| f(self.get(k))),
@@ -61,7 +61,7 @@ pub enum Reduced {
 
 /// Applies `f` to each line: the whole array for `axis: None`, else each line along `axis`
 /// (results in the C order of the remaining axes).
-fn reduce_lines<T: Element, R: Element>(
+pub(crate) fn reduce_lines<T: Element, R: Element>(
     a: &Array,
     axis: Option<usize>,
     mut f: impl FnMut(Line<T>) -> Fallible<R>,
@@ -269,6 +269,7 @@ pub fn reduce(op: ReduceOp, a: &Array, axis: Option<usize>) -> Fallible<Reduced>
     match a.dtype() {
         DType::F64 => float_reduce::<f64>(op, a, axis),
         DType::F32 => float_reduce::<f32>(op, a, axis),
+        DType::C64 | DType::C128 => crate::complex_reduce::reduce(op, a, axis),
         dt => with_dtype!(dt, T => generic_reduce::<T>(op, a, axis)),
     }
 }
@@ -305,6 +306,7 @@ pub fn dot(a: &Array, b: &Array) -> Fallible<Scalar> {
     match a.dtype() {
         DType::F64 => float_dot::<f64>(a, b),
         DType::F32 => float_dot::<f32>(a, b),
+        DType::C64 | DType::C128 => crate::complex_reduce::dot(a, b),
         dt => with_dtype!(dt, T => {
             let (x, y) = (line::<T>(a)?, line::<T>(b)?);
             let mut acc = T::default();

@@ -15,9 +15,17 @@ use kernelc_sema::tir::{BinOp, MathFn, UnOp};
 /// A message-only error from a kernel; the caller attaches the source span.
 pub(crate) type Fallible<T> = Result<T, String>;
 
-/// Dispatches on a [`DType`], binding a type alias to the matching Rust element type.
+/// Dispatches on a [`DType`], binding a type alias to the matching Rust element type of
+/// the real types. Complex types have their own kernels (`crate::complex`,
+/// `crate::complex_array`), dispatched before this: reaching it with one returns an
+/// internal error from the enclosing function (or runs the `complex =>` expression).
 macro_rules! with_dtype {
     ($dt:expr, $T:ident => $body:expr) => {
+        $crate::scalar::with_dtype!($dt, $T => $body, complex => {
+            return Err($crate::scalar::complex_here($dt).into())
+        })
+    };
+    ($dt:expr, $T:ident => $body:expr, complex => $other:expr) => {
         match $dt {
             kernelc_runtime::DType::Bool => {
                 type $T = bool;
@@ -63,15 +71,16 @@ macro_rules! with_dtype {
                 type $T = f64;
                 $body
             }
-            // Complex values never reach the real element kernels: scalars are dispatched
-            // to `crate::complex` first and sema rejects complex arrays.
-            kernelc_runtime::DType::C64 | kernelc_runtime::DType::C128 => {
-                unreachable!("complex values are evaluated by crate::complex")
-            }
+            kernelc_runtime::DType::C64 | kernelc_runtime::DType::C128 => $other,
         }
     };
 }
 pub(crate) use with_dtype;
+
+/// The internal error of a complex type reaching a kernel of the real types.
+pub(crate) fn complex_here(d: DType) -> String {
+    format!("internal error: a {d} value reached an operation of the real types")
+}
 
 /// Dispatches on a float [`DType`]; `$other` runs for the others.
 macro_rules! with_float_dtype {
@@ -794,9 +803,9 @@ pub(crate) fn pow_int<T: Num>(x: T, n: u32) -> T {
     }
 }
 
-/// `x ** n` on a scalar.
-pub(crate) fn pow_int_scalar(x: Scalar, n: u32) -> Scalar {
-    with_dtype!(x.dtype(), T => pow_int(T::from_scalar(x), n).to_scalar())
+/// `x ** n` on a scalar (real types: sema writes complex powers as `**`).
+pub(crate) fn pow_int_scalar(x: Scalar, n: u32) -> Fallible<Scalar> {
+    Ok(with_dtype!(x.dtype(), T => pow_int(T::from_scalar(x), n).to_scalar()))
 }
 
 /// The element type shared by a math function's arguments (sema guarantees one type and
@@ -896,7 +905,10 @@ mod tests {
 
     #[test]
     fn pow_int_order() {
-        assert_eq!(pow_int_scalar(Scalar::F64(f64::NAN), 0), Scalar::F64(1.0));
-        assert_eq!(pow_int_scalar(Scalar::F64(3.0), 3), Scalar::F64(27.0));
+        assert_eq!(
+            pow_int_scalar(Scalar::F64(f64::NAN), 0),
+            Ok(Scalar::F64(1.0))
+        );
+        assert_eq!(pow_int_scalar(Scalar::F64(3.0), 3), Ok(Scalar::F64(27.0)));
     }
 }

@@ -106,6 +106,8 @@ pub fn ones(dtype: DType, shape: &[usize]) -> Fallible<Array> {
         DType::Bool => Scalar::Bool(true),
         DType::F32 => Scalar::F32(1.0),
         DType::F64 => Scalar::F64(1.0),
+        DType::C64 => Scalar::C64(crate::dtype::Complex32::new(1.0, 0.0)),
+        DType::C128 => Scalar::C128(crate::dtype::Complex64::new(1.0, 0.0)),
         d => Scalar::int_wrapping(1, d).unwrap_or(Scalar::I64(1)),
     };
     full(shape, one)
@@ -118,6 +120,8 @@ pub fn cast_f64(x: f64, to: DType) -> Fallible<Scalar> {
         DType::Bool => Scalar::Bool(ops::f64_to_bool(x)),
         DType::F32 => Scalar::F32(x as f32),
         DType::F64 => Scalar::F64(x),
+        DType::C64 => Scalar::C64(crate::dtype::Complex32::new(x as f32, 0.0)),
+        DType::C128 => Scalar::C128(crate::dtype::Complex64::new(x, 0.0)),
         d => {
             let (lo, hi) = d.int_range();
             let v =
@@ -132,6 +136,8 @@ pub fn cast_int(x: i128, to: DType) -> Scalar {
     match to {
         DType::F32 => Scalar::F32(x as f32),
         DType::F64 => Scalar::F64(x as f64),
+        DType::C64 => Scalar::C64(crate::dtype::Complex32::new(x as f32, 0.0)),
+        DType::C128 => Scalar::C128(crate::dtype::Complex64::new(x as f64, 0.0)),
         d => Scalar::int_wrapping(x, d).unwrap_or(Scalar::I64(0)),
     }
 }

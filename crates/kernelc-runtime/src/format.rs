@@ -97,6 +97,11 @@ fn convert(dtype: DType, s: Scalar) -> Scalar {
             Scalar::F32(v) => Scalar::F32(v),
             other => Scalar::F32(other.as_f64() as f32),
         },
+        DType::C128 => Scalar::C128(s.as_c128()),
+        DType::C64 => {
+            let c = s.as_c128();
+            Scalar::C64(crate::dtype::Complex32::new(c.re as f32, c.im as f32))
+        }
         _ => Scalar::F64(s.as_f64()),
     }
 }
@@ -322,17 +327,49 @@ fn format_elements(dtype: DType, values: &[Scalar]) -> Vec<String> {
             let width = strs.iter().map(String::len).max().unwrap_or(0);
             strs.into_iter().map(|s| format!("{s:>width$}")).collect()
         }
+        DType::C64 | DType::C128 => complex_elements(values, dtype == DType::C64),
         _ => {
             let xs: Vec<f64> = values.iter().map(|v| v.as_f64()).collect();
-            let fmt = FloatFormat::new(&xs, dtype == DType::F32);
+            let fmt = FloatFormat::new(&xs, dtype == DType::F32, false);
             xs.iter().map(|&x| fmt.format(x)).collect()
         }
     }
 }
 
+/// Complex elements as NumPy's `ComplexFloatingFormat`: one float format for all the real
+/// parts, another (always signed, `sign='+'`) for all the imaginary parts, and each element
+/// the real text then the imaginary text with `j` put before its trailing padding
+/// (`[1.5+0.j  0. +2.j]`).
+fn complex_elements(values: &[Scalar], is_f32: bool) -> Vec<String> {
+    let parts: Vec<(f64, f64)> = values
+        .iter()
+        .map(|v| match *v {
+            Scalar::C64(z) => (f64::from(z.re), f64::from(z.im)),
+            Scalar::C128(z) => (z.re, z.im),
+            other => (other.as_f64(), 0.0),
+        })
+        .collect();
+    let re: Vec<f64> = parts.iter().map(|p| p.0).collect();
+    let im: Vec<f64> = parts.iter().map(|p| p.1).collect();
+    let (rf, imf) = (
+        FloatFormat::new(&re, is_f32, false),
+        FloatFormat::new(&im, is_f32, true),
+    );
+    parts
+        .iter()
+        .map(|&(r, i)| {
+            let (r, i) = (rf.format(r), imf.format(i));
+            let end = i.trim_end().len();
+            format!("{r}{}j{}", &i[..end], &i[end..])
+        })
+        .collect()
+}
+
 /// NumPy's `FloatingFormat` for floatmode `'maxprec'`, precision 8, sign `'-'`.
 struct FloatFormat {
     is_f32: bool,
+    /// `sign='+'`: every value signed (the imaginary parts of complex elements).
+    plus: bool,
     exp_format: bool,
     pad_left: usize,
     pad_right: usize,
@@ -352,8 +389,8 @@ fn sign_of(x: f64) -> &'static str {
 }
 
 impl FloatFormat {
-    /// Mirrors `FloatingFormat.fillFormat`.
-    fn new(data: &[f64], is_f32: bool) -> FloatFormat {
+    /// Mirrors `FloatingFormat.fillFormat` (`plus`: NumPy's `sign='+'`, else `'-'`).
+    fn new(data: &[f64], is_f32: bool, plus: bool) -> FloatFormat {
         let finite: Vec<f64> = data.iter().copied().filter(|x| x.is_finite()).collect();
         let mut exp_format = false;
         let nonzero = finite.iter().filter(|&&x| x != 0.0).map(|x| x.abs());
@@ -373,6 +410,7 @@ impl FloatFormat {
 
         let mut f = FloatFormat {
             is_f32,
+            plus,
             exp_format,
             pad_left: 0,
             pad_right: 0,
@@ -385,7 +423,7 @@ impl FloatFormat {
             let mut exp_size = 0;
             for &x in &finite {
                 let d = f.sci_first_pass(x.abs());
-                f.pad_left = f.pad_left.max(1 + sign_of(x).len());
+                f.pad_left = f.pad_left.max(1 + f.sign(x).len());
                 f.precision = f.precision.max(d.digits.len().saturating_sub(1));
                 exp_size = exp_size.max(d.exp.unsigned_abs().to_string().len().max(2));
             }
@@ -394,12 +432,12 @@ impl FloatFormat {
         } else {
             for &x in &finite {
                 let (int, frac) = f.pos_parts(x.abs());
-                f.pad_left = f.pad_left.max(int.len() + sign_of(x).len());
+                f.pad_left = f.pad_left.max(int.len() + f.sign(x).len());
                 f.pad_right = f.pad_right.max(frac.len());
             }
         }
         if finite.len() != data.len() {
-            let neginf = usize::from(data.contains(&f64::NEG_INFINITY));
+            let neginf = usize::from(plus || data.contains(&f64::NEG_INFINITY));
             let offset = f.pad_right + 1;
             f.pad_left = f
                 .pad_left
@@ -407,6 +445,15 @@ impl FloatFormat {
                 .max((3 + neginf).saturating_sub(offset));
         }
         f
+    }
+
+    /// The sign text of `x`: `-` for negative values (and `-0.0`), `+` for the others when
+    /// every value is signed.
+    fn sign(&self, x: f64) -> &'static str {
+        match sign_of(x) {
+            "" if self.plus => "+",
+            s => s,
+        }
     }
 
     /// Scientific digits with unique=True, precision 8, trim '.' (trailing zeros removed).
@@ -446,12 +493,13 @@ impl FloatFormat {
     fn format(&self, x: f64) -> String {
         let width = self.pad_left + self.pad_right + 1;
         if x.is_nan() {
-            return format!("{:>width$}", "nan");
+            let nan = if self.plus { "+nan" } else { "nan" };
+            return format!("{nan:>width$}");
         }
         if x.is_infinite() {
-            return format!("{:>width$}", if x < 0.0 { "-inf" } else { "inf" });
+            return format!("{:>width$}", format!("{}inf", self.sign(x)));
         }
-        let sign = sign_of(x);
+        let sign = self.sign(x);
         let a = x.abs();
         if self.exp_format {
             // unique=True with min_digits == precision: exactly `precision` digits.

@@ -248,7 +248,7 @@ impl ReduceOp {
         match self {
             Sum | Prod => {
                 // NumPy: signed ints and bool accumulate in int64, unsigned in uint64.
-                let a = if d.is_float() {
+                let a = if d.is_float() || d.is_complex() {
                     d
                 } else if d.is_unsigned() {
                     DType::U64
@@ -258,6 +258,8 @@ impl ReduceOp {
                 (a, a)
             }
             Min | Max => (d, d),
+            // NumPy: the mean of a complex array is complex (of the same precision).
+            Mean if d.is_complex() => (d, d),
             Mean | Norm => (float, float),
             Any | All => (DType::Bool, DType::Bool),
             ArgMin | ArgMax => (d, DType::I64),

@@ -65,6 +65,65 @@ pub fn pairwise<T: SumFloat>(start: usize, n: usize, get: &impl Fn(usize) -> T) 
     }
 }
 
+/// Sum of the complex values `get(0) .. get(n-1)` (as `(re, im)` pairs) in NumPy's
+/// pairwise order for complex arrays (`CDOUBLE_pairwise_sum` in `loops_utils.h`), plus
+/// NumPy's initial `0+0j`.
+///
+/// NumPy walks the interleaved parts as `2n` scalars: blocks of at most
+/// [`PAIRWISE_BLOCK`] scalars (64 complex values) summed with four interleaved
+/// accumulators per part, combined as `(c0+c1)+(c2+c3)`, longer ranges split in two (the
+/// first half a multiple of 4 complex values) and the halves' sums added part by part.
+#[inline]
+pub fn pairwise_sum_complex<T: SumFloat>(n: usize, get: &impl Fn(usize) -> (T, T)) -> (T, T) {
+    let (re, im) = pairwise_complex(0, 2 * n, get);
+    (T::ZERO + re, T::ZERO + im)
+}
+
+/// The complex pairwise tree over `m / 2` values from `get(start)`: `m` counts scalars
+/// (two per value), as NumPy's loop does.
+fn pairwise_complex<T: SumFloat>(start: usize, m: usize, get: &impl Fn(usize) -> (T, T)) -> (T, T) {
+    let n = m / 2;
+    if m < 8 {
+        let (mut re, mut im) = (T::NEG_ZERO, T::NEG_ZERO);
+        for i in 0..n {
+            let (r, j) = get(start + i);
+            re = re + r;
+            im = im + j;
+        }
+        (re, im)
+    } else if m <= PAIRWISE_BLOCK {
+        let mut r = [(T::ZERO, T::ZERO); 4];
+        for (j, rj) in r.iter_mut().enumerate() {
+            *rj = get(start + j);
+        }
+        // Whole blocks of 8 scalars (4 values), then the rest one value at a time.
+        let full = (m - m % 8) / 2;
+        let mut i = 4;
+        while i < full {
+            for (j, rj) in r.iter_mut().enumerate() {
+                let (x, y) = get(start + i + j);
+                *rj = (rj.0 + x, rj.1 + y);
+            }
+            i += 4;
+        }
+        let mut re = (r[0].0 + r[1].0) + (r[2].0 + r[3].0);
+        let mut im = (r[0].1 + r[1].1) + (r[2].1 + r[3].1);
+        while i < n {
+            let (x, y) = get(start + i);
+            re = re + x;
+            im = im + y;
+            i += 1;
+        }
+        (re, im)
+    } else {
+        let mut m2 = m / 2;
+        m2 -= m2 % 8;
+        let (r1, i1) = pairwise_complex(start, m2, get);
+        let (r2, i2) = pairwise_complex(start + m2 / 2, m - m2, get);
+        (r1 + r2, i1 + i2)
+    }
+}
+
 /// Levels of the pairwise tree at which parallel sums split it: at most `2^5` subtrees,
 /// each summed by one chunk (possibly on another thread) and combined as the tree does.
 pub const PAIRWISE_SPLIT_LEVELS: u32 = 5;

@@ -243,6 +243,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let Ok(Type::Scalar(d)) = parse_annotation(d) else {
                 return self.fail(d.span, "astype() needs an element type such as f32");
             };
+            if this.ty().dtype().is_some_and(|x| x.is_complex()) && !d.is_complex() {
+                return self.fail(
+                    span,
+                    format!("cannot convert complex values to {d}: take z.real, z.imag or abs(z)"),
+                );
+            }
             return Some(TE::strong(cast(this.e, d)));
         }
         if let Some(f) = MathFn::from_name(name) {

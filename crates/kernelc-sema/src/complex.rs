@@ -1,12 +1,14 @@
 //! Complex numbers in sema: `complex(re, im)` and `complex(x)`, `.real`/`.imag` (also on
 //! real values: the value itself and a zero), `conjugate`/`conj`, `abs` and `angle` of
-//! complex scalars, and the errors of what complex values do not support (ordering,
+//! complex scalars and arrays (element-wise, with a real array result for `.real`,
+//! `.imag`, `abs`, `angle`), and the errors of what complex values do not support (ordering,
 //! `//`, `%`, bitwise operators, conversion to a real type). Operators on complex values
 //! are ordinary `Binary`/`Unary` nodes (promotion in `types.rs`); the rest is
 //! [`ExprKind::Complex`].
 
 use crate::lower::{cast, FnLower, TE};
 use crate::tir::*;
+use crate::types::with_rank;
 use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast;
 use kernelc_syntax::Span;
@@ -27,6 +29,16 @@ fn cx(op: CxOp, args: Vec<Expr>, ty: DType, span: Span) -> Expr {
     }
 }
 
+/// A [`CxOp`] of one operand, element-wise when it is an array (result element type `ty`).
+fn cx1(op: CxOp, x: Expr, ty: DType, span: Span) -> Expr {
+    let ty = with_rank(ty, x.ty.ndim());
+    Expr {
+        kind: ExprKind::Complex(op, vec![x]),
+        ty,
+        span,
+    }
+}
+
 impl<'c, 'a> FnLower<'c, 'a> {
     /// `complex(re[, im])`, `conj(z)`, `conjugate(z)`, `angle(z)`, `real(z)`, `imag(z)`
     /// (the name is one of [`is_complex_builtin`]); `this` is a method's receiver.
@@ -39,15 +51,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
     ) -> Option<TE> {
         let a = self.lower_args(this, args)?;
         for x in &a {
-            if x.ty().is_array() {
+            if x.ty().is_array() && name == "complex" {
                 return self.fail(
                     x.e.span,
-                    format!(
-                        "{name}() of arrays is not supported yet (complex arrays are not built)"
-                    ),
+                    "complex() takes numbers, not arrays (write re + 1j * im for arrays)",
                 );
             }
-            if !matches!(x.ty(), Type::Scalar(_)) {
+            if !matches!(x.ty(), Type::Scalar(_) | Type::Array(_)) {
                 return self.fail(x.e.span, format!("{name}() takes numbers, not {}", x.ty()));
             }
         }
@@ -114,26 +124,44 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             "conj" | "conjugate" => {
                 if !d.is_complex() {
+                    if x.ty().is_array() {
+                        // NumPy: a new array (equal to the argument), never a view of it.
+                        let ty = x.ty();
+                        let array = x.e;
+                        return Some(TE::strong(Expr {
+                            kind: ExprKind::ArrayOp(Box::new(ArrayOp::Copy { array })),
+                            ty,
+                            span,
+                        }));
+                    }
                     return Some(x);
                 }
-                Some(TE::strong(cx(CxOp::Conj, vec![x.e], d, span)))
+                Some(TE::strong(cx1(CxOp::Conj, x.e, d, span)))
             }
             "real" | "imag" => Some(self.part(name == "real", x, span)),
             _ => {
-                // angle: of a real value too (0 or pi), computed on its complex128 value
-                let c = if d.is_complex() { d } else { DType::C128 };
-                Some(TE::strong(cx(
-                    CxOp::Angle,
-                    vec![cast(x.e, c)],
-                    c.component(),
-                    span,
-                )))
+                // angle: of a real value too (0 or pi), computed on its complex value
+                // (complex128 for scalars; for arrays the precision NumPy's
+                // `arctan2(0, x)` has: complex64 for f32 and small integers).
+                let c = if d.is_complex() {
+                    d
+                } else if x.ty().is_array() {
+                    DType::complex_of(crate::types::float_of(d))
+                } else {
+                    DType::C128
+                };
+                let ndim = x.ty().ndim();
+                let z = cast(x.e, c);
+                debug_assert_eq!(z.ty.ndim(), ndim);
+                Some(TE::strong(cx1(CxOp::Angle, z, c.component(), span)))
             }
         }
     }
 
-    /// `x.real` / `x.imag` of a scalar: the part of a complex value; a real value itself
-    /// and a zero of its type.
+    /// `x.real` / `x.imag` of a scalar or an array: the part of a complex value
+    /// (element-wise for arrays, a real array); a real value itself and a zero of its
+    /// type (for a real array, the array itself and a new array of zeros of its shape, as
+    /// NumPy).
     pub(crate) fn part(&mut self, real: bool, x: TE, span: Span) -> TE {
         let Some(d) = x.ty().dtype() else {
             return x;
@@ -141,6 +169,22 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if !d.is_complex() {
             if real {
                 return x;
+            }
+            if let Type::Array(at) = x.ty() {
+                let ty = x.ty();
+                let shape = Expr {
+                    kind: ExprKind::Shape(Box::new(x.e)),
+                    ty: Type::Tuple(TupleType::ints(at.ndim as usize)),
+                    span,
+                };
+                let alloc = Alloc::Zeros {
+                    shape: Box::new(shape),
+                };
+                return TE::strong(Expr {
+                    kind: ExprKind::Alloc(alloc),
+                    ty,
+                    span,
+                });
             }
             let z = Scalar::zero(d);
             return TE {
@@ -154,7 +198,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
         let op = if real { CxOp::Real } else { CxOp::Imag };
         TE {
-            e: cx(op, vec![x.e], d.component(), span),
+            e: cx1(op, x.e, d.component(), span),
             weak: x.weak,
         }
     }
@@ -166,19 +210,18 @@ impl<'c, 'a> FnLower<'c, 'a> {
             .iter()
             .filter_map(|a| a.ty().dtype())
             .find(|d| d.is_complex())?;
-        if args.iter().any(|a| a.ty().is_array()) {
-            return self.fail(
-                span,
-                format!("{}() of complex arrays is not supported yet", f.name()),
-            );
-        }
         if f == MathFn::Abs {
             let x = args.into_iter().next()?;
-            return Some(TE::strong(cx(CxOp::Abs, vec![x.e], t.component(), span)));
+            return Some(TE::strong(cx1(CxOp::Abs, x.e, t.component(), span)));
         }
+        let what = if args.iter().any(|a| a.ty().is_array()) {
+            "complex arrays"
+        } else {
+            "complex numbers"
+        };
         self.fail(
             span,
-            format!("{}() of complex numbers is not supported yet", f.name()),
+            format!("{}() of {what} is not supported yet", f.name()),
         )
     }
 
@@ -225,28 +268,18 @@ pub fn uses_complex(f: &Func) -> bool {
     found
 }
 
-/// The first place a function holds a complex array (a local, then any expression in
-/// source order), if any. Complex numbers are scalars only for now: complex arrays
-/// (complex64/complex128 arrays, from a list literal, a constructor, an argument or an
-/// `.npy` file) are a compile error at that place, never a half-built value.
-pub(crate) fn complex_array_span(locals: &[Local], body: &[Stmt]) -> Option<Span> {
-    let is_ca = |t: Type| t.is_array() && t.dtype().is_some_and(|d| d.is_complex());
-    if let Some(l) = locals
-        .iter()
-        .find(|l| is_ca(l.ty) && !l.name.starts_with('$'))
-    {
-        return Some(l.span);
-    }
-    let mut found = None;
-    for s in body {
-        crate::pretty::walk_stmt(s, &mut |e: &Expr| {
-            if found.is_none() && is_ca(e.ty) {
-                found = Some(e.span);
-            }
-        });
-    }
-    found.or_else(|| locals.iter().find(|l| is_ca(l.ty)).map(|l| l.span))
+/// True when `e` holds an operation complex values do not have yet: a library operation
+/// (`sort`, `cumsum`, `matmul`, ...) or a math function other than `abs` with a complex
+/// operand. Builtins written in terms of these check their result with it.
+pub(crate) fn unsupported_complex(e: &Expr) -> bool {
+    let is_c = |x: &Expr| x.ty.dtype().is_some_and(|d| d.is_complex());
+    let mut found = false;
+    crate::pretty::walk_expr(e, &mut |x| {
+        found |= match &x.kind {
+            ExprKind::Lib(_, args) => is_c(x) || args.iter().any(is_c),
+            ExprKind::Math(_, args) => args.iter().any(is_c),
+            _ => false,
+        };
+    });
+    found
 }
-
-/// The message of [`complex_array_span`]'s error.
-pub(crate) const COMPLEX_ARRAYS_MSG: &str = "complex arrays are not supported yet: complex64 and complex128 are scalar types for now (complex(re, im), 1j, arithmetic, abs, .real/.imag); keep the real and imaginary parts in two real arrays";

@@ -499,7 +499,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
         }
         let b = self.expr(base)?;
-        if let (Type::Scalar(_), "real" | "imag") = (b.ty(), attr.name.as_str()) {
+        if let (Type::Scalar(_) | Type::Array(_), "real" | "imag") = (b.ty(), attr.name.as_str()) {
             return Some(self.part(attr.name == "real", b, span));
         }
         let Type::Array(at) = b.ty() else {

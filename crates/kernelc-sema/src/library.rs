@@ -192,6 +192,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
             self.library_call(name, this, &mut a, span, np)
         };
         let r = r?;
+        if crate::complex::unsupported_complex(&r.e) {
+            return self.fail(
+                span,
+                format!("{name}() of complex values is not supported yet"),
+            );
+        }
         if let Some((n, _, s)) = a.kw.first() {
             let what = if method { "method " } else { "" };
             return self.fail(
@@ -394,6 +400,17 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         self.no_more(name, a)?;
         let at = self.array_arg(op.name(), &x)?;
+        if at.dtype.is_complex() && !matches!(op, ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Mean) {
+            let msg = if matches!(
+                op,
+                ReduceOp::Min | ReduceOp::Max | ReduceOp::ArgMin | ReduceOp::ArgMax
+            ) {
+                format!("{name}() is not supported for complex arrays: complex numbers have no order (reduce abs(z) or z.real)")
+            } else {
+                format!("{name}() of complex arrays is not supported yet")
+            };
+            return self.fail(span, msg);
+        }
         let nd = at.ndim as usize;
         let tuple_ok = !matches!(op, ReduceOp::ArgMin | ReduceOp::ArgMax);
         let axes = self.axes(axis_e, nd, tuple_ok)?;
@@ -1108,6 +1125,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 ty: Type::Scalar(t),
                 span,
             }));
+        }
+        if t.is_complex() {
+            return self.fail(
+                span,
+                format!("{name}() of complex matrices is not supported yet (1-D vectors are)"),
+            );
         }
         if name == "dot" && (p.ndim > 2 || q.ndim > 2) {
             return self.fail(

@@ -287,7 +287,7 @@ fn instantiate_def<'a>(
     let params = (0..def.params.len())
         .flat_map(|p| f.leaf_locals(p))
         .collect();
-    let locals: Vec<Local> = f
+    let locals = f
         .locals
         .iter()
         .map(|l| Local {
@@ -296,12 +296,6 @@ fn instantiate_def<'a>(
             span: l.span,
         })
         .collect();
-    if let Some(at) = crate::complex::complex_array_span(&locals, &body) {
-        return Err(vec![Diagnostic::error(
-            at,
-            crate::complex::COMPLEX_ARRAYS_MSG,
-        )]);
-    }
     Ok(Func {
         name: def.name.name.clone(),
         params,

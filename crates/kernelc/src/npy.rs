@@ -1,8 +1,8 @@
 //! `.npy` files in and out (with the `npyz` crate): the `kernelc` CLI's `--arg a=x.npy` and
 //! `--out r.npy`, and any embedder that keeps data in NumPy's format.
 //!
-//! Reading accepts the five element types of the kernel language stored little-endian
-//! (`|b1`, `<i4`, `<i8`, `<f4`, `<f8`), in C or Fortran order, of any rank up to
+//! Reading accepts the element types of the kernel language stored little-endian
+//! (`|b1`, `<i1` ... `<i8`, `|u1` ... `<u8`, `<f4`, `<f8`, `<c8`, `<c16`), in C or Fortran order, of any rank up to
 //! [`MAX_NDIM`]; Fortran-ordered data is reordered to C order. A 0-d array becomes a
 //! scalar. Every malformed, truncated or unsupported file is an error naming the file,
 //! never a panic: sizes are checked against the file length before anything is allocated,
@@ -22,7 +22,8 @@ use std::path::Path;
 pub const MAX_NDIM: usize = 32;
 
 /// The sentence listing what can be read, shared by the dtype errors.
-const SUPPORTED: &str = "kernelc reads bool, int8 to int64, uint8 to uint64, float32, float64";
+const SUPPORTED: &str =
+    "kernelc reads bool, int8 to int64, uint8 to uint64, float32, float64, complex64, complex128";
 
 /// Reads a `.npy` file into a value (an array, or a scalar for a 0-d array). Errors are
 /// complete sentences starting with the file name.
@@ -138,10 +139,8 @@ pub fn parse(bytes: &[u8]) -> Result<Output, String> {
         DType::U64 => decode::<u64>(file, &stored_shape),
         DType::F32 => decode::<f32>(file, &stored_shape),
         DType::F64 => decode::<f64>(file, &stored_shape),
-        DType::C64 | DType::C128 => Err(format!(
-            ".npy files of {} are not supported yet",
-            numpy_name(dtype)
-        )),
+        DType::C64 => decode::<kernelc_runtime::dtype::Complex32>(file, &stored_shape),
+        DType::C128 => decode::<kernelc_runtime::dtype::Complex64>(file, &stored_shape),
     }?;
     let array = if fortran {
         let mut strides = vec![0isize; shape.len()];
@@ -188,6 +187,8 @@ fn element_type(dtype: &npyz::DType) -> Result<DType, String> {
         (TypeChar::Uint, 8) => DType::U64,
         (TypeChar::Float, 4) => DType::F32,
         (TypeChar::Float, 8) => DType::F64,
+        (TypeChar::Complex, 8) => DType::C64,
+        (TypeChar::Complex, 16) => DType::C128,
         _ => return unsupported(""),
     };
     if !little {
@@ -354,10 +355,8 @@ pub fn encode(array: &Array, out: &mut dyn Write) -> std::io::Result<()> {
         DType::U64 => encode_as::<u64>(array, "<u8", out),
         DType::F32 => encode_as::<f32>(array, "<f4", out),
         DType::F64 => encode_as::<f64>(array, "<f8", out),
-        d @ (DType::C64 | DType::C128) => Err(std::io::Error::other(format!(
-            ".npy files of {} are not supported yet",
-            d.numpy_name()
-        ))),
+        DType::C64 => encode_as::<kernelc_runtime::dtype::Complex32>(array, "<c8", out),
+        DType::C128 => encode_as::<kernelc_runtime::dtype::Complex64>(array, "<c16", out),
     }
 }
 
