@@ -18,7 +18,7 @@ use crate::scalar::{
 use crate::value::Value;
 use kernelc_runtime::pyformat::{format_field, Field};
 use kernelc_runtime::{Array, DType, RuntimeError, Scalar};
-use kernelc_sema::tir::{Alloc, Dist, Expr, ExprKind, FmtPart, LogicalOp};
+use kernelc_sema::tir::{Alloc, CxOp, Dist, Expr, ExprKind, FmtPart, LogicalOp};
 use kernelc_syntax::Span;
 use std::rc::Rc;
 
@@ -159,6 +159,13 @@ impl<'p> Interpreter<'p> {
                     return crate::complex::op(*op, &scalars)
                         .at(e.span)
                         .map(Value::Scalar);
+                }
+                // `z.real` / `z.imag` of an array are views of its parts (as in NumPy:
+                // writing through them writes `z`).
+                if let ([Value::Array(z)], CxOp::Real | CxOp::Imag) = (&vals[..], op) {
+                    if let Some(v) = z.part_view(*op == CxOp::Imag) {
+                        return Ok(Value::Array(v));
+                    }
                 }
                 let ops = vals
                     .iter()

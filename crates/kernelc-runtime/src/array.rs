@@ -709,6 +709,24 @@ impl Array {
         v
     }
 
+    /// The real (`imag: false`) or imaginary parts of a complex array as a view of the
+    /// part type (f32, f64) over the same memory, as NumPy's `z.real` / `z.imag`: offsets
+    /// and strides count parts, two per element. `None` for a real array.
+    pub fn part_view(&self, imag: bool) -> Option<Array> {
+        if !self.dtype.is_complex() {
+            return None;
+        }
+        let v = Array {
+            buf: self.buf.clone(),
+            dtype: self.dtype.component(),
+            offset: 2 * self.offset + isize::from(imag),
+            shape: self.shape.clone(),
+            strides: self.strides.iter().map(|&s| 2 * s).collect(),
+        };
+        v.check_view();
+        Some(v)
+    }
+
     /// Asserts the view invariant: every reachable element lies inside the buffer.
     fn check_view(&self) {
         if self.shape.contains(&0) {

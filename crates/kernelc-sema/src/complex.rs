@@ -269,13 +269,15 @@ pub fn uses_complex(f: &Func) -> bool {
 }
 
 /// True when `e` holds an operation complex values do not have yet: a library operation
-/// (`sort`, `cumsum`, `matmul`, ...) or a math function other than `abs` with a complex
+/// (`sort`, `cumsum`, `matmul`, ...; not the reshapes of `keepdims` and tuples of axes) or a math function other than `abs` with a complex
 /// operand. Builtins written in terms of these check their result with it.
 pub(crate) fn unsupported_complex(e: &Expr) -> bool {
     let is_c = |x: &Expr| x.ty.dtype().is_some_and(|d| d.is_complex());
     let mut found = false;
     crate::pretty::walk_expr(e, &mut |x| {
         found |= match &x.kind {
+            // keepdims and tuples of axes only move elements: any type.
+            ExprKind::Lib(LibFn::ExpandDims { .. } | LibFn::GroupAxes { .. }, _) => false,
             ExprKind::Lib(_, args) => is_c(x) || args.iter().any(is_c),
             ExprKind::Math(_, args) => args.iter().any(is_c),
             _ => false,

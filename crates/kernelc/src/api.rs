@@ -131,7 +131,8 @@ macro_rules! scalar_arg {
 }
 scalar_arg!(
     f64 => F64, f32 => F32, i64 => I64, i32 => I32, i16 => I16, i8 => I8,
-    u64 => U64, u32 => U32, u16 => U16, u8 => U8, bool => Bool
+    u64 => U64, u32 => U32, u16 => U16, u8 => U8, bool => Bool,
+    crate::Complex64 => C128, crate::Complex32 => C64
 );
 
 impl<'a, T: Element> From<&'a [T]> for Arg<'a> {

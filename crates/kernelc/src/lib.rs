@@ -33,6 +33,8 @@ pub use expr::{
 };
 pub use kernelc_codegen::{JitProgram, Listing};
 pub use kernelc_interp::Value;
+/// The element types of complex64 and complex128 arrays and scalars (`num_complex`).
+pub use kernelc_runtime::dtype::{Complex32, Complex64};
 pub use kernelc_runtime::memory::parse_bytes;
 pub use kernelc_runtime::{Array, DType, Deadline, Interrupt, Scalar};
 pub use kernelc_sema::tir::{ArrayType, Program, Type};

@@ -421,6 +421,7 @@ fn guarded<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kernelc_runtime::dtype::{Complex32, Complex64};
 
     fn roundtrip(v: &Output) -> Output {
         let mut buf = Vec::new();
@@ -442,6 +443,14 @@ mod tests {
             Output::Array(Array::from_vec(vec![1.5f32; 8], &[2, 2, 2])),
             Output::Array(Array::from_vec(vec![f64::NAN, -0.0, 1e300], &[3])),
             Output::Array(Array::from_vec(Vec::<f64>::new(), &[0, 4])),
+            Output::Array(Array::from_vec(
+                vec![Complex64::new(1.5, -2.0), Complex64::new(f64::NAN, -0.0)],
+                &[2, 1],
+            )),
+            Output::Array(Array::from_vec(
+                vec![Complex32::new(0.25, 1e30); 6],
+                &[3, 2],
+            )),
         ];
         for v in &vals {
             let back = roundtrip(v);
@@ -455,6 +464,38 @@ mod tests {
         }
         let s = roundtrip(&Output::Scalar(Scalar::I32(7)));
         assert_eq!(s.scalar(), Some(Scalar::I32(7)));
+    }
+
+    #[test]
+    fn complex_arrays_are_c8_and_c16() {
+        // NumPy's layout: the descr '<c16' / '<c8', each element its real then its
+        // imaginary part, little-endian.
+        let z = Array::from_vec(
+            vec![Complex64::new(1.0, 2.0), Complex64::new(-3.5, 0.0)],
+            &[2],
+        );
+        let mut buf = Vec::new();
+        encode(&z, &mut buf).unwrap();
+        let text = String::from_utf8_lossy(&buf);
+        assert!(text.contains("'descr': '<c16'"), "{text}");
+        let data = &buf[buf.len() - 32..];
+        let parts: Vec<f64> = data
+            .chunks(8)
+            .map(|b| f64::from_le_bytes(b.try_into().unwrap()))
+            .collect();
+        assert_eq!(parts, vec![1.0, 2.0, -3.5, 0.0]);
+        let back = parse(&buf).unwrap().into_array().unwrap();
+        assert_eq!(back.to_vec::<Complex64>(), z.to_vec::<Complex64>());
+        let w = Array::from_vec(vec![Complex32::new(0.5, -1.0)], &[1]);
+        let mut buf = Vec::new();
+        encode(&w, &mut buf).unwrap();
+        assert!(String::from_utf8_lossy(&buf).contains("'descr': '<c8'"));
+        let back = parse(&buf).unwrap().into_array().unwrap();
+        assert_eq!(back.dtype(), DType::C64);
+        assert_eq!(back.to_vec::<Complex32>(), vec![Complex32::new(0.5, -1.0)]);
+        // A complex scalar is a 0-d array and comes back as a scalar.
+        let s = Scalar::C128(Complex64::new(0.0, -1.0));
+        assert_eq!(roundtrip(&Output::Scalar(s)).scalar(), Some(s));
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! The Rust embedding API: arguments from slices, scalars and ndarray views; results;
 //! errors; use from several threads.
 
-use kernelc::{eval, eval_into, Arg, Error, Kernel, Output, Scalar};
+use kernelc::{eval, eval_into, Arg, Complex64, Error, Kernel, Output, Scalar};
 
 #[test]
 fn eval_on_vectors_and_scalars() {
@@ -158,4 +158,33 @@ fn annotated_parameters_widen_scalar_arguments() {
     let k = Kernel::from_source("def half(x: f64) -> f64:\n    return x / 2\n").unwrap();
     let r = k.function("half").unwrap().call(&[3i64.into()]).unwrap();
     assert_eq!(r.to_f64(), Some(1.5));
+}
+
+#[test]
+fn complex_arrays_in_and_out() {
+    let k = Kernel::from_source(
+        "import numpy as np\n\ndef rotate(z, w):\n    return z * w + np.conj(z)\n\ndef total(z):\n    return np.sum(z * z)\n\ndef scale(z, k):\n    z[:] = z * k\n",
+    )
+    .unwrap();
+    let z = vec![Complex64::new(1.0, 2.0), Complex64::new(0.0, -1.0)];
+    let w = Complex64::new(0.0, 1.0);
+    let r = k
+        .function("rotate")
+        .unwrap()
+        .call(&[(&z).into(), w.into()])
+        .unwrap();
+    // (1+2j)*1j + (1-2j) = -1-1j; (-1j)*1j + 1j = 1+1j
+    assert_eq!(
+        r.into_vec::<Complex64>().unwrap(),
+        vec![Complex64::new(-1.0, -1.0), Complex64::new(1.0, 1.0)]
+    );
+    // (1+2j)**2 + (-1j)**2 = (-3+4j) + (-1) = -4+4j
+    let s = k.function("total").unwrap().call(&[(&z).into()]).unwrap();
+    assert_eq!(s.scalar(), Some(Scalar::C128(Complex64::new(-4.0, 4.0))));
+    let mut m = z.clone();
+    k.function("scale")
+        .unwrap()
+        .call(&[(&mut m).into(), Arg::from(2.0)])
+        .unwrap();
+    assert_eq!(m, vec![Complex64::new(2.0, 4.0), Complex64::new(0.0, -2.0)]);
 }
