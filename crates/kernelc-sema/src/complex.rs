@@ -285,3 +285,37 @@ pub(crate) fn unsupported_complex(e: &Expr) -> bool {
     });
     found
 }
+
+/// The first conversion of complex values to a real type (other than `bool`, which NumPy
+/// defines as "either part is non-zero") in a function body, with the target type: the
+/// builtins written for real values (`var`, `median`, `cumsum`, `fabs`, ...) convert
+/// their argument, which would drop the imaginary parts. Explicit conversions are refused
+/// where they are written (`f64(z)`, `z.astype(f64)`); this catches the rest.
+pub(crate) fn real_cast_of_complex(body: &[Stmt]) -> Option<(Span, DType)> {
+    let mut found = None;
+    for s in body {
+        crate::pretty::walk_stmt(s, &mut |e: &Expr| {
+            if found.is_some() {
+                return;
+            }
+            if let ExprKind::Cast(x) = &e.kind {
+                let from = x.ty.dtype();
+                let to = e.ty.dtype();
+                if let (Some(f), Some(t)) = (from, to) {
+                    if f.is_complex() && !t.is_complex() && t != DType::Bool {
+                        found = Some((e.span, t));
+                    }
+                }
+            }
+        });
+    }
+    found
+}
+
+/// `conj(x)` of a complex scalar or array (element-wise); a real `x` itself.
+pub(crate) fn conjugated(x: TE, span: Span) -> TE {
+    match x.ty().dtype() {
+        Some(d) if d.is_complex() => TE::strong(cx1(CxOp::Conj, x.e, d, span)),
+        _ => x,
+    }
+}

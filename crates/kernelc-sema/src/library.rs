@@ -63,6 +63,7 @@ const NAMES: &[&str] = &[
     "matmul",
     "dot",
     "outer",
+    "vdot",
     "trace",
 ];
 
@@ -766,6 +767,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 let (x, y) = self.two(name, this, a, span)?;
                 self.matmul(name, x, y, span)
             }
+            "vdot" => {
+                // NumPy's vdot: the first argument conjugated (1-D vectors here).
+                let (x, y) = self.two(name, this, a, span)?;
+                if x.ty().ndim() != 1 || y.ty().ndim() != 1 {
+                    return self.fail(span, "vdot() takes two 1-D arrays here");
+                }
+                let x = crate::complex::conjugated(x, span);
+                self.matmul(name, x, y, span)
+            }
             "outer" => {
                 let (x, y) = self.two(name, this, a, span)?;
                 let (Some(p), Some(q)) = (x.ty().dtype(), y.ty().dtype()) else {
@@ -855,6 +865,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         self.no_more(name, a)?;
         let d = self.number(name, &x)?;
+        if d.is_complex() {
+            return self.fail(
+                span,
+                format!("{name}() of complex values is not supported yet"),
+            );
+        }
         let nd = x.ty().ndim();
         let n = match dec_e {
             Some(e) => Some(self.const_int(e, "decimals")?),

@@ -287,6 +287,14 @@ fn instantiate_def<'a>(
     let params = (0..def.params.len())
         .flat_map(|p| f.leaf_locals(p))
         .collect();
+    if let Some((at, to)) = crate::complex::real_cast_of_complex(&body) {
+        return Err(vec![Diagnostic::error(
+            at,
+            format!(
+                "this operation converts complex values to {to}, which would drop their imaginary parts: it is not supported for complex values (take z.real, z.imag or abs(z) first)"
+            ),
+        )]);
+    }
     let locals = f
         .locals
         .iter()
