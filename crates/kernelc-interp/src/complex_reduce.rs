@@ -3,7 +3,7 @@
 //! order for complex values ([`kernelc_runtime::reduce::pairwise_sum_complex`]) along the
 //! last axis and over a whole array (in order along an outer axis, as NumPy adds the
 //! slices), `prod` multiplies in order from `1+0j`, `mean` divides the sum by `n + 0j`
-//! (Smith's division, as NumPy's `true_divide`), `dot` sums the products (not conjugated)
+//! (Smith's division in complex128, as NumPy's `true_divide` by an `intp` count), `dot` sums the products (not conjugated)
 //! pairwise. The other reductions have no meaning for complex values (sema refuses them).
 
 use crate::elementwise::buffer;
@@ -39,7 +39,11 @@ where
     Complex::new(re, im)
 }
 
-fn typed<T: Part + SumFloat>(op: ReduceOp, a: &Array, axis: Option<usize>) -> Fallible<Reduced>
+fn typed<T: Part + SumFloat + Into<f64>>(
+    op: ReduceOp,
+    a: &Array,
+    axis: Option<usize>,
+) -> Fallible<Reduced>
 where
     Complex<T>: Element,
 {
@@ -57,8 +61,12 @@ where
     match op {
         ReduceOp::Sum => reduce_lines(a, axis, |l: Line<Complex<T>>| Ok(sum(l))),
         ReduceOp::Mean => reduce_lines(a, axis, |l: Line<Complex<T>>| {
-            let n = Complex::new(T::from_f64(l.n as f64), <T as Part>::ZERO);
-            Ok(cx::div(sum(l), n))
+            // NumPy divides the sum by the count as an `intp`, which promotes complex64 to
+            // complex128: the division is done in complex128 and rounded back.
+            let n = Complex::new(l.n as f64, 0.0);
+            let s = sum(l);
+            let q = cx::div(Complex::new(s.re.into(), s.im.into()), n);
+            Ok(Complex::new(T::from_f64(q.re), T::from_f64(q.im)))
         }),
         ReduceOp::Prod => reduce_lines(a, axis, |l: Line<Complex<T>>| {
             let mut acc = Complex::new(T::ONE, <T as Part>::ZERO);
