@@ -441,3 +441,22 @@ def test_writing_an_array_global_is_a_compile_error():
 
     with pytest.raises(kernelc.CompileError):
         writes_global(1.0)
+
+
+@kernelc.jit
+def complex_kernel(z, w):
+    r = z * w + np.conj(z)
+    return r, np.sum(r), np.abs(z), z.real
+
+
+def test_complex_arrays_in_and_out():
+    for dt in (np.complex128, np.complex64):
+        z = np.array([1 + 2j, -3j, 0.5], dtype=dt)
+        w = np.array([2j, 1.0, -1 - 1j], dtype=dt)
+        r, s, a, re = complex_kernel(z, w)
+        want = z * w + np.conj(z)
+        assert r.dtype == dt and r.tolist() == want.tolist()
+        assert complex(s) == complex(np.sum(want))
+        assert a.dtype == np.abs(z).dtype and np.allclose(a, np.abs(z))
+        assert re.tolist() == z.real.tolist()
+    assert kernelc.evaluate("z * 2 + 1j", local_dict={"z": z}).tolist() == (z * 2 + 1j).tolist()

@@ -4,7 +4,8 @@
 //! It is the semantic oracle the JIT is tested against (same bits for every program) and
 //! the performance baseline. Scalar code is walked as a tree; whole-array operations run
 //! NumPy style, one typed loop per operation over `&[T]` slices (contiguous fast paths,
-//! broadcasting via strides), never element by element through `Scalar`s.
+//! broadcasting via strides), never element by element through `Scalar`s (except casts
+//! to and from complex types, which go through the scalar cast).
 //!
 //! Code map:
 //! * [`exec`] — the [`Interpreter`]: calls, frames, statements (stores, loops, `prange`).

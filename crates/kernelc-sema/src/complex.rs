@@ -150,9 +150,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 } else {
                     DType::C128
                 };
-                let ndim = x.ty().ndim();
                 let z = cast(x.e, c);
-                debug_assert_eq!(z.ty.ndim(), ndim);
                 Some(TE::strong(cx1(CxOp::Angle, z, c.component(), span)))
             }
         }
