@@ -786,3 +786,66 @@ fn numpy_round_trip() {
         assert_eq!(verdict.trim(), format!("[{}]", ["True"; 15].join(", ")));
     }
 }
+
+/// The parts of a version 1.0 `.npy` file's data as little-endian f64 (complex128) or f32
+/// (complex64) values, with the header's `descr`.
+fn complex_parts(bytes: &[u8], part_size: usize) -> (String, Vec<f64>) {
+    let header_len = u16::from_le_bytes([bytes[8], bytes[9]]) as usize;
+    let header = String::from_utf8_lossy(&bytes[10..10 + header_len]).into_owned();
+    let parts = bytes[10 + header_len..]
+        .chunks(part_size)
+        .map(|b| match part_size {
+            4 => f32::from_le_bytes(b.try_into().unwrap()) as f64,
+            _ => f64::from_le_bytes(b.try_into().unwrap()),
+        })
+        .collect();
+    (header, parts)
+}
+
+#[test]
+fn complex_arrays_in_and_out() {
+    let s = Scratch::new("complex");
+    s.write(
+        "c.k",
+        "import numpy as np\n\ndef rot(z, w):\n    print(z, w)\n    return z * 1j + w\n",
+    );
+    let z: Vec<u8> = [1.0f64, 2.0, -0.5, 0.0, 0.0, -3.0]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    s.write(
+        "z.npy",
+        raw_npy(
+            "{'descr': '<c16', 'fortran_order': False, 'shape': (3,), }",
+            &z,
+        ),
+    );
+    let w: Vec<u8> = [0.5f32, 0.5, 1.0, -1.0, 2.0, 0.0]
+        .iter()
+        .flat_map(|x| x.to_le_bytes())
+        .collect();
+    s.write(
+        "w.npy",
+        raw_npy(
+            "{'descr': '<c8', 'fortran_order': False, 'shape': (3,), }",
+            &w,
+        ),
+    );
+    for exec in EXECUTORS {
+        let mut args = vec![
+            "run", "c.k", "--entry", "rot", "--arg", "z=z.npy", "--arg", "w=w.npy", "--out",
+            "r.npy",
+        ];
+        args.extend_from_slice(exec);
+        let out = s.ok(&args);
+        assert_eq!(
+            out,
+            "[ 1. +2.j -0.5+0.j  0. -3.j] [0.5+0.5j 1. -1.j  2. +0.j ]\n"
+        );
+        let (header, parts) = complex_parts(&std::fs::read(s.path("r.npy")).unwrap(), 8);
+        assert!(header.contains("'descr': '<c16'"), "{header}");
+        assert!(header.contains("'shape': (3,"), "{header}");
+        // (1+2j)*1j + (0.5+0.5j), (-0.5)*1j + (1-1j), (-3j)*1j + 2
+        assert_eq!(parts, vec![-1.5, 1.5, 1.0, -1.5, 5.0, 0.0]);
+    }
+}
