@@ -401,7 +401,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         self.no_more(name, a)?;
         let at = self.array_arg(op.name(), &x)?;
-        if at.dtype.is_complex() && !matches!(op, ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Mean) {
+        if at.dtype.is_complex()
+            && !matches!(
+                op,
+                ReduceOp::Sum | ReduceOp::Prod | ReduceOp::Mean | ReduceOp::Any | ReduceOp::All
+            )
+        {
             let msg = if matches!(
                 op,
                 ReduceOp::Min | ReduceOp::Max | ReduceOp::ArgMin | ReduceOp::ArgMax
