@@ -181,6 +181,16 @@ fn complex_arrays_in_and_out() {
     // (1+2j)**2 + (-1j)**2 = (-3+4j) + (-1) = -4+4j
     let s = k.function("total").unwrap().call(&[(&z).into()]).unwrap();
     assert_eq!(s.scalar(), Some(Scalar::C128(Complex64::new(-4.0, 4.0))));
+    // A write through the view `z.real` of a shared (read-only) argument leaves the
+    // caller's slice alone, as writes through other views do.
+    let v = Kernel::from_source("def bump(z):\n    b = z.real\n    b[0] = 5.0\n    return z\n")
+        .unwrap();
+    let r = v.function("bump").unwrap().call(&[(&z).into()]).unwrap();
+    assert_eq!(z[0], Complex64::new(1.0, 2.0));
+    assert_eq!(
+        r.into_vec::<Complex64>().unwrap()[0],
+        Complex64::new(5.0, 2.0)
+    );
     let mut m = z.clone();
     k.function("scale")
         .unwrap()
