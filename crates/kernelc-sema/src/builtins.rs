@@ -240,8 +240,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let [d] = args else {
                 return self.fail(span, "astype() takes one type argument");
             };
-            let Ok(Type::Scalar(d)) = parse_annotation(d) else {
-                return self.fail(d.span, "astype() needs an element type such as f32");
+            let d = match self.dtype_value(d) {
+                Some(d) => d,
+                None => match parse_annotation(d) {
+                    Ok(Type::Scalar(d)) => d,
+                    _ => return self.fail(d.span, "astype() needs an element type such as f32"),
+                },
             };
             return Some(TE::strong(cast(this.e, d)));
         }
@@ -553,12 +557,26 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     fn dtype_arg(&mut self, e: Option<&'a ast::Expr>) -> Option<DType> {
         let e = e?;
+        if let Some(d) = self.dtype_value(e) {
+            return Some(d);
+        }
         match parse_annotation(e) {
             Ok(Type::Scalar(d)) => Some(d),
-            _ => self.fail(
-                e.span,
-                "expected an element type (bool, i32, i64, f32 or f64)",
-            ),
+            _ => self.fail(e.span, DTYPE_EXPECTED),
+        }
+    }
+
+    /// A dtype given as a value rather than a type name: `a.dtype`, or a NumPy dtype
+    /// string (`"float32"`, `"f8"`, `"<i4"`).
+    pub(crate) fn dtype_value(&mut self, e: &'a ast::Expr) -> Option<DType> {
+        match &e.kind {
+            A::Attribute(base, attr)
+                if attr.name == "dtype" && !matches!(&base.kind, A::Name(m) if is_module(m)) =>
+            {
+                self.expr(base)?.ty().dtype()
+            }
+            A::Str(s) => numpy_dtype_string(s),
+            _ => None,
         }
     }
 
@@ -607,4 +625,28 @@ fn is_module_path(e: &ast::Expr) -> bool {
         A::Attribute(b, a) => matches!(a.name.as_str(), "random" | "linalg") && is_module_path(b),
         _ => false,
     }
+}
+
+/// The error for a `dtype=` argument that names no element type.
+pub(crate) const DTYPE_EXPECTED: &str = "expected an element type (bool, i8 .. i64, u8 .. u64, f32, f64, complex64, complex128; NumPy's names such as np.float32 or \"float32\"; or a.dtype)";
+
+/// NumPy's dtype strings: names (`"float32"`) and type codes (`"f8"`, `"<i4"`, `"u1"`, `"d"`).
+fn numpy_dtype_string(s: &str) -> Option<DType> {
+    let code = s.trim_start_matches(['<', '=', '|']);
+    Some(match code {
+        "b1" | "?" => DType::Bool,
+        "i1" | "b" => DType::I8,
+        "i2" | "h" => DType::I16,
+        "i4" | "i" => DType::I32,
+        "i8" | "l" | "q" | "p" => DType::I64,
+        "u1" | "B" => DType::U8,
+        "u2" | "H" => DType::U16,
+        "u4" | "I" => DType::U32,
+        "u8" | "L" | "Q" | "P" => DType::U64,
+        "f4" | "f" => DType::F32,
+        "f8" | "d" => DType::F64,
+        "c8" | "F" => DType::C64,
+        "c16" | "D" => DType::C128,
+        _ => return DType::from_name(code),
+    })
 }
