@@ -329,6 +329,10 @@ def _numba_module():
     m.prange = range
     m.vectorize = _vectorize
     m.guvectorize = _guvectorize
+    # Type names (`from numba import float64`): casts when called, as the kernel's are.
+    for name, dt in list(_NUMBA_TYPES.items()) + [(v, v) for v in set(_NUMBA_TYPES.values())]:
+        setattr(m, name, _Type(dt))
+    m.boolean = m.b1
     return m
 
 

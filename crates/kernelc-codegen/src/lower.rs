@@ -131,7 +131,7 @@ pub fn native_op(e: &Expr) -> bool {
         }
         ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
         ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Alloc(_) => true,
-        ExprKind::Print(args) => args.iter().all(print::printable),
+        ExprKind::Print(args, _) => args.iter().all(print::printable),
         ExprKind::Where(..) => scalar,
         ExprKind::TupleGet(..) => !matches!(e.ty, Type::Tuple(_)),
         _ => false,
@@ -1411,7 +1411,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 }
             }
             ExprKind::Alloc(a) => return self.alloc_array(a, e),
-            ExprKind::Print(args) => return self.print(args, e.span),
+            ExprKind::Print(args, raw) => return self.print(args, *raw, e.span),
             ExprKind::Where(c, a, b) => {
                 // Scalars: all three evaluated (as NumPy's arguments), then one chosen.
                 let cv = self.expr(c).value();

@@ -136,12 +136,14 @@ pub unsafe extern "C" fn rt_str_field(
     })
 }
 
-/// Writes buffer `h` and a newline to the call's output as one write, and releases the
+/// Writes buffer `h` (and a newline unless `newline` is 0) to the call's output as one write, and releases the
 /// buffer; a failed write is an error at `span`.
-pub unsafe extern "C" fn rt_print_line(ctx: *mut JitCtx, h: i64, span: i64) {
+pub unsafe extern "C" fn rt_print_line(ctx: *mut JitCtx, h: i64, newline: i64, span: i64) {
     guard(ctx, span, |c| {
         let mut line = c.strings.take(h);
-        line.push('\n');
+        if newline != 0 {
+            line.push('\n');
+        }
         // SAFETY: `out` outlives the native call that created this context.
         let out = unsafe { &mut *c.out };
         if let Err(e) = out.write_all(line.as_bytes()) {

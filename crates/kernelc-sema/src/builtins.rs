@@ -151,6 +151,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if this.is_none() && crate::arrays::is_array_builtin(name) {
             return self.array_function(name, None, args, kwargs, span);
         }
+        if name == "print" && this.is_none() {
+            return self.print_call(args, kwargs, span);
+        }
         // keyword arguments: dtype= for constructors
         let mut dtype_kw = None;
         for k in kwargs {
@@ -178,19 +181,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     )
                 }
             }
-        }
-        if name == "print" {
-            let args = self.lower_args(None, args)?;
-            for a in &args {
-                if a.ty() == Type::None {
-                    return self.fail(a.e.span, "this has no value to print");
-                }
-            }
-            return Some(TE::strong(Expr {
-                kind: ExprKind::Print(args.into_iter().map(|a| a.e).collect()),
-                ty: Type::None,
-                span,
-            }));
         }
         if matches!(name, "range" | "prange") {
             return self.fail(
@@ -564,6 +554,69 @@ impl<'c, 'a> FnLower<'c, 'a> {
             Ok(Type::Scalar(d)) => Some(d),
             _ => self.fail(e.span, DTYPE_EXPECTED),
         }
+    }
+
+    /// `print(args..., sep=" ", end="\n", flush=False)`: `sep` and `end` are string
+    /// literals; with either the pieces are written raw, the separators and the end placed
+    /// among them.
+    fn print_call(
+        &mut self,
+        args: &'a [ast::Expr],
+        kwargs: &'a [ast::Keyword],
+        span: Span,
+    ) -> Option<TE> {
+        let mut sep = None;
+        let mut end = None;
+        for k in kwargs {
+            let slot = match k.name.name.as_str() {
+                "sep" => &mut sep,
+                "end" => &mut end,
+                "flush" => continue,
+                other => {
+                    return self.fail(
+                        k.name.span,
+                        format!("print() got an unexpected keyword argument '{other}' (kernelc knows sep, end and flush)"),
+                    )
+                }
+            };
+            match &k.value.kind {
+                A::Str(s) => *slot = Some(s.clone()),
+                A::NoneLit => {}
+                _ => {
+                    return self.fail(
+                        k.value.span,
+                        format!("print()'s {} must be a string literal", k.name.name),
+                    )
+                }
+            }
+        }
+        let args = self.lower_args(None, args)?;
+        for a in &args {
+            if a.ty() == Type::None {
+                return self.fail(a.e.span, "this has no value to print");
+            }
+        }
+        let raw = sep.is_some() || end.is_some();
+        let mut pieces = Vec::new();
+        let text = |s: String| Expr {
+            kind: ExprKind::Str(s),
+            ty: Type::Str,
+            span,
+        };
+        for (k, a) in args.into_iter().enumerate() {
+            if k > 0 && raw {
+                pieces.push(text(sep.clone().unwrap_or_else(|| " ".into())));
+            }
+            pieces.push(a.e);
+        }
+        if raw {
+            pieces.push(text(end.unwrap_or_else(|| "\n".into())));
+        }
+        Some(TE::strong(Expr {
+            kind: ExprKind::Print(pieces, raw),
+            ty: Type::None,
+            span,
+        }))
     }
 
     /// A dtype given as a value rather than a type name: `a.dtype`, or a NumPy dtype
