@@ -69,11 +69,10 @@ fn text_of(c: &mut JitCtx, word: u64, code: i64, repr: bool) -> String {
         CODE_ARRAY => {
             // SAFETY: native code passes a live handle.
             let a: &Array = unsafe { &(*(word as *const ArrayHandle)).array };
-            let body = format_array(a.dtype(), a.shape(), &|i| a.get_flat(i));
             if repr {
-                format!("array({})", body.replace('\n', "\n      "))
+                kernelc_runtime::format::format_array_repr(a.dtype(), a.shape(), &|i| a.get_flat(i))
             } else {
-                body
+                format_array(a.dtype(), a.shape(), &|i| a.get_flat(i))
             }
         }
         CODE_TEXT => c.strings.take(word as i64),
