@@ -39,7 +39,9 @@ class _Type:
     def __getitem__(self, _):
         return self
 
-    def __call__(self, x):
+    def __call__(self, x=None, *more):
+        if x is None or more or isinstance(x, _Type):
+            return self  # a Numba signature, `float64(float64[:], int64)`
         if isinstance(x, np.ndarray):
             return x.astype(self.dt)
         if self.dt.kind == "b":
