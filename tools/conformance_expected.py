@@ -179,7 +179,7 @@ def _float_fn(f):
 
 for _name in ("sqrt exp expm1 log log1p log2 log10 sin cos tan arcsin arccos arctan arctan2 "
               "sinh cosh tanh arcsinh arccosh arctanh hypot floor ceil trunc rint copysign fmod "
-              "isnan isinf isfinite").split():
+              "isnan isinf isfinite cbrt nextafter").split():
     globals()[_name] = _float_fn(getattr(np, _name))
 pow = _float_fn(np.power)
 abs = np.abs

@@ -479,10 +479,10 @@ pub mod pure {
             (arcsin, arcsin_f64, arcsin_f32), (arccos, arccos_f64, arccos_f32), (arctan, arctan_f64, arctan_f32),
             (sinh, sinh_f64, sinh_f32), (cosh, cosh_f64, cosh_f32), (tanh, tanh_f64, tanh_f32),
             (arcsinh, arcsinh_f64, arcsinh_f32), (arccosh, arccosh_f64, arccosh_f32), (arctanh, arctanh_f64, arctanh_f32),
-            (sign, sign_f64, sign_f32), (rint, rint_f64, rint_f32);
+            (sign, sign_f64, sign_f32), (rint, rint_f64, rint_f32), (cbrt, cbrt_f64, cbrt_f32);
         bin: (arctan2, arctan2_f64, arctan2_f32), (hypot, hypot_f64, hypot_f32), (pow, pow_f64, pow_f32),
              (minimum, minimum_f64, minimum_f32), (maximum, maximum_f64, maximum_f32), (fmod, fmod_f64, fmod_f32),
-             (copysign, copysign_f64, copysign_f32);
+             (copysign, copysign_f64, copysign_f32), (nextafter, nextafter_f64, nextafter_f32);
         tern: (clip, clip_f64, clip_f32)
     );
 }

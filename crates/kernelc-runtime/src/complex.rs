@@ -31,6 +31,12 @@ pub enum CxOp {
     Abs,
     /// `np.angle(z)`: `atan2(im, re)`.
     Angle,
+    /// A math function of a complex argument (`np.sqrt(z)`, ...): one of
+    /// [`crate::complex_math::cx_supported`], computed by [`crate::complex_math::cx_math`];
+    /// the result has the argument's complex type.
+    Math(crate::optable::MathFn),
+    /// `np.reciprocal(z)`: NumPy's own loop ([`crate::complex_math::reciprocal`]).
+    Reciprocal,
 }
 
 impl CxOp {
@@ -43,6 +49,8 @@ impl CxOp {
             CxOp::Conj => "conj",
             CxOp::Abs => "cabs",
             CxOp::Angle => "angle",
+            CxOp::Math(f) => f.name(),
+            CxOp::Reciprocal => "reciprocal",
         }
     }
 }

@@ -159,8 +159,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
-    /// A math function of a complex scalar: `abs` (`hypot` of the parts); the others are
-    /// not built yet.
+    /// A math function of a complex scalar: `abs` (`hypot` of the parts, a real result)
+    /// and the functions of `kernelc_runtime::complex_math` (`sqrt exp log ... arctanh`, a
+    /// result of the complex type the arguments promote to); the others are compile
+    /// errors.
     pub(crate) fn complex_math(&mut self, f: MathFn, args: Vec<TE>, span: Span) -> Option<TE> {
         let t = args
             .iter()
@@ -176,10 +178,28 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let x = args.into_iter().next()?;
             return Some(TE::strong(cx(CxOp::Abs, vec![x.e], t.component(), span)));
         }
+        if f.arity() == 1 && kernelc_runtime::complex_math::cx_supported(f) {
+            let x = args.into_iter().next()?;
+            return Some(TE::strong(cx(CxOp::Math(f), vec![cast(x.e, t)], t, span)));
+        }
         self.fail(
             span,
-            format!("{}() of complex numbers is not supported yet", f.name()),
+            format!(
+                "{}() of complex numbers is not supported (complex math: sqrt exp expm1 log log1p log2 log10 sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh, abs, power)",
+                f.name()
+            ),
         )
+    }
+
+    /// `np.reciprocal(z)` of a complex scalar (NumPy's own loop, not `1 / z`).
+    pub(crate) fn complex_reciprocal(&mut self, x: TE, span: Span) -> Option<TE> {
+        let Some(t) = x.ty().dtype().filter(|d| d.is_complex()) else {
+            return self.fail(x.e.span, "reciprocal() of a complex number expected");
+        };
+        if x.ty().is_array() {
+            return self.fail(span, "reciprocal() of complex arrays is not supported yet");
+        }
+        Some(TE::strong(cx(CxOp::Reciprocal, vec![x.e], t, span)))
     }
 
     /// The error of an operator complex numbers do not have (`<`, `//`, `%`, `&`, ...).

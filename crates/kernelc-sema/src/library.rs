@@ -504,6 +504,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             "reciprocal" => {
                 let x = self.one(name, this, a, span)?;
                 match x.ty().dtype() {
+                    Some(d) if d.is_complex() => self.complex_reciprocal(x, span),
                     Some(d) if d.is_float() => {
                         let one = TE {
                             e: konst(Scalar::F64(1.0), span),
