@@ -83,6 +83,21 @@ fn text_of(c: &mut JitCtx, word: u64, code: i64, repr: bool) -> String {
     }
 }
 
+/// A new text buffer holding a complex scalar as `print` shows it (complex128 when
+/// `is64`, else complex64 whose f32 parts were widened exactly).
+pub unsafe extern "C" fn rt_str_complex(ctx: *mut JitCtx, re: f64, im: f64, is64: i64) -> i64 {
+    guard(ctx, 0, |c| {
+        let s = if is64 != 0 {
+            Scalar::C128(kernelc_runtime::dtype::Complex64::new(re, im))
+        } else {
+            Scalar::C64(kernelc_runtime::dtype::Complex32::new(re as f32, im as f32))
+        };
+        let h = c.strings.new_buffer();
+        c.strings.get(h as i64).push_str(&format_scalar(s));
+        h as i64
+    })
+}
+
 /// A new, empty text buffer.
 pub unsafe extern "C" fn rt_str_new(ctx: *mut JitCtx) -> i64 {
     guard(ctx, 0, |c| c.strings.new_buffer() as i64)

@@ -76,6 +76,10 @@ impl FnLower<'_, '_> {
                 let mut types = tt.leaves().into_iter();
                 self.tuple_piece(Type::Tuple(tt), &mut leaves, &mut types)
             }
+            (_, Type::Scalar(d)) if d.is_complex() => {
+                let v = self.expr(e).value();
+                Piece::Text(self.cx_text(v, d))
+            }
             (_, Type::Scalar(d)) => {
                 let v = self.expr(e).value();
                 let w = self.word_of(v, e.ty);
