@@ -1261,8 +1261,11 @@ pub fn arctanh<M: FloatOps>(m: &mut M, x: M::F) -> M::F {
 // ---------------------------------------------------------------------------------------
 
 /// `sqrt(x^2 + y^2)` without spurious overflow/underflow: with `a = max(|x|,|y|)`,
-/// `b = min`, scale both by 2^-600 if `a > 2^500` or by 2^600 if `a < 2^-500`, then
-/// `sqrt(fma(a, a, b*b))` and scale back. Inf in either argument gives inf (even with nan).
+/// `b = min`, scale both by 2^-600 if `a > 2^500` or by 2^600 if `a < 2^-500`; the sum
+/// of squares is formed exactly as a double-double (fma low parts, a TwoSum), its
+/// square root corrected by one Newton step on the exact residual (`r + (s - r^2)/2r`),
+/// which rounds correctly but for rare hard cases (the results of libm's `hypot`, which
+/// NumPy calls), then scaled back. Inf in either argument gives inf (even with nan).
 #[inline(always)]
 pub fn hypot<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
     let ax = m.abs(x);
@@ -1279,9 +1282,30 @@ pub fn hypot<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
     let inv = m.select(big, p600, inv);
     let a = m.mul(a, s);
     let b = m.mul(b, s);
-    let bb = m.mul(b, b);
-    let h = m.fma(a, a, bb);
-    let h = m.sqrt(h);
+    // a^2 + b^2 = sh + sl exactly (up to the rounding of the tiny low-part sum).
+    let ah = m.mul(a, a);
+    let nah = m.neg(ah);
+    let al = m.fma(a, a, nah);
+    let bh = m.mul(b, b);
+    let nbh = m.neg(bh);
+    let bl = m.fma(b, b, nbh);
+    let (sh, s0) = two_sum(m, ah, bh);
+    let lows = m.add(al, bl);
+    let sl = m.add(s0, lows);
+    let (sh, sl) = fast_two_sum(m, sh, sl);
+    let h0 = m.sqrt(sh);
+    // The residual sh + sl - h0^2, exactly: h0^2 = rh + rl, and sh - rh is exact.
+    let rh = m.mul(h0, h0);
+    let nrh = m.neg(rh);
+    let rl = m.fma(h0, h0, nrh);
+    let d = m.sub(sh, rh);
+    let d = m.sub(d, rl);
+    let d = m.add(d, sl);
+    let two_h = m.add(h0, h0);
+    let corr = m.div(d, two_h);
+    let h1 = m.add(h0, corr);
+    let zero = cmp_c(m, Cmp::Eq, h0, 0.0);
+    let h = m.select(zero, h0, h1);
     let r = m.mul(h, inv);
     let xi = cmp_c(m, Cmp::Eq, ax, f64::INFINITY);
     let yi = cmp_c(m, Cmp::Eq, ay, f64::INFINITY);
