@@ -523,7 +523,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             "deg2rad" | "radians" | "rad2deg" | "degrees" => {
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let to_rad = matches!(name, "deg2rad" | "radians");
@@ -550,7 +550,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 // fabs: abs, always a float. exp2: 2**x through the library's pow (exact
                 // for integer x; NumPy's exp2 and pow(2, x) agree to within an ulp).
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                if name == "exp2" && x.ty().dtype().is_some_and(|d| d.is_complex()) {
+                    return self.complex_exp2(x, span);
+                }
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let (f, args) = match name {
@@ -566,7 +569,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 // copysign(1, x) < 0: true for negative numbers, -0.0 and nan with the
                 // sign bit set.
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let cs = math(
@@ -820,6 +823,19 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
+    /// The element type of a real number or array argument: complex values are a compile
+    /// error (the function has no complex definition here).
+    fn real_number(&mut self, name: &str, x: &TE) -> Option<DType> {
+        let d = self.number(name, x)?;
+        if d.is_complex() {
+            return self.fail(
+                x.e.span,
+                format!("{name}() of complex numbers is not supported"),
+            );
+        }
+        Some(d)
+    }
+
     /// `round(x)` (Python: a float rounds half to even to an int), `round(x, n)`,
     /// `np.round(x, decimals)`: NumPy's `rint(x * 10**n) / 10**n` (n >= 0) or
     /// `rint(x / 10**-n) * 10**-n` (n < 0); integers stay integers for n >= 0.
@@ -838,7 +854,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             None => a.take_kw("ndigits"),
         };
         self.no_more(name, a)?;
-        let d = self.number(name, &x)?;
+        let d = self.real_number(name, &x)?;
         let nd = x.ty().ndim();
         let n = match dec_e {
             Some(e) => Some(self.const_int(e, "decimals")?),
