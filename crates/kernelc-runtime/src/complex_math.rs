@@ -263,6 +263,12 @@ pub fn cx_math<T: CxPart>(f: MathFn, z: C<T>) -> C<T> {
     }
 }
 
+/// `exp(b log a)` as glibc's `cpow` (the product `b * log a` by the plain formula).
+pub fn exp_log_pow<T: CxPart>(a: C<T>, b: C<T>) -> C<T> {
+    let l = log(a);
+    exp(C::new(b.re * l.re - b.im * l.im, b.re * l.im + b.im * l.re))
+}
+
 /// NumPy's `reciprocal` of a complex number (its own Smith-style loop, not `1 / z`).
 pub fn reciprocal<T: CxPart>(z: C<T>) -> C<T> {
     let (a, b) = (z.re, z.im);
