@@ -81,6 +81,16 @@ def main(out, n=400, seed=3, small=False):
             for z, r in zip(zs, rs):
                 lines.append(f"{f} {'c64' if is32 else 'c128'} {hx(z.real, is32)} {hx(z.imag, is32)} "
                              f"{hx(r.real, is32)} {hx(r.imag, is32)}")
+        # power(z, w): w from the same points shifted (complex, real, half-integer and
+        # integer exponents: npy_cpow's special cases, repeated squaring, glibc's cpow).
+        ws = np.roll(zs, 7)
+        ws[::5] = ws[::5].real
+        ws[1::5] = np.array([0.5, -1.5, 2.0, -3.0, 0.25] * (len(ws[1::5]) // 5 + 1))[:len(ws[1::5])]
+        with np.errstate(all="ignore"):
+            rs = np.power(zs, ws)
+        for z, w, r in zip(zs, ws, rs):
+            lines.append(f"power {'c64' if is32 else 'c128'} {hx(z.real, is32)} {hx(z.imag, is32)} "
+                         f"{hx(w.real, is32)} {hx(w.imag, is32)} {hx(r.real, is32)} {hx(r.imag, is32)}")
     with open(out, "w") as fh:
         fh.write(f"# NumPy {np.__version__}: function dtype re im result_re result_im (hex bits)\n")
         fh.write("\n".join(lines) + "\n")

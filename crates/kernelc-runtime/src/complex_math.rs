@@ -10,8 +10,10 @@
 //! and `expm1` with formulas of its own (`funcs.inc.src`). Here:
 //! * `sqrt`, `exp`, `log`, `sinh`, `cosh`, `tanh` follow glibc's algorithms (scaling
 //!   against overflow and underflow, `log1p` of an extra-precise `|z|^2 - 1` near the unit
-//!   circle), and `sin`, `cos`, `tan` are `-i sinh(iz)`, `cosh(iz)`, `-i tanh(iz)`, which is
-//!   how glibc computes them (the same real operations);
+//!   circle), and `sin`, `cos`, `tan` are `-i sinh(iz)`, `cosh(iz)`, `-i tanh(iz)` (the
+//!   real operations of glibc's `csin`, `ccos`, `ctan`; where the identities and glibc
+//!   disagree on an unspecified sign of a special value, glibc's is kept);
+//! * `hypot` inside them is [`hypot`], correctly rounded in practice, as glibc's is;
 //! * the inverse functions are Hull, Fairgrieve and Tang's algorithms as in FreeBSD's
 //!   msun (NumPy's own fallback, `npy_math_complex.c.src`): `arcsinh`, `arccos` and
 //!   `arctanh` directly, `arcsin`/`arctan` through `arcsinh`/`arctanh` of `i conj(z)`,
@@ -20,9 +22,10 @@
 //!   `sqrt(-4-0j) = -2j`, `log(0j) = -inf+0j`, `exp(inf+0j) = inf+0j`, the sign of a zero
 //!   imaginary part choosing the side of a cut on the real axis).
 //!
-//! With real functions within an ulp of glibc's, ordinary arguments give NumPy's bits or
-//! differ in the last bit or two (the formulas are the same, the real parts are not always
-//! rounded identically).
+//! Checked against NumPy in `tests/complex_math_numpy.rs`: special values exactly,
+//! ordinary arguments within a few ulps, most of them bit for bit (the real functions
+//! underneath are within an ulp of glibc's but not always rounded identically; see
+//! docs/math-accuracy.md).
 
 use crate::complex::Part;
 use crate::math;
@@ -261,6 +264,12 @@ pub fn cx_math<T: CxPart>(f: MathFn, z: C<T>) -> C<T> {
         Arctanh => atanh(z),
         _ => C::new(T::NAN, T::NAN),
     }
+}
+
+/// `exp(b log a)` as glibc's `cpow` (the product `b * log a` by the plain formula).
+pub fn exp_log_pow<T: CxPart>(a: C<T>, b: C<T>) -> C<T> {
+    let l = log(a);
+    exp(C::new(b.re * l.re - b.im * l.im, b.re * l.im + b.im * l.re))
 }
 
 /// NumPy's `reciprocal` of a complex number (its own Smith-style loop, not `1 / z`).

@@ -1596,7 +1596,7 @@ fn nextafter_fmt<M: FloatOps>(
     m.select(anyn, nan, r)
 }
 
-/// IEEE `nextafter` on f64 (see [`nextafter_fmt`]): the f64 next to `x` toward `y`.
+/// IEEE `nextafter` on f64 (see `nextafter_fmt`): the f64 next to `x` toward `y`.
 #[inline(always)]
 pub fn nextafter<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
     nextafter_fmt(m, x, y, 52, -1022, 5e-324, f64::MAX)

@@ -18,6 +18,25 @@ use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast::{self, ExprKind as A};
 use kernelc_syntax::Span;
 
+/// NumPy's rounding of floats of type `d` to `n` decimals: `rint(x * 10**n) / 10**n`
+/// (`n > 0`), `rint(x / 10**-n) * 10**-n` (`n < 0`), `rint(x)` otherwise.
+fn round_float(xe: Expr, n: Option<i64>, d: DType, nd: usize, span: Span) -> Expr {
+    let rint = |e: Expr| math(MathFn::Rint, vec![e], d, nd, span);
+    match n {
+        None | Some(0) => rint(xe),
+        Some(n) if n > 0 => {
+            let f = fconst(d, 10f64.powi(n as i32), span);
+            let y = bin(BinOp::Mul, xe, f.clone(), d, nd, span);
+            bin(BinOp::Div, rint(y), f, d, nd, span)
+        }
+        Some(n) => {
+            let f = fconst(d, 10f64.powi(-n as i32), span);
+            let y = bin(BinOp::Div, xe, f.clone(), d, nd, span);
+            bin(BinOp::Mul, rint(y), f, d, nd, span)
+        }
+    }
+}
+
 /// Builtins this module lowers (besides the reductions of the op table).
 const NAMES: &[&str] = &[
     "add",
@@ -523,7 +542,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             "deg2rad" | "radians" | "rad2deg" | "degrees" => {
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let to_rad = matches!(name, "deg2rad" | "radians");
@@ -550,7 +569,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 // fabs: abs, always a float. exp2: 2**x through the library's pow (exact
                 // for integer x; NumPy's exp2 and pow(2, x) agree to within an ulp).
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                if name == "exp2" && x.ty().dtype().is_some_and(|d| d.is_complex()) {
+                    return self.complex_exp2(x, span);
+                }
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let (f, args) = match name {
@@ -566,7 +588,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 // copysign(1, x) < 0: true for negative numbers, -0.0 and nan with the
                 // sign bit set.
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let cs = math(
@@ -820,6 +842,19 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
+    /// The element type of a real number or array argument: complex values are a compile
+    /// error (the function has no complex definition here).
+    fn real_number(&mut self, name: &str, x: &TE) -> Option<DType> {
+        let d = self.number(name, x)?;
+        if d.is_complex() {
+            return self.fail(
+                x.e.span,
+                format!("{name}() of complex numbers is not supported"),
+            );
+        }
+        Some(d)
+    }
+
     /// `round(x)` (Python: a float rounds half to even to an int), `round(x, n)`,
     /// `np.round(x, decimals)`: NumPy's `rint(x * 10**n) / 10**n` (n >= 0) or
     /// `rint(x / 10**-n) * 10**-n` (n < 0); integers stay integers for n >= 0.
@@ -844,6 +879,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
             Some(e) => Some(self.const_int(e, "decimals")?),
             None => None,
         };
+        if d.is_complex() {
+            return self.complex_round(name, x, n, np || method, span);
+        }
         if !d.is_float() {
             // Integers: unchanged for n >= 0.
             if n.unwrap_or(0) < 0 {
@@ -866,29 +904,64 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return Some(TE { e, weak: x.weak });
             }
         }
-        let xe = x.e;
-        let rint = |e: Expr| math(MathFn::Rint, vec![e], d, nd, span);
-        let e = match n {
-            None | Some(0) => {
-                let r = rint(xe);
-                // Python's built-in round(x) of a float scalar is an int.
-                if name == "round" && !method && nd == 0 && dec_e.is_none() && !np {
-                    return Some(TE::strong(cast(r, DType::I64)));
-                }
-                r
-            }
-            Some(n) if n > 0 => {
-                let f = fconst(d, 10f64.powi(n as i32), span);
-                let y = bin(BinOp::Mul, xe, f.clone(), d, nd, span);
-                bin(BinOp::Div, rint(y), f, d, nd, span)
-            }
-            Some(n) => {
-                let f = fconst(d, 10f64.powi(-n as i32), span);
-                let y = bin(BinOp::Div, xe, f.clone(), d, nd, span);
-                bin(BinOp::Mul, rint(y), f, d, nd, span)
-            }
-        };
+        if matches!(n, None | Some(0))
+            && name == "round"
+            && !method
+            && nd == 0
+            && dec_e.is_none()
+            && !np
+        {
+            // Python's built-in round(x) of a float scalar is an int.
+            let r = math(MathFn::Rint, vec![x.e], d, nd, span);
+            return Some(TE::strong(cast(r, DType::I64)));
+        }
+        let e = round_float(x.e, n, d, nd, span);
         Some(TE { e, weak: x.weak })
+    }
+
+    /// `np.round(z, decimals)` of a complex scalar: NumPy rounds the real and imaginary
+    /// parts separately with the float formula. Python's built-in `round` has no complex
+    /// version (a compile error, as Python's TypeError).
+    fn complex_round(
+        &mut self,
+        name: &str,
+        x: TE,
+        n: Option<i64>,
+        numpy: bool,
+        span: Span,
+    ) -> Option<TE> {
+        if !numpy {
+            return self.fail(
+                x.e.span,
+                format!("{name}() of a complex number: Python's round has no complex version; use np.round(z)"),
+            );
+        }
+        if x.ty().is_array() {
+            return self.fail(
+                span,
+                format!("{name}() of complex arrays is not supported yet"),
+            );
+        }
+        if !pure(&x.e) {
+            return self.fail(
+                x.e.span,
+                format!("{name}() of this complex expression: assign it to a variable first"),
+            );
+        }
+        let t = x.ty().dtype()?;
+        let p = t.component();
+        let part = |op: CxOp, e: Expr| Expr {
+            kind: ExprKind::Complex(op, vec![e]),
+            ty: Type::Scalar(p),
+            span,
+        };
+        let re = round_float(part(CxOp::Real, x.e.clone()), n, p, 0, span);
+        let im = round_float(part(CxOp::Imag, x.e), n, p, 0, span);
+        Some(TE::strong(Expr {
+            kind: ExprKind::Complex(CxOp::Make, vec![re, im]),
+            ty: Type::Scalar(t),
+            span,
+        }))
     }
 
     /// `isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False)` as NumPy 2:
