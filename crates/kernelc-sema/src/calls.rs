@@ -96,8 +96,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
     ) -> Option<TE> {
         let def = self.cx.funcs[name];
         match crate::ufuncs::ufunc_of(def) {
-            Ok(Some(crate::ufuncs::Ufunc::GuVectorize { sigs, layout })) => {
-                return self.guvectorize_call(name, &sigs, &layout, args, kwargs, span);
+            Ok(Some(crate::ufuncs::Ufunc::GuVectorize {
+                sigs,
+                layout,
+                parallel,
+            })) => {
+                return self.guvectorize_call(name, &sigs, &layout, parallel, args, kwargs, span);
             }
             Ok(_) => {}
             Err((at, msg)) => return self.fail(at, msg),

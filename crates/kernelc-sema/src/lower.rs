@@ -495,8 +495,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 ),
             );
         }
-        if let Ok(Some(crate::ufuncs::Ufunc::Vectorize { sigs })) = crate::ufuncs::ufunc_of(def) {
-            return self.vectorize_call(name, &sigs, args, span);
+        if let Ok(Some(crate::ufuncs::Ufunc::Vectorize { sigs, parallel })) =
+            crate::ufuncs::ufunc_of(def)
+        {
+            return self.vectorize_call(name, &sigs, parallel, args, span);
         }
         // Argument types: weak literals become strong; annotated parameters convert.
         let mut exprs = Vec::new();

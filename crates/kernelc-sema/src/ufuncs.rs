@@ -30,8 +30,15 @@ use kernelc_syntax::Span;
 /// The meaning of a function's decorators.
 #[derive(Clone, Debug)]
 pub(crate) enum Ufunc {
-    Vectorize { sigs: Vec<Sig> },
-    GuVectorize { sigs: Vec<Sig>, layout: Layout },
+    Vectorize {
+        sigs: Vec<Sig>,
+        parallel: bool,
+    },
+    GuVectorize {
+        sigs: Vec<Sig>,
+        layout: Layout,
+        parallel: bool,
+    },
 }
 
 /// One signature: parameter types and the result (`None` for `void`).
@@ -68,13 +75,15 @@ pub(crate) fn ufunc_of(def: &ast::FuncDef) -> Result<Option<Ufunc>, (Span, Strin
             _ => (&[], &[]),
         };
         let kw = |n: &str| kwargs.iter().find(|k| k.name.name == n).map(|k| &k.value);
+        // `target="parallel"`: the outermost loop over the elements is a prange.
+        let parallel = matches!(kw("target").map(|e| &e.kind), Some(A::Str(t)) if t == "parallel");
         match name {
             Some("vectorize") => {
                 let sigs = match args.first().or(kw("signatures")) {
                     Some(s) => signatures(s)?,
                     None => Vec::new(),
                 };
-                return Ok(Some(Ufunc::Vectorize { sigs }));
+                return Ok(Some(Ufunc::Vectorize { sigs, parallel }));
             }
             Some("guvectorize") => {
                 let (sig_e, layout_e) = match args {
@@ -126,7 +135,11 @@ pub(crate) fn ufunc_of(def: &ast::FuncDef) -> Result<Option<Ufunc>, (Span, Strin
                         ),
                     ));
                 }
-                return Ok(Some(Ufunc::GuVectorize { sigs, layout }));
+                return Ok(Some(Ufunc::GuVectorize {
+                    sigs,
+                    layout,
+                    parallel,
+                }));
             }
             _ => {}
         }
@@ -406,6 +419,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         &mut self,
         name: &str,
         sigs: &[Sig],
+        parallel: bool,
         args: Vec<TE>,
         span: Span,
     ) -> Option<TE> {
@@ -528,15 +542,29 @@ impl<'c, 'a> FnLower<'c, 'a> {
             },
             span,
         };
-        pre.push(self.loops_over(&idx, r, rty, vec![store], span));
+        pre.push(self.loops_over(&idx, r, rty, vec![store], parallel, span));
         self.pending.extend(pre);
         Some(TE::strong(local(r, rty, span)))
     }
 
-    /// Counted loops `for idx[j] in range(arr.shape[j])`, outermost first, around `body`.
-    fn loops_over(&self, idx: &[LocalId], arr: LocalId, ty: Type, body: Block, span: Span) -> Stmt {
+    /// Counted loops `for idx[j] in range(arr.shape[j])`, outermost first, around `body`;
+    /// with `parallel` the outermost is a prange (its iterations write disjoint elements;
+    /// the inner indices are private).
+    fn loops_over(
+        &self,
+        idx: &[LocalId],
+        arr: LocalId,
+        ty: Type,
+        body: Block,
+        parallel: bool,
+        span: Span,
+    ) -> Stmt {
         let mut body = body;
         for (j, &i) in idx.iter().enumerate().rev() {
+            let par = (parallel && j == 0 && !self.loops.contains(&true)).then(|| Parallel {
+                reductions: Vec::new(),
+                private: idx[1..].to_vec(),
+            });
             body = vec![Stmt {
                 kind: StmtKind::For {
                     var: i,
@@ -544,7 +572,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     stop: dim(local(arr, ty, span), j, span),
                     step: i64c(1, span),
                     body,
-                    parallel: None,
+                    parallel: par,
                 },
                 span,
             }];
@@ -553,11 +581,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
     }
 
     /// A call of a `@guvectorize` function with its inputs and, optionally, its outputs.
+    #[allow(clippy::too_many_arguments)]
     pub(crate) fn guvectorize_call(
         &mut self,
         name: &str,
         sigs: &[Sig],
         layout: &Layout,
+        parallel: bool,
         args: &'a [ast::Expr],
         kwargs: &'a [ast::Keyword],
         span: Span,
@@ -837,7 +867,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if outer == 0 {
             pre.push(call);
         } else {
-            pre.push(self.loops_over(&idx, shape_arr, shape_ty, vec![call], span));
+            pre.push(self.loops_over(&idx, shape_arr, shape_ty, vec![call], parallel, span));
         }
         self.pending.extend(pre);
         // The outputs (a scalar core output without outer axes is its one element).
