@@ -39,7 +39,9 @@ class _Type:
     def __getitem__(self, _):
         return self
 
-    def __call__(self, x):
+    def __call__(self, x=None, *more):
+        if x is None or more or isinstance(x, _Type):
+            return self  # a Numba signature, `float64(float64[:], int64)`
         if isinstance(x, np.ndarray):
             return x.astype(self.dt)
         if self.dt.kind == "b":
@@ -179,7 +181,7 @@ def _float_fn(f):
 
 for _name in ("sqrt exp expm1 log log1p log2 log10 sin cos tan arcsin arccos arctan arctan2 "
               "sinh cosh tanh arcsinh arccosh arctanh hypot floor ceil trunc rint copysign fmod "
-              "isnan isinf isfinite").split():
+              "isnan isinf isfinite cbrt nextafter").split():
     globals()[_name] = _float_fn(getattr(np, _name))
 pow = _float_fn(np.power)
 abs = np.abs
@@ -238,11 +240,103 @@ def print(*args, **kwargs):
     builtins.print(*[repr(_Shown(a)) if isinstance(a, tuple) else a for a in args], **kwargs)
 
 
+_NUMBA_TYPES = {"b1": "bool", "boolean": "bool", "i1": "int8", "i2": "int16", "i4": "int32", "i8": "int64",
+                "u1": "uint8", "u2": "uint16", "u4": "uint32", "u8": "uint64", "f4": "float32",
+                "f8": "float64", "c8": "complex64", "c16": "complex128", "intp": "int64"}
+
+
+def _sig(text):
+    """A Numba signature string: (result dtype or None for void, [(dtype, is_array)])."""
+    import re
+    m = re.fullmatch(r"\s*(\w+)\s*\((.*)\)\s*", text)
+    ret, params = m.group(1), m.group(2)
+    out = []
+    for p in re.split(r",(?![^\[]*\])", params):
+        p = p.strip()
+        name = p.split("[")[0].strip()
+        out.append((np.dtype(_NUMBA_TYPES.get(name, name)), "[" in p))
+    r = None if ret == "void" else np.dtype(_NUMBA_TYPES.get(ret, ret))
+    return r, out
+
+
+def _pick(sigs, args):
+    """NumPy's ufunc loop selection: the first signature every argument casts to safely."""
+    for r, ps in sigs:
+        if builtins.all(np.can_cast(np.min_scalar_type(a) if np.ndim(a) == 0 and not
+                                    isinstance(a, np.generic) else np.asarray(a).dtype,
+                                    d, "safe") for a, (d, _) in zip(args, ps)):
+            return r, ps
+    raise TypeError("no matching signature")
+
+
+def _vectorize(*args, **kwargs):
+    """`@vectorize` / `@vectorize([sigs])`: NumPy's element-wise application."""
+    if len(args) == 1 and callable(args[0]):
+        return np.vectorize(args[0])
+    sigs = args[0] if args else kwargs.get("signatures")
+    sigs = [_sig(s) for s in ([sigs] if isinstance(sigs, str) else sigs or [])]
+
+    def wrap(f):
+        def g(*xs):
+            if not sigs:
+                return np.vectorize(f)(*xs)
+            r, ps = _pick(sigs, xs)
+            xs = [np.asarray(x).astype(d) if np.ndim(x) else d.type(x) for x, (d, _) in zip(xs, ps)]
+            if builtins.all(np.ndim(x) == 0 for x in xs):
+                return r.type(f(*xs))
+            return np.vectorize(f, otypes=[r])(*xs)
+        return g
+    return wrap
+
+
+def _guvectorize(sigs, layout, **kwargs):
+    """`@guvectorize([sigs], "(n),()->(n)")`: the core over the outer dimensions
+    (np.vectorize with a signature), outputs allocated from the inputs' core sizes."""
+    import re
+    sigs = [_sig(s) for s in ([sigs] if isinstance(sigs, str) else sigs)]
+    ins_t, outs_t = layout.replace(" ", "").split("->")
+    ins = [g.split(",") if g else [] for g in re.findall(r"\(([^)]*)\)", ins_t)]
+    outs = [g.split(",") if g else [] for g in re.findall(r"\(([^)]*)\)", outs_t)]
+
+    def wrap(f):
+        def g(*xs):
+            n_in = len(ins)
+            r, ps = _pick(sigs, xs[:n_in])
+
+            def core(*a):
+                sizes = {}
+                for x, names in zip(a, ins):
+                    for k, nm in enumerate(names):
+                        sizes.setdefault(nm, np.shape(x)[k])
+                res = [np.zeros([sizes[nm] for nm in names] or [1], ps[n_in + j][0])
+                       for j, names in enumerate(outs)]
+                f(*a, *res)
+                res = [o[0] if not names else o for o, names in zip(res, outs)]
+                return res[0] if len(res) == 1 else tuple(res)
+            ins_c = [np.asarray(x).astype(d) if np.ndim(x) else d.type(x)
+                     for x, (d, _) in zip(xs[:n_in], ps)]
+            v = np.vectorize(core, signature=layout.replace(" ", ""))
+            result = v(*ins_c)
+            if len(xs) > n_in:
+                for o, val in zip(xs[n_in:], result if len(outs) > 1 else [result]):
+                    o[...] = val
+                return xs[n_in] if len(outs) == 1 else tuple(xs[n_in:])
+            return result
+        return g
+    return wrap
+
+
 def _numba_module():
     import types
     m = types.ModuleType("numba")
     m.njit = m.jit = _decorator
     m.prange = range
+    m.vectorize = _vectorize
+    m.guvectorize = _guvectorize
+    # Type names (`from numba import float64`): casts when called, as the kernel's are.
+    for name, dt in list(_NUMBA_TYPES.items()) + [(v, v) for v in set(_NUMBA_TYPES.values())]:
+        setattr(m, name, _Type(dt))
+    m.boolean = m.b1
     return m
 
 

@@ -252,6 +252,7 @@ def ref_funcs():
         "arctan2": (2, mpmath.atan2),
         "hypot": (2, mpmath.hypot),
         "pow": (2, lambda x, y: mpmath.power(x, y) if x > 0 else mpmath.nan),
+        "cbrt": (1, lambda x: mpmath.cbrt(x) if x >= 0 else -mpmath.cbrt(-x)),
     }
 
 
@@ -326,6 +327,15 @@ def points(name, rng, n):
             pts.append((rng.choice([-1, 1]) * rand_mag(rng, -1074, 1023),
                         rng.choice([-1, 1]) * rand_mag(rng, -1074, 1023)))
         pts += [(1e308, 1e308), (1e-320, 3e-320), (3.0, 4.0), (1e-300, 1.0), (1.0, 1e-300)]
+    elif name == "cbrt":
+        pts += [rng.choice([-1, 1]) * rand_mag(rng, -1074, 1024) for _ in range(n // 2)]
+        pts += [rng.uniform(-10, 10) for _ in range(n // 4)]
+        for _ in range(n // 4):  # perfect cubes k^3 * 2^(3j) and their neighbours
+            k = rng.randint(1, 2 ** 17)
+            x = float(k ** 3) * 2.0 ** (3 * rng.randint(-340, 300))
+            pts += [x, -x, math.nextafter(x, math.inf)]
+        pts += [1.0, 8.0, 27.0, -8.0, 1e-300, 5e-324, 2.2250738585072014e-308,
+                1.7976931348623157e308, 0.001, 1e300, 3.0, 10.0]
     elif name == "pow":
         for _ in range(n // 3):
             pts.append((rng.uniform(0, 10), rng.uniform(-20, 20)))

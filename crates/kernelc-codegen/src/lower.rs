@@ -16,6 +16,7 @@ use crate::abi::{
 use crate::rt::{self, code};
 
 mod arrays;
+pub(crate) mod complex;
 mod construct;
 mod library;
 mod nest;
@@ -65,9 +66,8 @@ pub fn dtype_clif(d: DType) -> types::Type {
         DType::I64 | DType::U64 => types::I64,
         DType::F32 => types::F32,
         DType::F64 => types::F64,
-        // Functions with complex values are not lowered natively yet (see `supported`);
-        // their words never reach native code.
-        DType::C64 | DType::C128 => types::I64,
+        // Complex scalars: both parts in one value (see `lower/complex.rs`).
+        DType::C64 | DType::C128 => types::I128,
     }
 }
 
@@ -81,9 +81,7 @@ pub fn kernel_signature(f: &Func, cc: CallConv) -> Signature {
         sig.params.push(AbiParam::new(types::I64));
     }
     for &p in &f.params {
-        sig.params.push(AbiParam::new(
-            clif_type(f.locals[p].ty).unwrap_or(types::I64),
-        ));
+        sig.params.push(AbiParam::new(abi_type(f.locals[p].ty)));
     }
     for t in ret_types(f.ret) {
         sig.returns.push(AbiParam::new(t));
@@ -96,7 +94,17 @@ pub fn kernel_signature(f: &Func, cc: CallConv) -> Signature {
 pub fn ret_types(ret: Type) -> Vec<types::Type> {
     match ret {
         Type::Tuple(_) => Vec::new(),
-        t => clif_type(t).into_iter().collect(),
+        t => clif_type(t).map(|_| abi_type(t)).into_iter().collect(),
+    }
+}
+
+/// The Cranelift type of a parameter or result in a kernel's signature: a complex value
+/// is a word there (functions that take or return one run in the interpreter, see
+/// `complex::native`, and native code never passes one).
+fn abi_type(t: Type) -> types::Type {
+    match t {
+        Type::Scalar(d) if d.is_complex() => types::I64,
+        t => clif_type(t).unwrap_or(types::I64),
     }
 }
 
@@ -104,7 +112,7 @@ pub fn ret_types(ret: Type) -> Vec<types::Type> {
 pub fn supported(f: &Func) -> bool {
     f.locals.iter().all(|l| abi::native_type(l.ty))
         && abi::native_type(f.ret)
-        && !kernelc_sema::complex::uses_complex(f)
+        && (!kernelc_sema::complex::uses_complex(f) || complex::native(f))
 }
 
 /// True when an expression's own operation is lowered natively (its operands decide for
@@ -126,12 +134,14 @@ pub fn native_op(e: &Expr) -> bool {
         | ExprKind::Chain(..)
         | ExprKind::Math(..) => scalar,
         ExprKind::IfExp { .. } | ExprKind::ArrayOp(_) => true,
+        // Complex scalars (only in functions `complex::native` accepts).
+        ExprKind::Complex(..) => scalar,
         ExprKind::Index(a, idx) => {
             local_array(a) && (e.ty.is_array() || idx.iter().all(|i| matches!(i, Index::Int(_))))
         }
         ExprKind::Dim(a, _) | ExprKind::Size(a) => local_array(a),
         ExprKind::Random { .. } | ExprKind::Seed(_) | ExprKind::Alloc(_) => true,
-        ExprKind::Print(args) => args.iter().all(print::printable),
+        ExprKind::Print(args, _) => args.iter().all(print::printable),
         ExprKind::Where(..) => scalar,
         ExprKind::TupleGet(..) => !matches!(e.ty, Type::Tuple(_)),
         _ => false,
@@ -340,7 +350,10 @@ impl<'a, 'b> FnLower<'a, 'b> {
         let entry = self.b.current_block().expect("entry");
         let first = if self.ret_area.is_some() { 2 } else { 1 };
         let params: Vec<Value> = self.b.block_params(entry)[first..].to_vec();
-        if !supported(self.func) {
+        // Locals kept in memory have one word each, which a complex value is not.
+        if !supported(self.func)
+            || (self.mem.is_some() && kernelc_sema::complex::uses_complex(self.func))
+        {
             return self.lower_interpreted(&params);
         }
         let flag = self
@@ -452,6 +465,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
 
     fn zero(&mut self, t: types::Type) -> Value {
         match t {
+            types::I128 => self.cx_zero(),
             types::F32 => self.b.ins().f32const(0.0),
             types::F64 => self.b.ins().f64const(0.0),
             t => self.b.ins().iconst(t, 0),
@@ -1238,6 +1252,9 @@ impl<'a, 'b> FnLower<'a, 'b> {
         if !self.native(e) {
             return self.delegate(e);
         }
+        if let Some(v) = self.complex_expr(e) {
+            return v;
+        }
         let v = match &e.kind {
             ExprKind::Const(s) => self.constant(*s),
             ExprKind::Local(id) => {
@@ -1411,7 +1428,7 @@ impl<'a, 'b> FnLower<'a, 'b> {
                 }
             }
             ExprKind::Alloc(a) => return self.alloc_array(a, e),
-            ExprKind::Print(args) => return self.print(args, e.span),
+            ExprKind::Print(args, raw) => return self.print(args, *raw, e.span),
             ExprKind::Where(c, a, b) => {
                 // Scalars: all three evaluated (as NumPy's arguments), then one chosen.
                 let cv = self.expr(c).value();
@@ -1440,6 +1457,33 @@ impl<'a, 'b> FnLower<'a, 'b> {
             _ => unreachable!("not native"),
         };
         Val::scalar(v)
+    }
+
+    /// Complex operands or results (`lower/complex.rs`); `None` for everything else.
+    fn complex_expr(&mut self, e: &Expr) -> Option<Val> {
+        let cx = |t: Type| matches!(t, Type::Scalar(d) if d.is_complex());
+        let v = match &e.kind {
+            ExprKind::Const(s) if cx(e.ty) => self.cx_const(*s),
+            ExprKind::Unary(UnOp::Neg, x) if cx(x.ty) => {
+                let d = x.ty.dtype().expect("scalar");
+                let v = self.expr(x).value();
+                self.cx_neg(v, d)
+            }
+            ExprKind::Binary(op, l, r) if cx(l.ty) => {
+                let d = l.ty.dtype().expect("scalar");
+                let a = self.expr(l).value();
+                let b = self.expr(r).value();
+                self.cx_binary(*op, d, a, b)
+            }
+            ExprKind::Cast(x) if cx(e.ty) => {
+                let from = x.ty.dtype().expect("scalar");
+                let v = self.expr(x).value();
+                self.cx_cast(v, from, e.ty.dtype().expect("scalar"), e.span)
+            }
+            ExprKind::Complex(op, args) => return Some(self.cx_op(*op, args, e)),
+            _ => return None,
+        };
+        Some(Val::scalar(v))
     }
 
     fn constant(&mut self, s: Scalar) -> Value {

@@ -400,7 +400,12 @@ fn emit(b: &mut FunctionBuilder, cc: CallConv, f: MathFn, is_f32: bool, args: &[
         args.to_vec()
     };
     let mut m = ClifOps { b, ty, cc };
-    let r = apply(&mut m, f, &args);
+    let r = if is_f32 && f == Nextafter {
+        // f32 steps are f32 ulps: the f32 definition on the promoted values (exact).
+        math::nextafter32(&mut m, args[0], args[1])
+    } else {
+        apply(&mut m, f, &args)
+    };
     if is_f32 && !own {
         m.b.ins().fdemote(types::F32, r)
     } else {
@@ -436,6 +441,8 @@ pub(crate) fn apply<M: FloatOps>(m: &mut M, f: MathFn, args: &[M::F]) -> M::F {
         Sign => math::sign(m, x),
         Arctan2 => math::arctan2(m, x, args[1]),
         Hypot => math::hypot(m, x, args[1]),
+        Cbrt => math::cbrt(m, x),
+        Nextafter => math::nextafter(m, x, args[1]),
         Pow => math::pow(m, x, args[1]),
         Fmod => math::fmod(m, x, args[1]),
         Minimum => math::minimum(m, x, args[1]),

@@ -69,11 +69,10 @@ fn text_of(c: &mut JitCtx, word: u64, code: i64, repr: bool) -> String {
         CODE_ARRAY => {
             // SAFETY: native code passes a live handle.
             let a: &Array = unsafe { &(*(word as *const ArrayHandle)).array };
-            let body = format_array(a.dtype(), a.shape(), &|i| a.get_flat(i));
             if repr {
-                format!("array({})", body.replace('\n', "\n      "))
+                kernelc_runtime::format::format_array_repr(a.dtype(), a.shape(), &|i| a.get_flat(i))
             } else {
-                body
+                format_array(a.dtype(), a.shape(), &|i| a.get_flat(i))
             }
         }
         CODE_TEXT => c.strings.take(word as i64),
@@ -82,6 +81,21 @@ fn text_of(c: &mut JitCtx, word: u64, code: i64, repr: bool) -> String {
             DType::ALL[d as usize % DType::ALL.len()],
         )),
     }
+}
+
+/// A new text buffer holding a complex scalar as `print` shows it (complex128 when
+/// `is64`, else complex64 whose f32 parts were widened exactly).
+pub unsafe extern "C" fn rt_str_complex(ctx: *mut JitCtx, re: f64, im: f64, is64: i64) -> i64 {
+    guard(ctx, 0, |c| {
+        let s = if is64 != 0 {
+            Scalar::C128(kernelc_runtime::dtype::Complex64::new(re, im))
+        } else {
+            Scalar::C64(kernelc_runtime::dtype::Complex32::new(re as f32, im as f32))
+        };
+        let h = c.strings.new_buffer();
+        c.strings.get(h as i64).push_str(&format_scalar(s));
+        h as i64
+    })
 }
 
 /// A new, empty text buffer.
@@ -136,12 +150,14 @@ pub unsafe extern "C" fn rt_str_field(
     })
 }
 
-/// Writes buffer `h` and a newline to the call's output as one write, and releases the
+/// Writes buffer `h` (and a newline unless `newline` is 0) to the call's output as one write, and releases the
 /// buffer; a failed write is an error at `span`.
-pub unsafe extern "C" fn rt_print_line(ctx: *mut JitCtx, h: i64, span: i64) {
+pub unsafe extern "C" fn rt_print_line(ctx: *mut JitCtx, h: i64, newline: i64, span: i64) {
     guard(ctx, span, |c| {
         let mut line = c.strings.take(h);
-        line.push('\n');
+        if newline != 0 {
+            line.push('\n');
+        }
         // SAFETY: `out` outlives the native call that created this context.
         let out = unsafe { &mut *c.out };
         if let Err(e) = out.write_all(line.as_bytes()) {

@@ -479,12 +479,63 @@ pub mod pure {
             (arcsin, arcsin_f64, arcsin_f32), (arccos, arccos_f64, arccos_f32), (arctan, arctan_f64, arctan_f32),
             (sinh, sinh_f64, sinh_f32), (cosh, cosh_f64, cosh_f32), (tanh, tanh_f64, tanh_f32),
             (arcsinh, arcsinh_f64, arcsinh_f32), (arccosh, arccosh_f64, arccosh_f32), (arctanh, arctanh_f64, arctanh_f32),
-            (sign, sign_f64, sign_f32), (rint, rint_f64, rint_f32);
+            (sign, sign_f64, sign_f32), (rint, rint_f64, rint_f32), (cbrt, cbrt_f64, cbrt_f32);
         bin: (arctan2, arctan2_f64, arctan2_f32), (hypot, hypot_f64, hypot_f32), (pow, pow_f64, pow_f32),
              (minimum, minimum_f64, minimum_f32), (maximum, maximum_f64, maximum_f32), (fmod, fmod_f64, fmod_f32),
-             (copysign, copysign_f64, copysign_f32);
+             (copysign, copysign_f64, copysign_f32), (nextafter, nextafter_f64, nextafter_f32);
         tern: (clip, clip_f64, clip_f32)
     );
+}
+
+/// A complex operation the runtime defines (`crate::lower::complex::code`: division,
+/// power, reciprocal, abs, angle, a math function) on `a = (ar, ai)` and `b = (br, bi)`,
+/// in complex128 (`is64`) or complex64 (the parts are f32 values widened exactly); writes
+/// the result's two parts (a real result in the first) to `out`, widened to f64. Pure.
+///
+/// # Safety
+/// `out` points to two writable f64.
+pub unsafe extern "C" fn rt_cx(
+    op: i64,
+    is64: i64,
+    ar: f64,
+    ai: f64,
+    br: f64,
+    bi: f64,
+    out: *mut f64,
+) {
+    use crate::lower::complex::code;
+    use kernelc_runtime::complex as cx;
+    use kernelc_runtime::complex_math as cxm;
+    use num_complex::Complex;
+    fn eval<T: cxm::CxPart>(op: i64, a: Complex<T>, b: Complex<T>) -> (T, T) {
+        let c = match op {
+            code::DIV => cx::div(a, b),
+            code::POW => cx::pow(a, b),
+            code::RECIPROCAL => cxm::reciprocal(a),
+            code::ABS => Complex::new(cx::abs(a), T::ZERO),
+            code::ANGLE => Complex::new(cx::angle(a), T::ZERO),
+            k => match kernelc_runtime::optable::MathFn::ALL.get((k - code::MATH) as usize) {
+                Some(&f) => cxm::cx_math(f, a),
+                None => Complex::new(T::NAN, T::NAN),
+            },
+        };
+        (c.re, c.im)
+    }
+    let (re, im) = if is64 != 0 {
+        eval(op, Complex::new(ar, ai), Complex::new(br, bi))
+    } else {
+        let (re, im) = eval(
+            op,
+            Complex::new(ar as f32, ai as f32),
+            Complex::new(br as f32, bi as f32),
+        );
+        (f64::from(re), f64::from(im))
+    };
+    // SAFETY: the caller passes a 16-byte stack slot.
+    unsafe {
+        out.write(re);
+        out.add(1).write(im);
+    }
 }
 
 /// A scalar draw in [0, 1).

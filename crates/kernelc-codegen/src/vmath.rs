@@ -379,11 +379,17 @@ impl<const N: usize> FloatOps for VecOps<'_, '_, N> {
 }
 
 /// True for the functions the vector library provides (the emitted ones of
-/// [`crate::mathgen`]; on f32 lanes those that compute through f64).
+/// [`crate::mathgen`]; on f32 lanes those that compute through f64 with the f64
+/// definition: not `nextafter`, whose f32 steps differ, so f32 vectors take it lane by
+/// lane from the scalar library).
 pub fn provides(f: MathFn, is_f32: bool) -> bool {
     use MathFn::*;
     crate::mathgen::is_emitted(f)
-        && !(is_f32 && matches!(f, Sign | Minimum | Maximum | Clip | Rint | Copysign))
+        && !(is_f32
+            && matches!(
+                f,
+                Sign | Minimum | Maximum | Clip | Rint | Copysign | Nextafter
+            ))
 }
 
 /// The process-wide module of vector math functions.

@@ -4,6 +4,7 @@
 
 use crate::scalar::{unop_symbol, unsupported, Fallible};
 use kernelc_runtime::complex::{self as cx, CxOp};
+use kernelc_runtime::complex_math as cxm;
 use kernelc_runtime::dtype::{Complex32, Complex64};
 use kernelc_runtime::{DType, Scalar};
 use kernelc_sema::tir::{BinOp, UnOp};
@@ -86,6 +87,10 @@ pub(crate) fn op(op: CxOp, args: &[Scalar]) -> Fallible<Scalar> {
         (CxOp::Abs, [Scalar::C128(z)]) => Scalar::F64(cx::abs(*z)),
         (CxOp::Angle, [Scalar::C64(z)]) => Scalar::F32(cx::angle(*z)),
         (CxOp::Angle, [Scalar::C128(z)]) => Scalar::F64(cx::angle(*z)),
+        (CxOp::Math(f), [Scalar::C64(z)]) => Scalar::C64(cxm::cx_math(f, *z)),
+        (CxOp::Math(f), [Scalar::C128(z)]) => Scalar::C128(cxm::cx_math(f, *z)),
+        (CxOp::Reciprocal, [Scalar::C64(z)]) => Scalar::C64(cxm::reciprocal(*z)),
+        (CxOp::Reciprocal, [Scalar::C128(z)]) => Scalar::C128(cxm::reciprocal(*z)),
         _ => {
             return Err(format!(
                 "internal error: {} of {:?}",

@@ -94,16 +94,22 @@ pub(crate) fn op(op: CxOp, args: &[Operand]) -> Fallible<Array> {
     }
 }
 
-fn unary_op<T: Part + Element>(op: CxOp, z: Arg<Complex<T>>) -> Fallible<Array>
+fn unary_op<T: kernelc_runtime::complex_math::CxPart + Element>(
+    op: CxOp,
+    z: Arg<Complex<T>>,
+) -> Fallible<Array>
 where
     Complex<T>: Element,
 {
+    use kernelc_runtime::complex_math as cxm;
     match op {
         CxOp::Real => map1(z, |z: Complex<T>| z.re),
         CxOp::Imag => map1(z, |z: Complex<T>| z.im),
         CxOp::Conj => map1(z, cx::conj),
         CxOp::Abs => map1(z, cx::abs),
         CxOp::Angle => map1(z, cx::angle),
+        CxOp::Math(f) => map1(z, |z: Complex<T>| cxm::cx_math(f, z)),
+        CxOp::Reciprocal => map1(z, cxm::reciprocal),
         CxOp::Make => Err("internal error: complex() of one argument".to_string()),
     }
 }

@@ -265,7 +265,7 @@ impl<'p> Interpreter<'p> {
                 self.rng = kernelc_runtime::rng::Rng::seeded(s as u64);
                 Ok(Value::None)
             }
-            ExprKind::Print(args) => self.eval_print(f, args, e.span),
+            ExprKind::Print(args, raw) => self.eval_print(f, args, *raw, e.span),
             ExprKind::Format(parts) => self.eval_format(f, parts),
             ExprKind::ArrayOp(op) => self.eval_array_op(f, op, e),
             _ => Err(internal("unhandled expression", e.span)),
@@ -510,6 +510,7 @@ impl<'p> Interpreter<'p> {
         &mut self,
         f: &mut Frame<'p>,
         args: &'p [Expr],
+        raw: bool,
         span: Span,
     ) -> Result<Value, RuntimeError> {
         // As in Python, every argument is evaluated before anything is formatted (a later
@@ -520,12 +521,14 @@ impl<'p> Interpreter<'p> {
         }
         let mut line = String::new();
         for (k, v) in values.iter().enumerate() {
-            if k > 0 {
+            if k > 0 && !raw {
                 line.push(' ');
             }
             line.push_str(&v.display());
         }
-        line.push('\n');
+        if !raw {
+            line.push('\n');
+        }
         self.out
             .write_all(line.as_bytes())
             .map_err(|err| error_at(format!("print failed: {err}"), span))?;

@@ -551,6 +551,7 @@ pub(crate) trait Float: Num {
     fn arcsinh(self) -> Self;
     fn arccosh(self) -> Self;
     fn arctanh(self) -> Self;
+    fn cbrt(self) -> Self;
     fn floor(self) -> Self;
     fn ceil(self) -> Self;
     fn trunc(self) -> Self;
@@ -560,6 +561,7 @@ pub(crate) trait Float: Num {
     fn powf(self, o: Self) -> Self;
     fn copysign(self, o: Self) -> Self;
     fn fmod(self, o: Self) -> Self;
+    fn nextafter(self, o: Self) -> Self;
     fn isnan(self) -> bool;
     fn isinf(self) -> bool;
     fn isfinite(self) -> bool;
@@ -583,10 +585,11 @@ float_math!(f64;
         tan = math::tan_f64, arcsin = math::arcsin_f64, arccos = math::arccos_f64,
         arctan = math::arctan_f64, sinh = math::sinh_f64, cosh = math::cosh_f64,
         tanh = math::tanh_f64, arcsinh = math::arcsinh_f64, arccosh = math::arccosh_f64,
-        arctanh = math::arctanh_f64, floor = math::floor_f64, ceil = math::ceil_f64,
+        arctanh = math::arctanh_f64, cbrt = math::cbrt_f64, floor = math::floor_f64, ceil = math::ceil_f64,
         trunc = math::trunc_f64, rint = math::rint_f64;
     binary: arctan2 = math::arctan2_f64, hypot = math::hypot_f64, powf = math::pow_f64,
-        copysign = math::copysign_f64, fmod = math::fmod_f64;
+        copysign = math::copysign_f64, fmod = math::fmod_f64,
+        nextafter = math::nextafter_f64;
     pred: isnan = math::isnan_f64, isinf = math::isinf_f64, isfinite = math::isfinite_f64
 );
 float_math!(f32;
@@ -596,10 +599,11 @@ float_math!(f32;
         tan = math::tan_f32, arcsin = math::arcsin_f32, arccos = math::arccos_f32,
         arctan = math::arctan_f32, sinh = math::sinh_f32, cosh = math::cosh_f32,
         tanh = math::tanh_f32, arcsinh = math::arcsinh_f32, arccosh = math::arccosh_f32,
-        arctanh = math::arctanh_f32, floor = math::floor_f32, ceil = math::ceil_f32,
+        arctanh = math::arctanh_f32, cbrt = math::cbrt_f32, floor = math::floor_f32, ceil = math::ceil_f32,
         trunc = math::trunc_f32, rint = math::rint_f32;
     binary: arctan2 = math::arctan2_f32, hypot = math::hypot_f32, powf = math::pow_f32,
-        copysign = math::copysign_f32, fmod = math::fmod_f32;
+        copysign = math::copysign_f32, fmod = math::fmod_f32,
+        nextafter = math::nextafter_f32;
     pred: isnan = math::isnan_f32, isinf = math::isinf_f32, isfinite = math::isfinite_f32
 );
 
@@ -648,6 +652,8 @@ macro_rules! math_float_match {
             M::IsInf => $pred!(<$T as Float>::isinf),
             M::IsFinite => $pred!(<$T as Float>::isfinite),
             M::Clip => $clip!(<$T as Num>::clip),
+            M::Cbrt => $un!(<$T as Float>::cbrt),
+            M::Nextafter => $bin!(<$T as Float>::nextafter),
         }
     }};
 }

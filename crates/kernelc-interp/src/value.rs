@@ -93,9 +93,7 @@ pub fn format_tuple(t: &[Value]) -> String {
 fn repr(v: &Value) -> String {
     match v {
         Value::Array(a) => {
-            let body = format_array(a.dtype(), a.shape(), &|i| a.get_flat(i));
-            let body = body.replace('\n', "\n      ");
-            format!("array({body})")
+            kernelc_runtime::format::format_array_repr(a.dtype(), a.shape(), &|i| a.get_flat(i))
         }
         v => v.display(),
     }

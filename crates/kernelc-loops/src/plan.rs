@@ -1120,9 +1120,9 @@ impl Planner {
             ExprKind::Seed(x) => ExprKind::Seed(Box::new(self.expr(x, pre))),
             // Printing, formatting, constructors and random arrays: native, their operands
             // in the interpreter's order.
-            ExprKind::Print(args) => {
+            ExprKind::Print(args, raw) => {
                 let xs: Vec<&Expr> = args.iter().collect();
-                ExprKind::Print(self.seq(&xs, pre))
+                ExprKind::Print(self.seq(&xs, pre), *raw)
             }
             ExprKind::Format(parts) => {
                 let xs: Vec<&Expr> = parts

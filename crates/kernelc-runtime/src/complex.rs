@@ -31,6 +31,12 @@ pub enum CxOp {
     Abs,
     /// `np.angle(z)`: `atan2(im, re)`.
     Angle,
+    /// A math function of a complex argument (`np.sqrt(z)`, ...): one of
+    /// [`crate::complex_math::cx_supported`], computed by [`crate::complex_math::cx_math`];
+    /// the result has the argument's complex type.
+    Math(crate::optable::MathFn),
+    /// `np.reciprocal(z)`: NumPy's own loop ([`crate::complex_math::reciprocal`]).
+    Reciprocal,
 }
 
 impl CxOp {
@@ -43,6 +49,8 @@ impl CxOp {
             CxOp::Conj => "conj",
             CxOp::Abs => "cabs",
             CxOp::Angle => "angle",
+            CxOp::Math(f) => f.name(),
+            CxOp::Reciprocal => "reciprocal",
         }
     }
 }
@@ -73,6 +81,9 @@ pub trait Part:
     fn to_i64(self) -> i64;
     /// `x` rounded to this type.
     fn from_f64(x: f64) -> Self;
+    /// `exp(b log a)` with the complex `exp` and `log` of [`crate::complex_math`] (glibc's
+    /// `cpow`, which NumPy's `npy_cpow` calls for exponents that are not small integers).
+    fn exp_log_pow(a: Complex<Self>, b: Complex<Self>) -> Complex<Self>;
 }
 
 macro_rules! part {
@@ -116,6 +127,10 @@ macro_rules! part {
             #[inline]
             fn from_f64(x: f64) -> Self {
                 x as $t
+            }
+            #[inline]
+            fn exp_log_pow(a: Complex<Self>, b: Complex<Self>) -> Complex<Self> {
+                crate::complex_math::exp_log_pow(a, b)
             }
         }
     };
@@ -209,7 +224,8 @@ pub fn eq<T: Part>(a: C<T>, b: C<T>) -> bool {
     a.re == b.re && a.im == b.im
 }
 
-/// `e^a` (finite arguments: `e^re (cos im, sin im)`).
+/// `e^a` by the plain formula (finite arguments: `e^re (cos im, sin im)`). The language's
+/// `np.exp(z)` is [`crate::complex_math::exp`] (C99 special values, glibc's scaling).
 pub fn exp<T: Part>(a: C<T>) -> C<T> {
     if a.im == T::ZERO {
         // Keeps the imaginary zero exact (and its sign), and e^re for infinite re.
@@ -219,14 +235,16 @@ pub fn exp<T: Part>(a: C<T>) -> C<T> {
     C::new(r * a.im.cos(), r * a.im.sin())
 }
 
-/// The principal logarithm: `(log |a|, angle a)`.
+/// The principal logarithm by the plain formula: `(log |a|, angle a)`. The language's
+/// `np.log(z)` is [`crate::complex_math::log`] (accurate near the unit circle).
 pub fn log<T: Part>(a: C<T>) -> C<T> {
     C::new(abs(a).log(), angle(a))
 }
 
 /// `a ** b` as NumPy's `npy_cpow`: `b == 0` gives 1; a zero base gives 0 for `re b > 0`
 /// and nan otherwise; an integer exponent `n` with `|n| < 100` multiplies by repeated
-/// squaring (`1/a^|n|` for negative `n`, by [`div`]); anything else is `exp(b log a)`.
+/// squaring (`1/a^|n|` for negative `n`, by [`div`]); anything else is `exp(b log a)`
+/// as glibc's `cpow` ([`Part::exp_log_pow`]).
 pub fn pow<T: Part>(a: C<T>, b: C<T>) -> C<T> {
     let one = C::new(T::ONE, T::ZERO);
     if b.re == T::ZERO && b.im == T::ZERO {
@@ -265,8 +283,7 @@ pub fn pow<T: Part>(a: C<T>, b: C<T>) -> C<T> {
             }
         }
     }
-    let l = log(a);
-    exp(C::new(l.re * b.re - l.im * b.im, l.re * b.im + l.im * b.re))
+    T::exp_log_pow(a, b)
 }
 
 #[cfg(test)]

@@ -57,6 +57,60 @@ pub fn format_array(dtype: DType, shape: &[usize], get: &dyn Fn(usize) -> Scalar
     if shape.is_empty() {
         return format_scalar(convert(dtype, get(0)));
     }
+    array_text(dtype, shape, get, " ", " ")
+}
+
+/// Formats an array as NumPy 2's `repr` does (the form a tuple shows its arrays in):
+/// `array([1., 2.])`, elements separated by `", "` and wrapped under the `array(` prefix,
+/// with `shape=` for empty arrays of other shapes and summarised ones and `dtype=` for
+/// element types the values do not imply (all but int64, float64, complex128 and bool),
+/// on a new line when they would pass the line width (`_array_repr_implementation`).
+pub fn format_array_repr(dtype: DType, shape: &[usize], get: &dyn Fn(usize) -> Scalar) -> String {
+    const PREFIX: &str = "array(";
+    if shape.is_empty() {
+        return format!("{PREFIX}{})", format_scalar(convert(dtype, get(0))));
+    }
+    let body = array_text(dtype, shape, get, ", ", "       ");
+    let size = shape
+        .iter()
+        .try_fold(1usize, |acc, &d| acc.checked_mul(d))
+        .unwrap_or(usize::MAX);
+    let mut extras = Vec::new();
+    if (size == 0 && shape != [0]) || size > THRESHOLD {
+        let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+        extras.push(match dims.as_slice() {
+            [one] => format!("shape=({one},)"),
+            _ => format!("shape=({})", dims.join(", ")),
+        });
+    }
+    let implied = matches!(dtype, DType::I64 | DType::F64 | DType::C128 | DType::Bool);
+    if !implied || size == 0 {
+        extras.push(format!("dtype={}", dtype.numpy_name()));
+    }
+    if extras.is_empty() {
+        return format!("{PREFIX}{body})");
+    }
+    let arr = format!("{PREFIX}{body},");
+    let extra = format!("{})", extras.join(", "));
+    let last_line = arr.len() - arr.rfind('\n').map_or(0, |i| i + 1);
+    let spacer = if (last_line + extra.len() + 1) as isize > LINE_WIDTH {
+        format!("\n{}", " ".repeat(PREFIX.len()))
+    } else {
+        " ".to_string()
+    };
+    format!("{arr}{spacer}{extra}")
+}
+
+/// The bracketed elements of an array of rank >= 1 (`array2string`): `sep` between
+/// elements, `hanging` the indentation of continuation lines (one space for `[`, plus the
+/// width of a prefix such as `array(`).
+fn array_text(
+    dtype: DType,
+    shape: &[usize],
+    get: &dyn Fn(usize) -> Scalar,
+    sep: &'static str,
+    hanging: &str,
+) -> String {
     if shape.contains(&0) {
         return "[]".to_string();
     }
@@ -74,13 +128,14 @@ pub fn format_array(dtype: DType, shape: &[usize], get: &dyn Fn(usize) -> Scalar
         shape,
         strides: &strides,
         summarise: size > THRESHOLD,
+        sep,
     };
     let mut flat = Vec::new();
     printer.displayed(0, 0, &mut flat);
     let values: Vec<Scalar> = flat.iter().map(|&i| convert(dtype, get(i))).collect();
     let words = format_elements(dtype, &values);
     let mut next = words.iter();
-    printer.render(0, " ", LINE_WIDTH, &mut next)
+    printer.render(0, hanging, LINE_WIDTH, &mut next)
 }
 
 /// Coerces a value to the array's element type (in case `get` returns another variant).
@@ -544,6 +599,8 @@ struct Printer<'a> {
     shape: &'a [usize],
     strides: &'a [usize],
     summarise: bool,
+    /// Between elements: `" "` for `str`, `", "` for `repr`.
+    sep: &'static str,
 }
 
 impl Printer<'_> {
@@ -602,22 +659,22 @@ impl Printer<'_> {
             for _ in 0..leading {
                 let word = self.render(axis + 1, &next_hanging, next_width, words);
                 extend_line(&mut s, &mut line, &word, elem_width, hanging);
-                line.push(' ');
+                line.push_str(self.sep);
             }
             if show_summary {
                 extend_line(&mut s, &mut line, "...", elem_width, hanging);
-                line.push(' ');
+                line.push_str(self.sep);
             }
             for _ in 1..trailing {
                 let word = self.render(axis + 1, &next_hanging, next_width, words);
                 extend_line(&mut s, &mut line, &word, elem_width, hanging);
-                line.push(' ');
+                line.push_str(self.sep);
             }
             let word = self.render(axis + 1, &next_hanging, next_width, words);
             extend_line(&mut s, &mut line, &word, elem_width, hanging);
             s.push_str(&line);
         } else {
-            let line_sep = "\n".repeat(axes_left - 1);
+            let line_sep = format!("{}{}", self.sep.trim_end(), "\n".repeat(axes_left - 1));
             for _ in 0..leading {
                 let nested = self.render(axis + 1, &next_hanging, next_width, words);
                 s.push_str(hanging);

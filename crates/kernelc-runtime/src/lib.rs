@@ -5,6 +5,7 @@
 
 pub mod array;
 pub mod complex;
+pub mod complex_math;
 pub mod construct;
 pub mod dtype;
 pub mod error;

@@ -23,8 +23,8 @@
 //!   they vectorise. The only real branches are the cold paths, which are [`FloatOps`]
 //!   methods ([`rem_pio2_slow`] for trig arguments with `|x| >= TRIG_FAST_LIMIT` or
 //!   non-finite, and the long-quotient loop [`fmod_slow`]).
-//! * f32 functions (except the exact ones and `sqrt_f32`) convert to f64, call the f64
-//!   function and round the result once.
+//! * f32 functions (except the exact ones, `sqrt_f32` and `nextafter_f32`) convert to
+//!   f64, call the f64 function and round the result once.
 //! * Coefficients were fitted by `tools/math_accuracy.py coeffs` (linear Remez exchange in
 //!   mpmath, 60 digits) and constants by `tools/math_accuracy.py constants`.
 
@@ -1261,8 +1261,11 @@ pub fn arctanh<M: FloatOps>(m: &mut M, x: M::F) -> M::F {
 // ---------------------------------------------------------------------------------------
 
 /// `sqrt(x^2 + y^2)` without spurious overflow/underflow: with `a = max(|x|,|y|)`,
-/// `b = min`, scale both by 2^-600 if `a > 2^500` or by 2^600 if `a < 2^-500`, then
-/// `sqrt(fma(a, a, b*b))` and scale back. Inf in either argument gives inf (even with nan).
+/// `b = min`, scale both by 2^-600 if `a > 2^500` or by 2^600 if `a < 2^-500`; the sum
+/// of squares is formed exactly as a double-double (fma low parts, a TwoSum), its
+/// square root corrected by one Newton step on the exact residual (`r + (s - r^2)/2r`),
+/// which rounds correctly but for rare hard cases (the results of libm's `hypot`, which
+/// NumPy calls), then scaled back. Inf in either argument gives inf (even with nan).
 #[inline(always)]
 pub fn hypot<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
     let ax = m.abs(x);
@@ -1279,9 +1282,30 @@ pub fn hypot<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
     let inv = m.select(big, p600, inv);
     let a = m.mul(a, s);
     let b = m.mul(b, s);
-    let bb = m.mul(b, b);
-    let h = m.fma(a, a, bb);
-    let h = m.sqrt(h);
+    // a^2 + b^2 = sh + sl exactly (up to the rounding of the tiny low-part sum).
+    let ah = m.mul(a, a);
+    let nah = m.neg(ah);
+    let al = m.fma(a, a, nah);
+    let bh = m.mul(b, b);
+    let nbh = m.neg(bh);
+    let bl = m.fma(b, b, nbh);
+    let (sh, s0) = two_sum(m, ah, bh);
+    let lows = m.add(al, bl);
+    let sl = m.add(s0, lows);
+    let (sh, sl) = fast_two_sum(m, sh, sl);
+    let h0 = m.sqrt(sh);
+    // The residual sh + sl - h0^2, exactly: h0^2 = rh + rl, and sh - rh is exact.
+    let rh = m.mul(h0, h0);
+    let nrh = m.neg(rh);
+    let rl = m.fma(h0, h0, nrh);
+    let d = m.sub(sh, rh);
+    let d = m.sub(d, rl);
+    let d = m.add(d, sl);
+    let two_h = m.add(h0, h0);
+    let corr = m.div(d, two_h);
+    let h1 = m.add(h0, corr);
+    let zero = cmp_c(m, Cmp::Eq, h0, 0.0);
+    let h = m.select(zero, h0, h1);
     let r = m.mul(h, inv);
     let xi = cmp_c(m, Cmp::Eq, ax, f64::INFINITY);
     let yi = cmp_c(m, Cmp::Eq, ay, f64::INFINITY);
@@ -1415,6 +1439,175 @@ pub fn pow<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
     let r = m.select(y0, one, r);
     let x1 = cmp_c(m, Cmp::Eq, x, 1.0);
     m.select(x1, one, r)
+}
+
+// ---------------------------------------------------------------------------------------
+// cbrt, nextafter
+// ---------------------------------------------------------------------------------------
+
+/// `cbrt t ~ P(t)` on `[1, 2)`: the initial approximation of [`cbrt`] (degree 3, weighted
+/// least squares; max relative error 2^-13.5).
+pub const CBRT_P: [f64; 4] = [
+    0.55383528174604,
+    0.5849532473614417,
+    -0.1614776534167284,
+    0.022771279267478507,
+];
+const CBRT_2: f64 = 1.2599210498948732;
+const CBRT_4: f64 = 1.5874010519681996;
+
+/// Cube root, correctly rounded except possibly within 2^-90 relative of a rounding
+/// midpoint (exact for perfect cubes). `|x| = 2^(3q) * a` with `a` in `[1, 8)`
+/// (subnormals scaled by 2^54 first): `y = P(m) * cbrt(2^r)` ([`CBRT_P`], `a = m * 2^r`,
+/// about 13 bits), two Halley steps `y (y^3 + 2a) / (2y^3 + a)` (to a few ulps), then one
+/// Newton step on the exact residual `a - y^3` (`y^2` and `y^3` as double-doubles by fma),
+/// whose quadratic convergence leaves an error of about 2^-100 before the final rounding
+/// of `y + (a - y^3) / (3 y^2)`; the result is `2^q y` with the sign of `x`. ±0, ±inf and
+/// nan return `x`.
+#[inline(always)]
+pub fn cbrt<M: FloatOps>(m: &mut M, x: M::F) -> M::F {
+    let ax = m.abs(x);
+    let sub = cmp_c(m, Cmp::Lt, ax, TWO_M1022);
+    let xs0 = fma_c0(m, ax, TWO_54);
+    let xs = m.select(sub, xs0, ax);
+    let bits = m.bitcast_int(xs);
+    let eb = m.sshr(bits, 52);
+    let (a1077, a1023) = (m.iconst(-1077), m.iconst(-1023));
+    let bias = m.iselect(sub, a1077, a1023);
+    let e = m.iadd(eb, bias);
+    let ef = m.fcvt_float(e);
+    let third = mul_c(m, 1.0 / 3.0, ef);
+    let q = m.floor(third);
+    let r = fma_c(m, q, -3.0, ef);
+    let mask = m.iconst(0x000F_FFFF_FFFF_FFFF);
+    let mant = m.iand(bits, mask);
+    let one_bits = m.iconst(0x3FF0_0000_0000_0000);
+    let mb = m.iadd(mant, one_bits);
+    let mm = m.bitcast_float(mb);
+    // a = mm * 2^r in [1, 8), y ~ cbrt(a).
+    let r0 = cmp_c(m, Cmp::Eq, r, 0.0);
+    let r1 = cmp_c(m, Cmp::Eq, r, 1.0);
+    let sc = select_c(m, r1, 2.0, 4.0);
+    let one = m.fconst(1.0);
+    let sc = m.select(r0, one, sc);
+    let a = m.mul(mm, sc);
+    let c = select_c(m, r1, CBRT_2, CBRT_4);
+    let c = m.select(r0, one, c);
+    let p = horner(m, mm, &CBRT_P);
+    let mut y = m.mul(p, c);
+    let two_a = mul_c(m, 2.0, a);
+    for _ in 0..2 {
+        let y2 = m.mul(y, y);
+        let y3 = m.mul(y2, y);
+        let num = m.add(y3, two_a);
+        let den = fma_c(m, y3, 2.0, a);
+        let f = m.div(num, den);
+        y = m.mul(y, f);
+    }
+    // Newton on the exact residual: y^3 = y3 + y3e + y2e*y.
+    let y2 = m.mul(y, y);
+    let ny2 = m.neg(y2);
+    let y2e = m.fma(y, y, ny2);
+    let y3 = m.mul(y2, y);
+    let ny3 = m.neg(y3);
+    let y3e = m.fma(y2, y, ny3);
+    let res = m.sub(a, y3);
+    let res = m.sub(res, y3e);
+    let ny2e = m.neg(y2e);
+    let res = m.fma(ny2e, y, res);
+    let d = mul_c(m, 3.0, y2);
+    let corr = m.div(res, d);
+    let y = m.add(y, corr);
+    let qi = m.fcvt_int(q);
+    let s = pow2i(m, qi);
+    let r = m.mul(y, s);
+    let r = m.copysign(r, x);
+    let z = cmp_c(m, Cmp::Eq, ax, 0.0);
+    let fin = cmp_c(m, Cmp::Lt, ax, f64::INFINITY);
+    let nfin = m.not(fin);
+    let special = m.or(z, nfin);
+    m.select(special, x, r)
+}
+
+/// The next value after `x` in the direction of `y`, in a binary format with `mant`
+/// fraction bits, smallest normal exponent `emin`, smallest subnormal `tiny` and largest
+/// finite `max`, whose values are held exactly in f64 (f64 itself, or f32). One ulp of
+/// the format is added or subtracted in f64 (exact): `2^(max(e, emin) - mant)`, halved
+/// when stepping toward zero from a power of two `2^e` with `e > emin`, and the sign of
+/// `x` kept (so `nextafter(-tiny, 0)` is `-0.0`, as bit stepping gives). `x == y` gives
+/// `y` (NumPy and C: `nextafter(0.0, -0.0)` is `-0.0`), nan in either gives nan, `±0`
+/// gives `±tiny` with the sign of `y`, `±inf` gives `±max`.
+#[inline(always)]
+fn nextafter_fmt<M: FloatOps>(
+    m: &mut M,
+    x: M::F,
+    y: M::F,
+    mant: i64,
+    emin: i64,
+    tiny: f64,
+    max: f64,
+) -> M::F {
+    let ax = m.abs(x);
+    let bits = m.bitcast_int(ax);
+    let eb = m.sshr(bits, 52);
+    let bias = m.iconst(1023);
+    let e = m.isub(eb, bias);
+    let lo = m.iconst(emin);
+    let below = m.icmp(ICmp::Lt, e, lo);
+    let ec = m.iselect(below, lo, e);
+    let p = pow2i(m, ec);
+    let up = mul_c(m, f64::from_bits(((1023 - mant) as u64) << 52), p);
+    let fmask = m.iconst(0x000F_FFFF_FFFF_FFFF);
+    let frac = m.iand(bits, fmask);
+    let zero = m.iconst(0);
+    let is_pow2 = m.icmp(ICmp::Eq, frac, zero);
+    let above = m.icmp(ICmp::Gt, e, lo);
+    let halve = m.and(is_pow2, above);
+    let half = mul_c(m, 0.5, up);
+    let down = m.select(halve, half, up);
+    // Away from zero when x > 0 and y > x, or x < 0 and y < x.
+    let pos = cmp_c(m, Cmp::Gt, x, 0.0);
+    let toward_y = m.cmp(Cmp::Gt, y, x);
+    let both = m.and(pos, toward_y);
+    let npos = m.not(pos);
+    let ntow = m.not(toward_y);
+    let neither = m.and(npos, ntow);
+    let away = m.or(both, neither);
+    let step = m.select(away, up, down);
+    let dir = m.sub(y, x);
+    let step = m.copysign(step, dir);
+    let r = m.add(x, step);
+    // One step from a non-zero x never changes its sign (-tiny toward 0 is -0.0).
+    let r = m.copysign(r, x);
+    let t = m.fconst(tiny);
+    let t = m.copysign(t, y);
+    let x0 = cmp_c(m, Cmp::Eq, ax, 0.0);
+    let r = m.select(x0, t, r);
+    let mx = m.fconst(max);
+    let mx = m.copysign(mx, x);
+    let xinf = cmp_c(m, Cmp::Eq, ax, f64::INFINITY);
+    let r = m.select(xinf, mx, r);
+    let eq = m.cmp(Cmp::Eq, x, y);
+    let r = m.select(eq, y, r);
+    let xn = m.is_nan(x);
+    let yn = m.is_nan(y);
+    let anyn = m.or(xn, yn);
+    let nan = m.add(x, y);
+    m.select(anyn, nan, r)
+}
+
+/// IEEE `nextafter` on f64 (see `nextafter_fmt`): the f64 next to `x` toward `y`.
+#[inline(always)]
+pub fn nextafter<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
+    nextafter_fmt(m, x, y, 52, -1022, 5e-324, f64::MAX)
+}
+
+/// IEEE `nextafter` on f32 values held in f64: the f32 next to `x` toward `y` (one f32
+/// ulp, not an f64 one; the result is exactly an f32, or 2^128 for `nextafter(MAX, inf)`,
+/// which rounds to inf in f32).
+#[inline(always)]
+pub fn nextafter32<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
+    nextafter_fmt(m, x, y, 23, -126, 1.401298464324817e-45, f32::MAX as f64)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -1721,6 +1914,7 @@ f64_unary!(
     arccosh_f64 => arccosh,
     arctanh_f64 => arctanh,
     sign_f64 => sign,
+    cbrt_f64 => cbrt,
 );
 
 f64_binary!(
@@ -1730,6 +1924,7 @@ f64_binary!(
     fmod_f64 => fmod,
     minimum_f64 => minimum,
     maximum_f64 => maximum,
+    nextafter_f64 => nextafter,
 );
 
 /// NumPy `clip` on `f64` ([`clip`]).
@@ -1847,6 +2042,7 @@ via_f64_unary!(
     arcsinh_f32 => arcsinh_f64,
     arccosh_f32 => arccosh_f64,
     arctanh_f32 => arctanh_f64,
+    cbrt_f32 => cbrt_f64,
 );
 
 via_f64_binary!(
@@ -1859,6 +2055,13 @@ via_f64_binary!(
 #[inline]
 pub fn fmod_f32(x: f32, y: f32) -> f32 {
     fmod_f64(x as f64, y as f64) as f32
+}
+
+/// f32 `nextafter`: the f32 next to `x` toward `y` ([`nextafter32`], exact in f64; an
+/// f32 ulp, never an f64 one).
+#[inline]
+pub fn nextafter_f32(x: f32, y: f32) -> f32 {
+    nextafter32(&mut Scalar64, x as f64, y as f64) as f32
 }
 
 /// `|x|` in f32.

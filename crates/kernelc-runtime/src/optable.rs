@@ -60,16 +60,20 @@ pub enum MathFn {
     IsInf,
     IsFinite,
     Clip,
+    Cbrt,
+    Nextafter,
 }
 
 impl MathFn {
-    /// Every math function, in the order of LANGUAGE.md §6.
-    pub const ALL: [MathFn; 36] = {
+    /// Every math function, in the order of LANGUAGE.md §6, then the element-wise
+    /// functions of §9 that need their own definition (`cbrt`, `nextafter`).
+    pub const ALL: [MathFn; 38] = {
         use MathFn::*;
         [
             Sqrt, Exp, Expm1, Log, Log1p, Log2, Log10, Sin, Cos, Tan, Arcsin, Arccos, Arctan,
             Arctan2, Sinh, Cosh, Tanh, Arcsinh, Arccosh, Arctanh, Hypot, Pow, Abs, Floor, Ceil,
             Trunc, Rint, Sign, Copysign, Minimum, Maximum, Fmod, IsNan, IsInf, IsFinite, Clip,
+            Cbrt, Nextafter,
         ]
     };
 
@@ -113,6 +117,8 @@ impl MathFn {
             IsInf => "isinf",
             IsFinite => "isfinite",
             Clip => "clip",
+            Cbrt => "cbrt",
+            Nextafter => "nextafter",
         }
     }
 
@@ -138,7 +144,7 @@ impl MathFn {
     pub fn arity(self) -> usize {
         use MathFn::*;
         match self {
-            Arctan2 | Hypot | Pow | Copysign | Minimum | Maximum | Fmod => 2,
+            Arctan2 | Hypot | Pow | Copysign | Minimum | Maximum | Fmod | Nextafter => 2,
             Clip => 3,
             _ => 1,
         }
@@ -382,7 +388,17 @@ mod tests {
         }
         assert_eq!(MathFn::from_name("atan2"), Some(MathFn::Arctan2));
         assert_eq!(MathFn::from_name("fabs"), Some(MathFn::Abs));
-        assert_eq!(MathFn::from_name("cbrt"), None);
+        assert_eq!(MathFn::from_name("cbrt"), Some(MathFn::Cbrt));
+        assert_eq!(MathFn::from_name("cube_root"), None);
+        assert_eq!(MathFn::Nextafter.arity(), 2);
+        assert_eq!(
+            MathFn::Nextafter.types(DType::I64),
+            (DType::F64, DType::F64)
+        );
+        assert_eq!(
+            MathFn::Nextafter.types(DType::F32),
+            (DType::F32, DType::F32)
+        );
         assert_eq!(MathFn::Sin.types(DType::I32), (DType::F64, DType::F64));
         assert_eq!(MathFn::Sin.types(DType::F32), (DType::F32, DType::F32));
         assert_eq!(MathFn::Abs.types(DType::Bool), (DType::I64, DType::I64));

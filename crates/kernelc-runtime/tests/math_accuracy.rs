@@ -83,6 +83,7 @@ fn f64_fn(name: &str) -> (F64Fn, u64) {
         "arctan2" => (B(arctan2_f64), 4),
         "hypot" => (B(hypot_f64), 4),
         "pow" => (B(pow_f64), 4),
+        "cbrt" => (U(cbrt_f64), 1),
         _ => panic!("unknown function {name}"),
     }
 }
@@ -135,7 +136,7 @@ fn assert_bounds(res: &BTreeMap<String, (u64, usize, String)>) {
 #[test]
 fn f64_against_mpmath_reference() {
     let res = check_ref(include_str!("data/math_ref_f64.txt"));
-    assert_eq!(res.len(), 22, "every function has reference points");
+    assert_eq!(res.len(), 23, "every function has reference points");
     assert_bounds(&res);
 }
 
@@ -197,6 +198,7 @@ fn unary_table() -> Vec<Unary> {
         ("sinh", sinh_f64, f64::sinh, 4, -710.0, 710.0),
         ("cosh", cosh_f64, f64::cosh, 4, -710.0, 710.0),
         ("tanh", tanh_f64, f64::tanh, 4, -20.0, 20.0),
+        ("cbrt", cbrt_f64, f64::cbrt, 1, -1e300, 1e300),
     ]
 }
 
@@ -270,6 +272,7 @@ fn f32_against_f64_reference() {
         ("arcsinh", arcsinh_f32, f64::asinh, 4, -1e30, 1e30),
         ("arccosh", arccosh_f32, f64::acosh, 4, 1.0, 1e30),
         ("arctanh", arctanh_f32, f64::atanh, 4, -1.0, 1.0),
+        ("cbrt", cbrt_f32, f64::cbrt, 1, -3e38, 3e38),
     ];
     let mut rng = Lcg(777);
     let mut bad = Vec::new();

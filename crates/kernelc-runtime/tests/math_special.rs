@@ -214,3 +214,172 @@ fn fast_and_exact_reduction_agree() {
         );
     }
 }
+
+#[test]
+fn cbrt_specials_and_perfect_cubes() {
+    check!(
+        cbrt_f64(0.0) => 0.0, cbrt_f64(-0.0) => -0.0, cbrt_f64(INF) => INF,
+        cbrt_f64(-INF) => -INF, cbrt_f64(NAN) => NAN, cbrt_f64(27.0) => 3.0,
+        cbrt_f64(-8.0) => -2.0, cbrt_f64(1.0) => 1.0, cbrt_f64(0.125) => 0.5,
+        cbrt_f64(5e-324) => 1.7031839360032603e-108,
+        cbrt_f64(f64::MAX) => 5.643803094122362e102,
+        cbrt_f64(2.0) => 1.2599210498948732,
+    );
+    // k^3 * 2^(3j) is exact for every k with k^3 < 2^53, in both types.
+    for k in 1..200_000u64 {
+        let c = (k * k * k) as f64;
+        if c >= 9007199254740992.0 {
+            break;
+        }
+        for j in [-340i32, -1, 0, 1, 200, 300] {
+            let s = 2f64.powi(3 * j);
+            assert_eq!(
+                cbrt_f64(c * s),
+                k as f64 * 2f64.powi(j),
+                "cbrt({k}^3 * 2^{})",
+                3 * j
+            );
+            assert_eq!(cbrt_f64(-c * s), -(k as f64) * 2f64.powi(j));
+        }
+        if k < 256 {
+            assert_eq!(cbrt_f32((k * k * k) as f32), k as f32);
+        }
+    }
+    // Every f32 subnormal and normal power of two, and a subnormal f64 cube.
+    for e in -149..128 {
+        let x = 2f32.powi(e);
+        let want = (x as f64).cbrt() as f32;
+        assert_eq!(cbrt_f32(x), want, "cbrt_f32(2^{e})");
+    }
+    assert_eq!(cbrt_f64(2f64.powi(-1074 + 2)), 2f64.powi(-1072).cbrt());
+    assert_eq!(cbrt_f64(8.0 * 2f64.powi(-1065)), 2.0 * 2f64.powi(-355));
+}
+
+/// The f64 after `x` toward `y` by stepping the bit pattern (the textbook definition).
+fn next64(x: f64, y: f64) -> f64 {
+    if x.is_nan() || y.is_nan() {
+        return NAN;
+    }
+    if x == y {
+        return y;
+    }
+    if x == 0.0 {
+        return 5e-324f64.copysign(y);
+    }
+    let b = x.to_bits();
+    let away = (y > x) == (x > 0.0);
+    f64::from_bits(if away { b + 1 } else { b - 1 })
+}
+
+/// As [`next64`] in f32.
+fn next32(x: f32, y: f32) -> f32 {
+    if x.is_nan() || y.is_nan() {
+        return f32::NAN;
+    }
+    if x == y {
+        return y;
+    }
+    if x == 0.0 {
+        return f32::from_bits(1).copysign(y);
+    }
+    let b = x.to_bits();
+    let away = (y > x) == (x > 0.0);
+    f32::from_bits(if away { b + 1 } else { b - 1 })
+}
+
+#[test]
+fn nextafter_steps_one_ulp_of_its_type() {
+    check!(
+        nextafter_f64(0.0, 1.0) => 5e-324, nextafter_f64(0.0, -1.0) => -5e-324,
+        nextafter_f64(-0.0, 1.0) => 5e-324, nextafter_f64(0.0, -0.0) => -0.0,
+        nextafter_f64(-0.0, 0.0) => 0.0, nextafter_f64(1.0, 2.0) => 1.0000000000000002,
+        nextafter_f64(1.0, 0.0) => 0.9999999999999999, nextafter_f64(1.0, 1.0) => 1.0,
+        nextafter_f64(f64::MAX, INF) => INF, nextafter_f64(INF, 0.0) => f64::MAX,
+        nextafter_f64(-INF, 0.0) => -f64::MAX, nextafter_f64(INF, INF) => INF,
+        nextafter_f64(-f64::MAX, -INF) => -INF, nextafter_f64(5e-324, 0.0) => 0.0,
+        nextafter_f64(-5e-324, 0.0) => -0.0,
+        nextafter_f64(2.2250738585072014e-308, 0.0) => 2.225073858507201e-308,
+        nextafter_f64(NAN, 1.0) => NAN, nextafter_f64(1.0, NAN) => NAN,
+    );
+    let vals64 = [
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        2.0,
+        0.5,
+        3.0,
+        1e-310,
+        -1e-310,
+        5e-324,
+        2.2250738585072014e-308,
+        4.450147717014403e-308,
+        f64::MAX,
+        -f64::MAX,
+        INF,
+        -INF,
+        NAN,
+        1e300,
+        1e-300,
+        0.1,
+    ];
+    for &x in &vals64 {
+        for &y in &vals64 {
+            let (got, want) = (nextafter_f64(x, y), next64(x, y));
+            assert!(
+                same(got, want),
+                "nextafter({x:e}, {y:e}) = {got:e}, want {want:e}"
+            );
+        }
+    }
+    let vals32: Vec<f32> = vec![
+        0.0,
+        -0.0,
+        1.0,
+        -1.0,
+        2.0,
+        0.5,
+        3.0,
+        f32::from_bits(1),
+        f32::from_bits(0x0080_0000),
+        f32::from_bits(0x007F_FFFF),
+        f32::from_bits(0x0040_0000),
+        -f32::from_bits(0x0080_0000),
+        f32::MAX,
+        -f32::MAX,
+        f32::INFINITY,
+        f32::NEG_INFINITY,
+        f32::NAN,
+        1e30,
+        1e-30,
+        0.1,
+        16777216.0,
+    ];
+    for &x in &vals32 {
+        for &y in &vals32 {
+            let (got, want) = (nextafter_f32(x, y), next32(x, y));
+            assert!(
+                (got.is_nan() && want.is_nan()) || got.to_bits() == want.to_bits(),
+                "nextafter_f32({x:e}, {y:e}) = {got:e}, want {want:e}"
+            );
+        }
+    }
+    // Random bit patterns in both types.
+    let mut s = 0x1234_5678_9ABC_DEF0u64;
+    for _ in 0..100_000 {
+        s ^= s << 13;
+        s ^= s >> 7;
+        s ^= s << 17;
+        let (x, y) = (f64::from_bits(s), f64::from_bits(s.rotate_left(17)));
+        assert!(
+            same(nextafter_f64(x, y), next64(x, y)),
+            "nextafter({x:e}, {y:e})"
+        );
+        let (a, b) = (f32::from_bits(s as u32), f32::from_bits((s >> 32) as u32));
+        let (got, want) = (nextafter_f32(a, b), next32(a, b));
+        assert!(
+            (got.is_nan() && want.is_nan()) || got.to_bits() == want.to_bits(),
+            "nextafter_f32({a:e}, {b:e}) = {got:e}, want {want:e}"
+        );
+    }
+}

@@ -461,14 +461,13 @@ impl<'c, 'a> FnLower<'c, 'a> {
         for k in kwargs {
             match k.name.name.as_str() {
                 "dtype" if matches!(name, "array" | "asarray" | "ascontiguousarray") => {
+                    if let Some(d) = self.dtype_value(&k.value) {
+                        dtype = Some(d);
+                        continue;
+                    }
                     match crate::lower::parse_annotation(&k.value) {
                         Ok(Type::Scalar(d)) => dtype = Some(d),
-                        _ => {
-                            return self.fail(
-                                k.value.span,
-                                "expected an element type (bool, i32, i64, f32 or f64)",
-                            )
-                        }
+                        _ => return self.fail(k.value.span, crate::builtins::DTYPE_EXPECTED),
                     }
                 }
                 "order" if matches!(&k.value.kind, A::Str(s) if s == "C") => {}

@@ -151,6 +151,9 @@ impl<'c, 'a> FnLower<'c, 'a> {
         if this.is_none() && crate::arrays::is_array_builtin(name) {
             return self.array_function(name, None, args, kwargs, span);
         }
+        if name == "print" && this.is_none() {
+            return self.print_call(args, kwargs, span);
+        }
         // keyword arguments: dtype= for constructors
         let mut dtype_kw = None;
         for k in kwargs {
@@ -178,19 +181,6 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     )
                 }
             }
-        }
-        if name == "print" {
-            let args = self.lower_args(None, args)?;
-            for a in &args {
-                if a.ty() == Type::None {
-                    return self.fail(a.e.span, "this has no value to print");
-                }
-            }
-            return Some(TE::strong(Expr {
-                kind: ExprKind::Print(args.into_iter().map(|a| a.e).collect()),
-                ty: Type::None,
-                span,
-            }));
         }
         if matches!(name, "range" | "prange") {
             return self.fail(
@@ -240,8 +230,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let [d] = args else {
                 return self.fail(span, "astype() takes one type argument");
             };
-            let Ok(Type::Scalar(d)) = parse_annotation(d) else {
-                return self.fail(d.span, "astype() needs an element type such as f32");
+            let d = match self.dtype_value(d) {
+                Some(d) => d,
+                None => match parse_annotation(d) {
+                    Ok(Type::Scalar(d)) => d,
+                    _ => return self.fail(d.span, "astype() needs an element type such as f32"),
+                },
             };
             if this.ty().dtype().is_some_and(|x| x.is_complex()) && !d.is_complex() {
                 return self.fail(
@@ -559,12 +553,89 @@ impl<'c, 'a> FnLower<'c, 'a> {
 
     fn dtype_arg(&mut self, e: Option<&'a ast::Expr>) -> Option<DType> {
         let e = e?;
+        if let Some(d) = self.dtype_value(e) {
+            return Some(d);
+        }
         match parse_annotation(e) {
             Ok(Type::Scalar(d)) => Some(d),
-            _ => self.fail(
-                e.span,
-                "expected an element type (bool, i32, i64, f32 or f64)",
-            ),
+            _ => self.fail(e.span, DTYPE_EXPECTED),
+        }
+    }
+
+    /// `print(args..., sep=" ", end="\n", flush=False)`: `sep` and `end` are string
+    /// literals; with either the pieces are written raw, the separators and the end placed
+    /// among them.
+    fn print_call(
+        &mut self,
+        args: &'a [ast::Expr],
+        kwargs: &'a [ast::Keyword],
+        span: Span,
+    ) -> Option<TE> {
+        let mut sep = None;
+        let mut end = None;
+        for k in kwargs {
+            let slot = match k.name.name.as_str() {
+                "sep" => &mut sep,
+                "end" => &mut end,
+                "flush" => continue,
+                other => {
+                    return self.fail(
+                        k.name.span,
+                        format!("print() got an unexpected keyword argument '{other}' (kernelc knows sep, end and flush)"),
+                    )
+                }
+            };
+            match &k.value.kind {
+                A::Str(s) => *slot = Some(s.clone()),
+                A::NoneLit => {}
+                _ => {
+                    return self.fail(
+                        k.value.span,
+                        format!("print()'s {} must be a string literal", k.name.name),
+                    )
+                }
+            }
+        }
+        let args = self.lower_args(None, args)?;
+        for a in &args {
+            if a.ty() == Type::None {
+                return self.fail(a.e.span, "this has no value to print");
+            }
+        }
+        let raw = sep.is_some() || end.is_some();
+        let mut pieces = Vec::new();
+        let text = |s: String| Expr {
+            kind: ExprKind::Str(s),
+            ty: Type::Str,
+            span,
+        };
+        for (k, a) in args.into_iter().enumerate() {
+            if k > 0 && raw {
+                pieces.push(text(sep.clone().unwrap_or_else(|| " ".into())));
+            }
+            pieces.push(a.e);
+        }
+        if raw {
+            pieces.push(text(end.unwrap_or_else(|| "\n".into())));
+        }
+        Some(TE::strong(Expr {
+            kind: ExprKind::Print(pieces, raw),
+            ty: Type::None,
+            span,
+        }))
+    }
+
+    /// A dtype given as a value rather than a type name: `a.dtype`, or a NumPy dtype
+    /// string (`"float32"`, `"f8"`, `"<i4"`).
+    pub(crate) fn dtype_value(&mut self, e: &'a ast::Expr) -> Option<DType> {
+        match &e.kind {
+            A::Attribute(base, attr)
+                if attr.name == "dtype" && !matches!(&base.kind, A::Name(m) if is_module(m)) =>
+            {
+                self.expr(base)?.ty().dtype()
+            }
+            A::Str(s) => numpy_dtype_string(s),
+            _ => None,
         }
     }
 
@@ -613,4 +684,28 @@ fn is_module_path(e: &ast::Expr) -> bool {
         A::Attribute(b, a) => matches!(a.name.as_str(), "random" | "linalg") && is_module_path(b),
         _ => false,
     }
+}
+
+/// The error for a `dtype=` argument that names no element type.
+pub(crate) const DTYPE_EXPECTED: &str = "expected an element type (bool, i8 .. i64, u8 .. u64, f32, f64, complex64, complex128; NumPy's names such as np.float32 or \"float32\"; or a.dtype)";
+
+/// NumPy's dtype strings: names (`"float32"`) and type codes (`"f8"`, `"<i4"`, `"u1"`, `"d"`).
+fn numpy_dtype_string(s: &str) -> Option<DType> {
+    let code = s.trim_start_matches(['<', '=', '|']);
+    Some(match code {
+        "b1" | "?" => DType::Bool,
+        "i1" | "b" => DType::I8,
+        "i2" | "h" => DType::I16,
+        "i4" | "i" => DType::I32,
+        "i8" | "l" | "q" | "p" => DType::I64,
+        "u1" | "B" => DType::U8,
+        "u2" | "H" => DType::U16,
+        "u4" | "I" => DType::U32,
+        "u8" | "L" | "Q" | "P" => DType::U64,
+        "f4" | "f" => DType::F32,
+        "f8" | "d" => DType::F64,
+        "c8" | "F" => DType::C64,
+        "c16" | "D" => DType::C128,
+        _ => return DType::from_name(code),
+    })
 }

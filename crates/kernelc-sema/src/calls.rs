@@ -95,6 +95,17 @@ impl<'c, 'a> FnLower<'c, 'a> {
         span: Span,
     ) -> Option<TE> {
         let def = self.cx.funcs[name];
+        match crate::ufuncs::ufunc_of(def) {
+            Ok(Some(crate::ufuncs::Ufunc::GuVectorize {
+                sigs,
+                layout,
+                parallel,
+            })) => {
+                return self.guvectorize_call(name, &sigs, &layout, parallel, args, kwargs, span);
+            }
+            Ok(_) => {}
+            Err((at, msg)) => return self.fail(at, msg),
+        }
         let params = &def.params;
         let positional: Vec<Option<TE>> = args.iter().map(|a| self.expr(a)).collect();
         let named: Vec<Option<TE>> = kwargs.iter().map(|k| self.expr(&k.value)).collect();

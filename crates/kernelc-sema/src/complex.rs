@@ -201,8 +201,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
-    /// A math function of a complex scalar: `abs` (`hypot` of the parts); the others are
-    /// not built yet.
+    /// A math function of a complex scalar: `abs` (`hypot` of the parts, a real result)
+    /// and the functions of `kernelc_runtime::complex_math` (`sqrt exp log ... arctanh`, a
+    /// result of the complex type the arguments promote to); the others are compile
+    /// errors.
     pub(crate) fn complex_math(&mut self, f: MathFn, args: Vec<TE>, span: Span) -> Option<TE> {
         let t = args
             .iter()
@@ -212,15 +214,66 @@ impl<'c, 'a> FnLower<'c, 'a> {
             let x = args.into_iter().next()?;
             return Some(TE::strong(cx1(CxOp::Abs, x.e, t.component(), span)));
         }
-        let what = if args.iter().any(|a| a.ty().is_array()) {
-            "complex arrays"
-        } else {
-            "complex numbers"
-        };
+        if f.arity() == 1 && kernelc_runtime::complex_math::cx_supported(f) {
+            let x = args.into_iter().next()?;
+            return Some(TE::strong(cx1(CxOp::Math(f), cast(x.e, t), t, span)));
+        }
         self.fail(
             span,
-            format!("{}() of {what} is not supported yet", f.name()),
+            format!(
+                "{}() of complex numbers is not supported (complex math: sqrt exp exp2 expm1 log log1p log2 log10 sin cos tan sinh cosh tanh arcsin arccos arctan arcsinh arccosh arctanh, abs, power)",
+                f.name()
+            ),
         )
+    }
+
+    /// `np.exp2(z)` of a complex scalar, as NumPy's `nc_exp2`: `exp` of the parts times
+    /// `ln 2`.
+    pub(crate) fn complex_exp2(&mut self, x: TE, span: Span) -> Option<TE> {
+        let t = x.ty().dtype()?;
+        if x.ty().is_array() {
+            return self.fail(span, "exp2() of complex arrays is not supported yet");
+        }
+        if !crate::tuples::pure(&x.e) {
+            return self.fail(
+                x.e.span,
+                "exp2() of this complex expression: assign it to a variable first",
+            );
+        }
+        let part = t.component();
+        let ln2 = if part == DType::F32 {
+            Scalar::F32(std::f32::consts::LN_2)
+        } else {
+            Scalar::F64(std::f64::consts::LN_2)
+        };
+        let scaled = |op: CxOp, e: Expr| Expr {
+            kind: ExprKind::Binary(
+                BinOp::Mul,
+                Box::new(cx(op, vec![e], part, span)),
+                Box::new(Expr {
+                    kind: ExprKind::Const(ln2),
+                    ty: Type::Scalar(part),
+                    span,
+                }),
+            ),
+            ty: Type::Scalar(part),
+            span,
+        };
+        let z = cx(
+            CxOp::Make,
+            vec![scaled(CxOp::Real, x.e.clone()), scaled(CxOp::Imag, x.e)],
+            t,
+            span,
+        );
+        Some(TE::strong(cx(CxOp::Math(MathFn::Exp), vec![z], t, span)))
+    }
+
+    /// `np.reciprocal(z)` of a complex scalar (NumPy's own loop, not `1 / z`).
+    pub(crate) fn complex_reciprocal(&mut self, x: TE, span: Span) -> Option<TE> {
+        let Some(t) = x.ty().dtype().filter(|d| d.is_complex()) else {
+            return self.fail(x.e.span, "reciprocal() of a complex number expected");
+        };
+        Some(TE::strong(cx1(CxOp::Reciprocal, x.e, t, span)))
     }
 
     /// The error of an operator complex numbers do not have (`<`, `//`, `%`, `&`, ...).

@@ -499,6 +499,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
         }
         let b = self.expr(base)?;
+        if let (Some(d), "dtype") = (b.ty().dtype(), attr.name.as_str()) {
+            // `a.dtype`: known at compile time; printed as NumPy names it, and taken by
+            // `dtype=` arguments and casts (`zeros(n, dtype=a.dtype)`).
+            return Some(TE::strong(Expr {
+                kind: ExprKind::Str(d.numpy_name().to_string()),
+                ty: Type::Str,
+                span,
+            }));
+        }
         if let (Type::Scalar(_) | Type::Array(_), "real" | "imag") = (b.ty(), attr.name.as_str()) {
             return Some(self.part(attr.name == "real", b, span));
         }
@@ -532,7 +541,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return self.fail(
                     attr.span,
                     format!(
-                        "arrays have no attribute '{other}' (kernelc knows shape, size, ndim, T and flat)"
+                        "arrays have no attribute '{other}' (kernelc knows shape, size, ndim, dtype, T and flat)"
                     ),
                 )
             }

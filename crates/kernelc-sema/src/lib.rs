@@ -23,6 +23,7 @@ pub mod tir;
 mod tir_arrays;
 pub mod tuples;
 pub mod types;
+mod ufuncs;
 
 pub use calls::param_defaults;
 use kernelc_syntax::{ast, Diagnostic};

@@ -18,6 +18,25 @@ use kernelc_runtime::{DType, Scalar};
 use kernelc_syntax::ast::{self, ExprKind as A};
 use kernelc_syntax::Span;
 
+/// NumPy's rounding of floats of type `d` to `n` decimals: `rint(x * 10**n) / 10**n`
+/// (`n > 0`), `rint(x / 10**-n) * 10**-n` (`n < 0`), `rint(x)` otherwise.
+fn round_float(xe: Expr, n: Option<i64>, d: DType, nd: usize, span: Span) -> Expr {
+    let rint = |e: Expr| math(MathFn::Rint, vec![e], d, nd, span);
+    match n {
+        None | Some(0) => rint(xe),
+        Some(n) if n > 0 => {
+            let f = fconst(d, 10f64.powi(n as i32), span);
+            let y = bin(BinOp::Mul, xe, f.clone(), d, nd, span);
+            bin(BinOp::Div, rint(y), f, d, nd, span)
+        }
+        Some(n) => {
+            let f = fconst(d, 10f64.powi(-n as i32), span);
+            let y = bin(BinOp::Div, xe, f.clone(), d, nd, span);
+            bin(BinOp::Mul, rint(y), f, d, nd, span)
+        }
+    }
+}
+
 /// Builtins this module lowers (besides the reductions of the op table).
 const NAMES: &[&str] = &[
     "add",
@@ -527,6 +546,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             "reciprocal" => {
                 let x = self.one(name, this, a, span)?;
                 match x.ty().dtype() {
+                    Some(d) if d.is_complex() => self.complex_reciprocal(x, span),
                     Some(d) if d.is_float() => {
                         let one = TE {
                             e: konst(Scalar::F64(1.0), span),
@@ -545,7 +565,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             "deg2rad" | "radians" | "rad2deg" | "degrees" => {
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let to_rad = matches!(name, "deg2rad" | "radians");
@@ -572,7 +592,10 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 // fabs: abs, always a float. exp2: 2**x through the library's pow (exact
                 // for integer x; NumPy's exp2 and pow(2, x) agree to within an ulp).
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                if name == "exp2" && x.ty().dtype().is_some_and(|d| d.is_complex()) {
+                    return self.complex_exp2(x, span);
+                }
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let (f, args) = match name {
@@ -588,7 +611,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 // copysign(1, x) < 0: true for negative numbers, -0.0 and nan with the
                 // sign bit set.
                 let x = self.one(name, this, a, span)?;
-                let d = self.number(name, &x)?;
+                let d = self.real_number(name, &x)?;
                 let t = float_of(d);
                 let nd = x.ty().ndim();
                 let cs = math(
@@ -851,6 +874,19 @@ impl<'c, 'a> FnLower<'c, 'a> {
         }
     }
 
+    /// The element type of a real number or array argument: complex values are a compile
+    /// error (the function has no complex definition here).
+    fn real_number(&mut self, name: &str, x: &TE) -> Option<DType> {
+        let d = self.number(name, x)?;
+        if d.is_complex() {
+            return self.fail(
+                x.e.span,
+                format!("{name}() of complex numbers is not supported"),
+            );
+        }
+        Some(d)
+    }
+
     /// `round(x)` (Python: a float rounds half to even to an int), `round(x, n)`,
     /// `np.round(x, decimals)`: NumPy's `rint(x * 10**n) / 10**n` (n >= 0) or
     /// `rint(x / 10**-n) * 10**-n` (n < 0); integers stay integers for n >= 0.
@@ -870,17 +906,14 @@ impl<'c, 'a> FnLower<'c, 'a> {
         };
         self.no_more(name, a)?;
         let d = self.number(name, &x)?;
-        if d.is_complex() {
-            return self.fail(
-                span,
-                format!("{name}() of complex values is not supported yet"),
-            );
-        }
         let nd = x.ty().ndim();
         let n = match dec_e {
             Some(e) => Some(self.const_int(e, "decimals")?),
             None => None,
         };
+        if d.is_complex() {
+            return self.complex_round(name, x, n, np || method, span);
+        }
         if !d.is_float() {
             // Integers: unchanged for n >= 0.
             if n.unwrap_or(0) < 0 {
@@ -903,29 +936,68 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 return Some(TE { e, weak: x.weak });
             }
         }
-        let xe = x.e;
-        let rint = |e: Expr| math(MathFn::Rint, vec![e], d, nd, span);
-        let e = match n {
-            None | Some(0) => {
-                let r = rint(xe);
-                // Python's built-in round(x) of a float scalar is an int.
-                if name == "round" && !method && nd == 0 && dec_e.is_none() && !np {
-                    return Some(TE::strong(cast(r, DType::I64)));
-                }
-                r
-            }
-            Some(n) if n > 0 => {
-                let f = fconst(d, 10f64.powi(n as i32), span);
-                let y = bin(BinOp::Mul, xe, f.clone(), d, nd, span);
-                bin(BinOp::Div, rint(y), f, d, nd, span)
-            }
-            Some(n) => {
-                let f = fconst(d, 10f64.powi(-n as i32), span);
-                let y = bin(BinOp::Div, xe, f.clone(), d, nd, span);
-                bin(BinOp::Mul, rint(y), f, d, nd, span)
-            }
-        };
+        if matches!(n, None | Some(0))
+            && name == "round"
+            && !method
+            && nd == 0
+            && dec_e.is_none()
+            && !np
+        {
+            // Python's built-in round(x) of a float scalar is an int.
+            let r = math(MathFn::Rint, vec![x.e], d, nd, span);
+            return Some(TE::strong(cast(r, DType::I64)));
+        }
+        let e = round_float(x.e, n, d, nd, span);
         Some(TE { e, weak: x.weak })
+    }
+
+    /// `np.round(z, decimals)` of a complex scalar: NumPy rounds the real and imaginary
+    /// parts separately with the float formula. Python's built-in `round` has no complex
+    /// version (a compile error, as Python's TypeError).
+    fn complex_round(
+        &mut self,
+        name: &str,
+        x: TE,
+        n: Option<i64>,
+        numpy: bool,
+        span: Span,
+    ) -> Option<TE> {
+        if !numpy {
+            return self.fail(
+                x.e.span,
+                format!("{name}() of a complex number: Python's round has no complex version; use np.round(z)"),
+            );
+        }
+        // The value once (its parts are read twice): a temporary unless it is a plain read.
+        let ty = x.ty();
+        let xe = if pure(&x.e) {
+            x.e
+        } else {
+            let tmp = self.temp(ty, x.e.span);
+            self.pending.push(Stmt {
+                kind: StmtKind::Assign {
+                    local: tmp,
+                    value: x.e,
+                },
+                span,
+            });
+            crate::tuples::local(tmp, ty, span)
+        };
+        let t = ty.dtype()?;
+        let p = t.component();
+        let nd = ty.ndim();
+        let part = |op: CxOp, e: Expr| Expr {
+            kind: ExprKind::Complex(op, vec![e]),
+            ty: with_rank(p, nd),
+            span,
+        };
+        let re = round_float(part(CxOp::Real, xe.clone()), n, p, nd, span);
+        let im = round_float(part(CxOp::Imag, xe), n, p, nd, span);
+        Some(TE::strong(Expr {
+            kind: ExprKind::Complex(CxOp::Make, vec![re, im]),
+            ty: with_rank(t, nd),
+            span,
+        }))
     }
 
     /// `isclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False)` as NumPy 2:

@@ -497,6 +497,11 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 ),
             );
         }
+        if let Ok(Some(crate::ufuncs::Ufunc::Vectorize { sigs, parallel })) =
+            crate::ufuncs::ufunc_of(def)
+        {
+            return self.vectorize_call(name, &sigs, parallel, args, span);
+        }
         // Argument types: weak literals become strong; annotated parameters convert.
         let mut exprs = Vec::new();
         let mut sig = Vec::new();
@@ -657,15 +662,43 @@ impl<'c, 'a> FnLower<'c, 'a> {
             }
             S::While { cond, body } => {
                 let cond = self.condition(cond);
-                if !self.pending.is_empty() {
-                    self.pending.clear();
-                    self.error(Diagnostic::error(span, "a list comprehension in a while condition is not supported: build the array before the loop"));
-                }
+                // Statements the condition needs (a comprehension's loop, a @vectorize
+                // call) run before each test: `while True: <pending>; if not cond: break`.
+                let before = std::mem::take(&mut self.pending);
                 self.loops.push(false);
                 let body = self.lower_block(body);
                 self.loops.pop();
                 match cond {
-                    Some(cond) => StmtKind::While { cond, body },
+                    Some(cond) if before.is_empty() => StmtKind::While { cond, body },
+                    Some(cond) => {
+                        let cspan = cond.span;
+                        let not = Expr {
+                            kind: ExprKind::Unary(UnOp::Not, Box::new(cond)),
+                            ty: Type::Scalar(DType::Bool),
+                            span: cspan,
+                        };
+                        let mut whole = before;
+                        whole.push(Stmt {
+                            kind: StmtKind::If {
+                                cond: not,
+                                then: vec![Stmt {
+                                    kind: StmtKind::Break,
+                                    span: cspan,
+                                }],
+                                orelse: Vec::new(),
+                            },
+                            span: cspan,
+                        });
+                        whole.extend(body);
+                        StmtKind::While {
+                            cond: Expr {
+                                kind: ExprKind::Const(Scalar::Bool(true)),
+                                ty: Type::Scalar(DType::Bool),
+                                span: cspan,
+                            },
+                            body: whole,
+                        }
+                    }
                     None => return,
                 }
             }

@@ -297,7 +297,8 @@ pub fn expr(f: &Func, e: &Expr) -> String {
             }
         }
         ExprKind::Seed(s) => format!("seed({})", expr(f, s)),
-        ExprKind::Print(args) => format!("print({})", list(f, args)),
+        ExprKind::Print(args, false) => format!("print({})", list(f, args)),
+        ExprKind::Print(args, true) => format!("print_raw({})", list(f, args)),
         ExprKind::Format(parts) => {
             let parts: Vec<String> = parts
                 .iter()
@@ -400,7 +401,7 @@ pub fn children(e: &Expr) -> Vec<&Expr> {
         | ExprKind::Math(_, xs)
         | ExprKind::Complex(_, xs)
         | ExprKind::Tuple(xs)
-        | ExprKind::Print(xs)
+        | ExprKind::Print(xs, _)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
         ExprKind::Format(parts) => v.extend(parts.iter().filter_map(|p| match p {
@@ -545,7 +546,7 @@ pub fn children_mut(e: &mut Expr) -> Vec<&mut Expr> {
         | ExprKind::Math(_, xs)
         | ExprKind::Complex(_, xs)
         | ExprKind::Tuple(xs)
-        | ExprKind::Print(xs)
+        | ExprKind::Print(xs, _)
         | ExprKind::Chain(xs, _) => v.extend(xs.iter_mut()),
         ExprKind::Reduce { arg, .. } => v.push(arg),
         ExprKind::Format(parts) => v.extend(parts.iter_mut().filter_map(|p| match p {

@@ -351,8 +351,10 @@ pub enum ExprKind {
     },
     /// `seed(s)`: restarts the generator.
     Seed(Box<Expr>),
-    /// `print(args...)`: space-separated, newline-terminated.
-    Print(Vec<Expr>),
+    /// `print(args...)`: space-separated, newline-terminated. Raw (`true`: a `print` with
+    /// `sep=`/`end=`, whose strings sema placed among the arguments): the pieces are
+    /// written as they are, with nothing between or after them.
+    Print(Vec<Expr>, bool),
     /// A formatted string (an f-string or `%` formatting; only a `print` argument): text
     /// and values with their checked format specifications.
     Format(Vec<FmtPart>),

@@ -150,7 +150,7 @@ pub(crate) fn pure(e: &Expr) -> bool {
             ExprKind::Call(..)
                 | ExprKind::Random { .. }
                 | ExprKind::Seed(_)
-                | ExprKind::Print(_)
+                | ExprKind::Print(..)
                 | ExprKind::Lib(..)
         )
     });

@@ -207,6 +207,9 @@ struct Parser<'src> {
     depth: u32,
     /// Current block nesting depth.
     block_depth: u32,
+    /// Parsing a decorator line: its options may hold dicts and sets
+    /// (`fastmath={"nsz", "arcp"}`, `locals={...}`), which are skipped.
+    in_decorator: bool,
     diags: Vec<Diagnostic>,
 }
 
@@ -224,6 +227,7 @@ impl<'src> Parser<'src> {
             pos: 0,
             prev_end: 0,
             depth: 0,
+            in_decorator: false,
             block_depth: 0,
             diags: Vec::new(),
         }
@@ -617,7 +621,10 @@ impl<'src> Parser<'src> {
                 self.skip_line();
                 continue;
             }
-            match self.expr() {
+            self.in_decorator = true;
+            let parsed = self.expr();
+            self.in_decorator = false;
+            match parsed {
                 Ok(e) => {
                     if self.eat(&TokenKind::Newline).is_some() {
                         decorators.push(e);
@@ -1636,6 +1643,24 @@ impl<'src> Parser<'src> {
             TokenKind::LParen => return self.parenthesized(),
             TokenKind::LBracket => return self.list_display(),
             TokenKind::Reserved("None") => ExprKind::NoneLit,
+            TokenKind::LBrace if self.in_decorator => {
+                // A compiler option of a decorator: skipped whole (balanced braces).
+                let mut open = 0usize;
+                loop {
+                    match self.peek() {
+                        TokenKind::LBrace => open += 1,
+                        TokenKind::RBrace => open -= 1,
+                        TokenKind::Newline | TokenKind::Eof => {
+                            return Err(self.expected("'}' closing the decorator option"))
+                        }
+                        _ => {}
+                    }
+                    let end = self.bump().span;
+                    if open == 0 {
+                        return Ok(Sub::leaf(ExprKind::Error, span.to(end)));
+                    }
+                }
+            }
             TokenKind::LBrace => {
                 return Err(self.error_here(
                     "dicts and sets ({...}) are outside the kernel language; use arrays",

@@ -382,7 +382,17 @@ impl fmt::Display for Output {
                     if k > 0 {
                         f.write_str(", ")?;
                     }
-                    write!(f, "{o}")?;
+                    // Inside a tuple an array shows as its `repr` (`array([1., 2.])`).
+                    match o {
+                        Output::Array(a) => {
+                            f.write_str(&kernelc_runtime::format::format_array_repr(
+                                a.dtype(),
+                                a.shape(),
+                                &|i| a.get_flat(i),
+                            ))?
+                        }
+                        o => write!(f, "{o}")?,
+                    }
                 }
                 f.write_str(if items.len() == 1 { ",)" } else { ")" })
             }

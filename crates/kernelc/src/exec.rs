@@ -93,13 +93,19 @@ impl Compiled {
         rng: &mut Rng,
     ) -> Result<Value, Error> {
         let entry = self.program.entry;
-        // Complex values are not in native code yet: such programs run in the
-        // interpreter (whose word interface cannot carry a complex128 result).
-        let complex = self
-            .program
-            .funcs
-            .iter()
-            .any(kernelc_sema::complex::uses_complex);
+        // An entry function that takes or returns complex values runs in the interpreter:
+        // the native entry's word interface cannot carry them. (Inside a program, native
+        // code runs complex scalars itself and hands other complex work to the
+        // interpreter function by function.)
+        let f = &self.program.funcs[entry];
+        let is_cx = |t: kernelc_sema::Type| {
+            let mut leaves = Vec::new();
+            kernelc_sema::tuples::leaves_of(t, &mut leaves);
+            leaves
+                .iter()
+                .any(|l| l.dtype().is_some_and(|d| d.is_complex()))
+        };
+        let complex = is_cx(f.ret) || f.params.iter().any(|&p| is_cx(f.locals[p].ty));
         let jit = match options.executor {
             Executor::Jit if !complex => Some(self.jit()?),
             _ => None,

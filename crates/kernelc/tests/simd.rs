@@ -28,6 +28,16 @@ def ew_f32(a: float32[:], b: float32[:], o: int64, n: int64) -> float32[:]:
     y = b[o:o + n]
     return x * y + np.float32(1.5) - np.exp(x) + np.arctan2(x, y) + np.sin(y * np.float32(1e30)) + np.fmod(x, y)
 
+def ew_cbrt_next(a: float64[:], b: float64[:], o: int64, n: int64) -> float64[:]:
+    x = a[o:o + n]
+    y = b[o:o + n]
+    return np.cbrt(x) + (np.nextafter(x, y) - x) * 1e300 + np.nextafter(y, 0.0)
+
+def ew_cbrt_next_f32(a: float32[:], b: float32[:], o: int64, n: int64) -> float32[:]:
+    x = a[o:o + n]
+    y = b[o:o + n]
+    return np.cbrt(x) + (np.nextafter(x, y) - x) * np.float32(1e30) + np.nextafter(y, np.float32(0.0))
+
 def ew_int(a: int64[:], b: int64[:], o: int64, n: int64) -> int64[:]:
     x = a[o:o + n]
     y = b[o:o + n]
@@ -182,6 +192,16 @@ fn vector_loops_match_the_interpreter_bit_for_bit() {
                     arr(Array::from_vec(sb.clone(), &[max])),
                 ),
                 (
+                    "ew_cbrt_next",
+                    arr(Array::from_vec(fa.clone(), &[max])),
+                    arr(Array::from_vec(fb.clone(), &[max])),
+                ),
+                (
+                    "ew_cbrt_next_f32",
+                    arr(Array::from_vec(sa.clone(), &[max])),
+                    arr(Array::from_vec(sb.clone(), &[max])),
+                ),
+                (
                     "ew_int",
                     arr(Array::from_vec(ia.clone(), &[max])),
                     arr(Array::from_vec(ib.clone(), &[max])),
@@ -243,7 +263,7 @@ fn vector_loops_match_the_interpreter_bit_for_bit() {
             }
         }
     }
-    assert_eq!(checked, lengths().len() * 4 * 13);
+    assert_eq!(checked, lengths().len() * 4 * 15);
     // Sanity: the kernels do compute something (not all empty or all nan).
     let args = [
         arr(Array::from_vec(vec![1.0f64, 2.0, 3.0], &[3])),

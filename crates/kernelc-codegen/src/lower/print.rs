@@ -41,22 +41,23 @@ pub(super) fn printable(e: &Expr) -> bool {
 
 impl FnLower<'_, '_> {
     /// `print(args...)`.
-    pub(super) fn print(&mut self, args: &[Expr], span: Span) -> Val {
+    pub(super) fn print(&mut self, args: &[Expr], raw: bool, span: Span) -> Val {
         let pieces: Vec<Piece> = args.iter().map(|a| self.piece(a)).collect();
         let h = self.str_new();
         for (k, p) in pieces.into_iter().enumerate() {
-            if k > 0 {
+            if k > 0 && !raw {
                 self.str_literal(h, " ");
             }
             self.append(h, p, false);
         }
         let ctx = self.ctx;
         let s = self.span(span);
+        let newline = self.b.ins().iconst(types::I64, i64::from(!raw));
         self.call_rt(
             print_rt::rt_print_line as *const u8,
-            &[types::I64; 3],
+            &[types::I64; 4],
             &[],
-            &[ctx, h, s],
+            &[ctx, h, newline, s],
         );
         self.check_failed();
         Val {
@@ -74,6 +75,10 @@ impl FnLower<'_, '_> {
                 let mut leaves = self.tuple_vals(e).into_iter();
                 let mut types = tt.leaves().into_iter();
                 self.tuple_piece(Type::Tuple(tt), &mut leaves, &mut types)
+            }
+            (_, Type::Scalar(d)) if d.is_complex() => {
+                let v = self.expr(e).value();
+                Piece::Text(self.cx_text(v, d))
             }
             (_, Type::Scalar(d)) => {
                 let v = self.expr(e).value();

@@ -87,6 +87,23 @@ impl FnLower<'_, '_> {
     /// `a, b = value`: every leaf is evaluated before any local is assigned.
     pub(super) fn unpack(&mut self, locals: &[LocalId], value: &Expr) {
         let vals = self.tuple_vals(value);
+        // Every array value takes its own reference before any target is overwritten: in
+        // a swap `u, v = v, u` the first assignment releases the array the second one
+        // stores, which may be its last reference.
+        let vals: Vec<Val> = vals
+            .into_iter()
+            .zip(locals)
+            .map(|(v, &l)| {
+                if self.func.locals[l].ty.is_array() {
+                    Val {
+                        v: Some(self.own(v)),
+                        owned: true,
+                    }
+                } else {
+                    v
+                }
+            })
+            .collect();
         for (&l, v) in locals.iter().zip(vals) {
             self.assign(l, v);
         }

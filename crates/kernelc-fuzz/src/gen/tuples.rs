@@ -1,5 +1,5 @@
 //! Tuple statements of generated programs: several variables declared by one unpacking
-//! (`x, y = e1, e2`), swaps (`a, b = b, a`), and loops over `enumerate(a)` and
+//! (`x, y = e1, e2`), swaps (`a, b = b, a`, of scalars or of arrays), and loops over `enumerate(a)` and
 //! `zip(a, b)` of 1-D arrays.
 
 use super::{Func, Gen, Kind, Var, MAX_DEPTH, MAX_EXPR};
@@ -35,8 +35,47 @@ impl Gen {
         }
     }
 
-    /// `a, b = b, a` of two assignable scalars of one type (or a three-way rotation).
+    /// `a, b = b, a` of two arrays of one dtype and shape whose names may be rebound (in a
+    /// loop this is double buffering: each name must keep its array alive); `false` when
+    /// there are no such two.
+    fn swap_arrays(&mut self, f: &mut Func) -> bool {
+        let rebindable = |v: &Var| matches!(v.kind, Kind::Array(..)) && !f.is_outer(v);
+        let Some(a) = self.pick_var(f, rebindable) else {
+            return false;
+        };
+        let same: Vec<Var> = f
+            .vars()
+            .filter(|v| {
+                rebindable(v)
+                    && v.kind == a.kind
+                    && v.name != a.name
+                    && v.writable == a.writable
+                    && v.owned == a.owned
+            })
+            .cloned()
+            .collect();
+        match same.as_slice() {
+            [] => false,
+            [b] => {
+                f.line(format!("{0}, {1} = {1}, {0}", a.name, b.name));
+                true
+            }
+            [b, c, ..] => {
+                f.line(format!(
+                    "{0}, {1}, {2} = {1}, {2}, {0}",
+                    a.name, b.name, c.name
+                ));
+                true
+            }
+        }
+    }
+
+    /// `a, b = b, a` of two assignable scalars of one type (or a three-way rotation), or
+    /// of two arrays.
     fn swap(&mut self, f: &mut Func) {
+        if self.chance(0.4) && self.swap_arrays(f) {
+            return;
+        }
         let Some(a) = self.pick_var(f, |v| f.can_assign(v)) else {
             return self.unpack_decl(f);
         };
