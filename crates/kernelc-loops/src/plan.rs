@@ -285,9 +285,32 @@ impl Planner {
                 aug,
                 value,
             } => {
-                let element = matches!(array.kind, ExprKind::Local(_))
-                    && index.len() == array.ty.ndim()
+                let one = index.len() == array.ty.ndim()
                     && index.iter().all(|i| matches!(i, Index::Int(_)));
+                let element = one && matches!(array.kind, ExprKind::Local(_));
+                if one && !element {
+                    // One element of a view or of a call's result (`m[1][2] = v`,
+                    // `m.T[0, 1] += 1`): the target array becomes a local, in the
+                    // interpreter's order (for `=` the value first), then an element store.
+                    let mut value = value.clone();
+                    if aug.is_none() {
+                        let v = self.expr(&value, pre);
+                        let id = self.hoist(v, pre);
+                        value = self.local_expr(id, s.span);
+                    }
+                    let a = self.expr(array, pre);
+                    let id = self.hoist(a, pre);
+                    let store = Stmt {
+                        kind: StmtKind::Store {
+                            array: self.local_expr(id, array.span),
+                            index: index.clone(),
+                            aug: *aug,
+                            value,
+                        },
+                        span: s.span,
+                    };
+                    return self.stmt(&store, pre);
+                }
                 if element {
                     // The interpreter evaluates the value, then the indices (for `op=`:
                     // the indices, then the value).

@@ -61,7 +61,55 @@ pub fn is_module(name: &str) -> bool {
 
 /// Integer constant arithmetic is exact: overflowing `i64` is a compile error (LANGUAGE.md
 /// §9), not a silent wrap.
-const OVERFLOW: &str = "integer constant arithmetic overflows i64";
+pub(crate) const OVERFLOW: &str = "integer constant arithmetic overflows i64";
+
+/// Python's `x // y` (rounded toward negative infinity), `y != 0`.
+fn floor_div(x: i128, y: i128) -> i128 {
+    let q = x / y;
+    if x % y != 0 && ((x < 0) != (y < 0)) {
+        q - 1
+    } else {
+        q
+    }
+}
+
+/// The exact value of an expression made only of integer literals and `+ - * // % **`
+/// and unary `-`/`+` (`2**64 - 1`, `-9223372036854775808`), as Python computes it: `None`
+/// when `e` is not such an expression (or divides by zero, or raises to a negative power:
+/// the ordinary lowering reports those); `Some(Err)` when a value passes 128 bits.
+pub(crate) fn int_literal_value(e: &Expr) -> Option<Result<i128, String>> {
+    fn go(e: &Expr) -> Option<Result<i128, ()>> {
+        Some(match &e.kind {
+            ExprKind::Int(v) => Ok(i128::from(*v)),
+            ExprKind::Unary(UnaryOp::Neg, x) => go(x)?.map(|v| -v),
+            ExprKind::Unary(UnaryOp::Pos, x) => go(x)?,
+            ExprKind::Binary(op, a, b) => {
+                let (x, y) = (go(a)?, go(b)?);
+                let (Ok(x), Ok(y)) = (x, y) else {
+                    return Some(Err(()));
+                };
+                match op {
+                    BinOp::Add => x.checked_add(y).ok_or(()),
+                    BinOp::Sub => x.checked_sub(y).ok_or(()),
+                    BinOp::Mul => x.checked_mul(y).ok_or(()),
+                    BinOp::FloorDiv if y != 0 => Ok(floor_div(x, y)),
+                    BinOp::Mod if y != 0 => Ok(x - y * floor_div(x, y)),
+                    BinOp::Pow if y >= 0 => u32::try_from(y)
+                        .ok()
+                        .and_then(|y| x.checked_pow(y))
+                        .ok_or(()),
+                    _ => return None,
+                }
+            }
+            _ => return None,
+        })
+    }
+    // A bare literal is not folded here (the lowering handles it).
+    if matches!(e.kind, ExprKind::Int(_)) {
+        return None;
+    }
+    go(e).map(|r| r.map_err(|()| OVERFLOW.to_string()))
+}
 
 fn binary(op: BinOp, a: Scalar, b: Scalar) -> Result<Scalar, String> {
     let ints = |s: Scalar| match s {

@@ -46,6 +46,29 @@ impl<'c, 'a> FnLower<'c, 'a> {
     /// reported (final pass).
     pub(crate) fn expr(&mut self, e: &'a ast::Expr) -> Option<TE> {
         let span = e.span;
+        // Arithmetic of integer literals is Python's exact arithmetic, folded here: an i64
+        // when the result fits, a weak u64 when it fits there (`np.uint64(2**64 - 1)`),
+        // else a compile error (never a silent wrap).
+        if let Some(r) = crate::consts::int_literal_value(e) {
+            let v = match r {
+                Ok(v) => v,
+                Err(m) => return self.fail(span, m),
+            };
+            let s = match (i64::try_from(v), u64::try_from(v)) {
+                (Ok(x), _) => Scalar::I64(x),
+                (_, Ok(x)) => Scalar::U64(x),
+                _ => {
+                    return self.fail(
+                        span,
+                        format!("this integer ({v}) is outside the range of int64 and uint64"),
+                    )
+                }
+            };
+            return Some(TE {
+                e: konst(s, span),
+                weak: true,
+            });
+        }
         match &e.kind {
             // Literals beyond i64 (up to 2**64 - 1) are weak u64 values: they combine
             // with unsigned types (`x_u64 & 0xFFFFFFFFFFFFFFFF`, `np.uint64(2**64 - 1)`).
@@ -237,6 +260,20 @@ impl<'c, 'a> FnLower<'c, 'a> {
                         Scalar::F32(v) => Scalar::F32(-v),
                         Scalar::C64(v) => Scalar::C64(-v),
                         Scalar::C128(v) => Scalar::C128(-v),
+                        // A literal (`-9223372036854775808`) is Python's integer: i64 when
+                        // it fits, otherwise a compile error, as for other literal arithmetic.
+                        i if weak => match i64::try_from(-i.as_i128().unwrap_or(0)) {
+                            Ok(v) => Scalar::I64(v),
+                            Err(_) => {
+                                return self.fail(
+                                    span,
+                                    format!(
+                                        "-{} is outside the range of int64",
+                                        i.as_i128().unwrap_or(0)
+                                    ),
+                                )
+                            }
+                        },
                         i => {
                             Scalar::int_wrapping(-i.as_i128().unwrap_or(0), i.dtype()).unwrap_or(i)
                         }
