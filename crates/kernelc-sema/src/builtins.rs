@@ -390,7 +390,15 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 for x in &a {
                     match x.ty() {
                         Type::Scalar(d) => {
-                            let d = if d == DType::Bool { DType::I64 } else { d };
+                            // NumPy converts each argument as a Python number: integers
+                            // give int64, floats (f32 too) and uint64 float64.
+                            let d = if d.is_float() || d == DType::U64 {
+                                DType::F64
+                            } else if d.is_complex() {
+                                d
+                            } else {
+                                DType::I64
+                            };
                             dt = Some(dt.map_or(d, |t| promote(t, false, d, false)))
                         }
                         t => {

@@ -32,6 +32,27 @@ impl<'c, 'a> FnLower<'c, 'a> {
         let Some(kind) = kind_of(value.ty()) else {
             return self.fail(value.e.span, "this has no value to format");
         };
+        if value.ty().dtype().is_some_and(|d| d.is_complex()) {
+            // str(z) only (`{z}`, `{z!r}`, `%s`): Python's number formats of complex values
+            // (`{z:.2f}` formats each part) are not built.
+            let plain = spec.as_str
+                || (spec.ty.is_none()
+                    && spec.width == 0
+                    && spec.precision.is_none()
+                    && spec.align.is_none()
+                    && spec.grouping.is_none()
+                    && !spec.zero
+                    && !spec.alt
+                    && !spec.printf);
+            if !plain {
+                let msg = if spec.printf {
+                    "this % conversion needs a real number, not complex (as in Python); use %s, or format z.real and z.imag"
+                } else {
+                    "format specifications of complex numbers are not supported yet: format z.real and z.imag, or use {z}"
+                };
+                return self.fail(at, msg);
+            }
+        }
         if let Err(msg) = pyformat::check(&spec, kind) {
             return self.fail(at, msg);
         }

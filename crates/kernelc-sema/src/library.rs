@@ -728,8 +728,12 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     Axes::One(k) => Some(k as u8),
                     _ => None,
                 };
+                // NumPy's accumulation types: floats keep theirs, unsigned integers give
+                // uint64, bool and signed integers int64.
                 let d = if at.dtype.is_float() {
                     at.dtype
+                } else if matches!(at.dtype, DType::U8 | DType::U16 | DType::U32 | DType::U64) {
+                    DType::U64
                 } else {
                     DType::I64
                 };
