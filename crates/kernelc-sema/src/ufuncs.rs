@@ -339,7 +339,8 @@ fn assign(local: LocalId, value: Expr, span: Span) -> Stmt {
 }
 
 /// A bool array of the broadcast shape of `arrays` (`bool(a) & bool(b)`): its shape is the
-/// result shape, and a mismatch is NumPy's broadcasting error, in both executors.
+/// result shape, and a mismatch is NumPy's broadcasting error, in both executors. (For
+/// gufuncs the operands are fresh bool arrays of the inputs' outer shapes.)
 fn broadcast_probe(arrays: Vec<Expr>, span: Span) -> Option<Expr> {
     let mut acc: Option<Expr> = None;
     for a in arrays {
@@ -702,13 +703,18 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 .enumerate()
                 .filter(|&(k, &(_, ty))| outer_of(k, ty) > 0)
                 .map(|(k, &(t, ty))| {
+                    // A bool array of the input's outer shape (its core may be empty).
                     let o = outer_of(k, ty);
-                    let core = ty.ndim() - o;
-                    let mut index: Vec<Index> = (0..o).map(|_| full(span)).collect();
-                    index.extend((0..core).map(|_| Index::Int(i64c(0, span))));
+                    let dims: Vec<Expr> = (0..o).map(|j| dim(local(t, ty, span), j, span)).collect();
                     Expr {
-                        kind: ExprKind::Index(Box::new(local(t, ty, span)), index),
-                        ty: with_rank(ty.dtype().expect("array"), o),
+                        kind: ExprKind::Alloc(Alloc::Zeros {
+                            shape: Box::new(Expr {
+                                kind: ExprKind::Tuple(dims),
+                                ty: Type::Tuple(TupleType::ints(o)),
+                                span,
+                            }),
+                        }),
+                        ty: with_rank(DType::Bool, o),
                         span,
                     }
                 })
