@@ -2174,6 +2174,14 @@ impl Gen {
 
     /// `(a op b)` with its type. Operands must already be valid for `op`.
     fn combine(&mut self, op: Op, a: Sx, b: Sx) -> Sx {
+        // Arithmetic of integer literals is folded exactly by the compiler (a result beyond
+        // int64 is a compile error or a uint64 literal): one side becomes an int64 value,
+        // so the operation runs (and wraps) in int64 as the generator models it.
+        let a = if a.weak && b.weak && a.dt.is_int() && b.dt.is_int() {
+            strong_i64(a)
+        } else {
+            a
+        };
         let t = promote(a.dt, a.weak, b.dt, b.weak);
         let (a, b) = if t.is_int() {
             (fit_int(a, t), fit_int(b, t))
@@ -2223,7 +2231,19 @@ impl Gen {
             k => {
                 let b = self.cond_operand(f, depth);
                 let op = if k == 1 { "and" } else { "or" };
-                format!("({} {op} {})", a.text, b.text)
+                let text = format!("({} {op} {})", a.text, b.text);
+                // Of two bools a bool; with a number, Python's value: the operand that
+                // decided, in the operands' promoted type.
+                if a.dt == Dt::Bool && b.dt == Dt::Bool {
+                    return Sx::strong(text, Dt::Bool);
+                }
+                let d = crate::ty::promote(a.dt, a.weak, b.dt, b.weak);
+                return Sx {
+                    text,
+                    dt: d,
+                    weak: a.weak && b.weak,
+                    lit: None,
+                };
             }
         };
         Sx::strong(text, Dt::Bool)
@@ -2251,6 +2271,13 @@ impl Gen {
                         lit: None,
                     };
                 }
+                // `-` of a literal tree is folded exactly by the compiler: keep it in
+                // int64's range (the negation of -2**63 would be a uint64 literal).
+                let a = if a.weak && a.dt.is_int() && a.lit.is_none_or(|v| v == i64::MIN) {
+                    strong_i64(a)
+                } else {
+                    a
+                };
                 Sx {
                     text: format!("(-{})", a.text),
                     dt: a.dt,
@@ -3056,5 +3083,16 @@ mod tests {
             assert_eq!(generate(seed), generate(seed));
         }
         assert_ne!(generate(1), generate(2));
+    }
+}
+
+/// An integer literal (tree) as an explicit int64 value (`i64(...)`): not weak, and not
+/// folded by the compiler.
+fn strong_i64(a: Sx) -> Sx {
+    Sx {
+        text: format!("i64({})", a.text),
+        dt: Dt::I64,
+        weak: false,
+        lit: None,
     }
 }

@@ -118,8 +118,17 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 self.binary(*op, a?, b?, span)
             }
             A::Logical(op, a, b) => {
-                let a = self.expr(a).and_then(|a| self.logical_operand(a));
-                let b = self.expr(b).and_then(|b| self.logical_operand(b));
+                let (a, b) = (self.expr(a), self.expr(b));
+                let number = |t: Option<&TE>| matches!(t.map(|x| x.ty()), Some(Type::Scalar(d)) if d != DType::Bool && !d.is_complex());
+                let scalar = |t: Option<&TE>| matches!(t.map(|x| x.ty()), Some(Type::Scalar(_)));
+                if (number(a.as_ref()) || number(b.as_ref()))
+                    && scalar(a.as_ref())
+                    && scalar(b.as_ref())
+                {
+                    return self.logical_value(*op, a?, b?, span);
+                }
+                let a = a.and_then(|a| self.logical_operand(a));
+                let b = b.and_then(|b| self.logical_operand(b));
                 let op = match op {
                     ast::LogicalOp::And => LogicalOp::And,
                     ast::LogicalOp::Or => LogicalOp::Or,
@@ -221,6 +230,51 @@ impl<'c, 'a> FnLower<'c, 'a> {
             (Type::Scalar(a), Type::Scalar(b)) => Some(Type::Scalar(promote(a, t.weak, b, o.weak))),
             (a, b) => self.fail(span, format!("the two sides of this conditional expression have different types ({a} and {b})")),
         }
+    }
+
+    /// `a or b` / `a and b` of numbers: Python's value, the operand that decided (`n or 7`
+    /// is `7` when `n` is 0), in the operands' promoted type; `b` is evaluated only when
+    /// needed. A left operand with effects is evaluated once, into a temporary, before
+    /// the statement.
+    fn logical_value(&mut self, op: ast::LogicalOp, a: TE, b: TE, span: Span) -> Option<TE> {
+        let (ad, bd) = (a.ty().dtype()?, b.ty().dtype()?);
+        let d = promote(ad, a.weak, bd, b.weak);
+        let weak = a.weak && b.weak;
+        let left = if crate::tuples::pure(&a.e) {
+            a.e
+        } else {
+            let ty = a.ty();
+            let t = self.temp(ty, a.e.span);
+            let aspan = a.e.span;
+            self.pending.push(Stmt {
+                kind: StmtKind::Assign {
+                    local: t,
+                    value: a.e,
+                },
+                span: aspan,
+            });
+            crate::tuples::local(t, ty, aspan)
+        };
+        let cond = self.truth(TE {
+            e: left.clone(),
+            weak: false,
+        })?;
+        let (then, orelse) = match op {
+            ast::LogicalOp::Or => (left, b.e),
+            ast::LogicalOp::And => (b.e, left),
+        };
+        Some(TE {
+            e: Expr {
+                kind: ExprKind::IfExp {
+                    cond: Box::new(cond),
+                    then: Box::new(cast(then, d)),
+                    orelse: Box::new(cast(orelse, d)),
+                },
+                ty: Type::Scalar(d),
+                span,
+            },
+            weak,
+        })
     }
 
     fn logical_operand(&mut self, x: TE) -> Option<Expr> {

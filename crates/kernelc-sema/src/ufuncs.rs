@@ -705,7 +705,8 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 .map(|(k, &(t, ty))| {
                     // A bool array of the input's outer shape (its core may be empty).
                     let o = outer_of(k, ty);
-                    let dims: Vec<Expr> = (0..o).map(|j| dim(local(t, ty, span), j, span)).collect();
+                    let dims: Vec<Expr> =
+                        (0..o).map(|j| dim(local(t, ty, span), j, span)).collect();
                     Expr {
                         kind: ExprKind::Alloc(Alloc::Zeros {
                             shape: Box::new(Expr {
