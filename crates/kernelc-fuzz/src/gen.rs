@@ -3059,6 +3059,17 @@ fn reduce_type(op: &str, d: Dt) -> Dt {
         .1
 }
 
+/// An integer literal (tree) as an explicit int64 value (`i64(...)`): not weak, and not
+/// folded by the compiler.
+fn strong_i64(a: Sx) -> Sx {
+    Sx {
+        text: format!("i64({})", a.text),
+        dt: Dt::I64,
+        weak: false,
+        lit: None,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -3083,16 +3094,5 @@ mod tests {
             assert_eq!(generate(seed), generate(seed));
         }
         assert_ne!(generate(1), generate(2));
-    }
-}
-
-/// An integer literal (tree) as an explicit int64 value (`i64(...)`): not weak, and not
-/// folded by the compiler.
-fn strong_i64(a: Sx) -> Sx {
-    Sx {
-        text: format!("i64({})", a.text),
-        dt: Dt::I64,
-        weak: false,
-        lit: None,
     }
 }
