@@ -16,6 +16,7 @@ mod globals;
 mod iter;
 mod library;
 mod lower;
+mod numpy_args;
 mod prange;
 pub mod pretty;
 mod stmts;

@@ -1465,6 +1465,7 @@ pub(crate) fn collect_target_names(target: &ast::Expr, f: &mut impl FnMut(&str, 
 
 /// Compiles `entry` for argument types `args`: the program of every function it reaches.
 pub fn compile(module: &ast::Module, entry: &str, args: &[Type]) -> CompileResult<Program> {
+    let module = &crate::numpy_args::normalize(module);
     let mut diags = Vec::new();
     let mut cx = Ctx::new(module, &mut diags);
     let Some(def) = cx.funcs.get(entry).copied() else {
@@ -1527,6 +1528,7 @@ pub fn compile(module: &ast::Module, entry: &str, args: &[Type]) -> CompileResul
 /// Type-checks a module without a call: `main`-like functions (all parameters annotated,
 /// or none) are instantiated; the rest get name resolution only.
 pub fn check(module: &ast::Module) -> Vec<Diagnostic> {
+    let module = &crate::numpy_args::normalize(module);
     let mut diags = Vec::new();
     let mut cx = Ctx::new(module, &mut diags);
     for item in &module.items {
