@@ -89,7 +89,7 @@ impl<'c, 'a> FnLower<'c, 'a> {
                     let this = self.expr(base)?;
                     return self.complex_builtin(&attr.name, Some(this), args, span);
                 }
-                if matches!(attr.name.as_str(), "astype" | "copy") {
+                if matches!(attr.name.as_str(), "astype" | "copy" | "clip") {
                     let this = self.expr(base)?;
                     self.builtin(&attr.name, Some(this), args, kwargs, span, attr.span)
                 } else {

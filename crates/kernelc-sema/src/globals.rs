@@ -24,7 +24,13 @@ pub(crate) fn is_expression_global(
     let mut found = false;
     walk(e, &mut |x| {
         found |= match &x.kind {
-            A::Call { .. } | A::List(_) | A::ListComp { .. } | A::Subscript(..) => true,
+            // Tuples (`SHAPE = (3, 4)`) and complex numbers (`Z = 1 + 2j`) too.
+            A::Call { .. }
+            | A::List(_)
+            | A::ListComp { .. }
+            | A::Subscript(..)
+            | A::Tuple(_)
+            | A::Imag(_) => true,
             A::Attribute(b, _) => !matches!(&b.kind, A::Name(m) if crate::consts::is_module(m)),
             A::Name(n) => globals.contains_key(n),
             _ => false,
@@ -148,12 +154,27 @@ impl<'c, 'a> FnLower<'c, 'a> {
                 self.failed.insert(id);
                 return None;
             };
+            if let Type::Tuple(tt) = v.ty() {
+                // A tuple of numbers and arrays (`SHAPE = (3, 4)`): its leaves are
+                // hidden locals, unpacked at entry.
+                if tt
+                    .leaves()
+                    .iter()
+                    .all(|l| matches!(l, Type::Scalar(_) | Type::Array(_)))
+                {
+                    let mut out = Vec::new();
+                    let r = self.assign_tuple_local(id, v, init.span, &mut out);
+                    self.global_inits.extend(out);
+                    r?;
+                    return self.read_local(id, span);
+                }
+            }
             if !matches!(v.ty(), Type::Scalar(_) | Type::Array(_)) {
                 self.failed.insert(id);
                 return self.fail(
                     init.span,
                     format!(
-                        "a module global must be a number or an array, not {}",
+                        "a module global must be a number, an array or a tuple of them, not {}",
                         v.ty()
                     ),
                 );
