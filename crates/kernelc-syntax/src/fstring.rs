@@ -38,22 +38,74 @@ fn err<T>(start: usize, end: usize, message: impl Into<String>) -> Result<T, Sca
     })
 }
 
-/// Resolves one backslash escape (the character after the backslash) into `out`, as a
-/// Python string literal does. Shared with the lexer's plain strings.
-pub(crate) fn push_escape(e: char, out: &mut String) {
-    match e {
-        'n' => out.push('\n'),
-        't' => out.push('\t'),
-        'r' => out.push('\r'),
-        '0' => out.push('\0'),
-        '\\' | '\'' | '"' => out.push(e),
-        '\n' => {} // backslash-newline continues the string
-        _ => {
-            // As in Python, an unknown escape keeps its backslash.
-            out.push('\\');
-            out.push(e);
+/// Resolves one backslash escape into `out`, as a Python string literal does: `rest` is
+/// the text after the backslash; returns the bytes the escape takes (`n`, `x41`, `101`,
+/// `u00e9`, `U0001F600`, ...). Shared with the lexer's plain strings. An unknown or
+/// malformed escape (and `\N{...}`, whose names are not known here) keeps its backslash.
+pub(crate) fn push_escape(rest: &str, out: &mut String) -> usize {
+    let Some(e) = rest.chars().next() else {
+        out.push('\\');
+        return 0;
+    };
+    let simple = match e {
+        'n' => Some('\n'),
+        't' => Some('\t'),
+        'r' => Some('\r'),
+        'a' => Some('\u{7}'),
+        'b' => Some('\u{8}'),
+        'f' => Some('\u{c}'),
+        'v' => Some('\u{b}'),
+        '\\' | '\'' | '"' => Some(e),
+        _ => None,
+    };
+    if let Some(c) = simple {
+        out.push(c);
+        return 1;
+    }
+    if e == '\n' {
+        return 1; // backslash-newline continues the string
+    }
+    // Octal: up to three digits.
+    if e.is_digit(8) {
+        let n = rest
+            .bytes()
+            .take(3)
+            .take_while(|b| (b'0'..=b'7').contains(b))
+            .count();
+        if let Some(c) = u32::from_str_radix(&rest[..n], 8)
+            .ok()
+            .and_then(char::from_u32)
+        {
+            out.push(c);
+            return n;
         }
     }
+    // \xhh, \uhhhh, \Uhhhhhhhh: exactly that many hex digits.
+    let hex = match e {
+        'x' => 2,
+        'u' => 4,
+        'U' => 8,
+        _ => 0,
+    };
+    if hex > 0 {
+        let digits = &rest[1..];
+        if digits.len() >= hex
+            && digits.is_char_boundary(hex)
+            && digits[..hex].bytes().all(|b| b.is_ascii_hexdigit())
+        {
+            if let Some(c) = u32::from_str_radix(&digits[..hex], 16)
+                .ok()
+                .and_then(char::from_u32)
+            {
+                out.push(c);
+                return 1 + hex;
+            }
+        }
+    }
+    // As in Python, an unknown escape keeps its backslash.
+    out.push('\\');
+    out.push(e);
+    e.len_utf8()
 }
 
 /// Scans the f-string whose prefix (`f`/`F`) starts at `start` in `src`. Returns its pieces
@@ -88,9 +140,8 @@ pub fn scan(src: &str, start: usize) -> Result<(Vec<FPiece>, usize), ScanError> 
         pos += c.len_utf8();
         match c {
             '\\' => {
-                if let Some(e) = src[pos..].chars().next() {
-                    pos += e.len_utf8();
-                    push_escape(e, &mut text);
+                if !src[pos..].is_empty() {
+                    pos += push_escape(&src[pos..], &mut text);
                 }
             }
             '{' if src[pos..].starts_with('{') => {

@@ -744,9 +744,10 @@ impl<'a> Lexer<'a> {
                 value.push(c);
                 continue;
             }
-            let Some(e) = self.peek_char() else { continue };
-            self.pos += e.len_utf8();
-            crate::fstring::push_escape(e, &mut value);
+            if self.peek_char().is_none() {
+                continue;
+            }
+            self.pos += crate::fstring::push_escape(self.rest(), &mut value);
         }
         self.push(TokenKind::Str(value), start, self.pos);
     }
