@@ -1260,6 +1260,14 @@ pub fn arctanh<M: FloatOps>(m: &mut M, x: M::F) -> M::F {
 // hypot, pow
 // ---------------------------------------------------------------------------------------
 
+/// `x^2` exactly as `hi + lo` (`lo` from an fma), barring underflow.
+#[inline(always)]
+fn two_square<M: FloatOps>(m: &mut M, x: M::F) -> (M::F, M::F) {
+    let hi = m.mul(x, x);
+    let nhi = m.neg(hi);
+    (hi, m.fma(x, x, nhi))
+}
+
 /// `sqrt(x^2 + y^2)` without spurious overflow/underflow: with `a = max(|x|,|y|)`,
 /// `b = min`, scale both by 2^-600 if `a > 2^500` or by 2^600 if `a < 2^-500`; the sum
 /// of squares is formed exactly as a double-double (fma low parts, a TwoSum), its
@@ -1283,21 +1291,15 @@ pub fn hypot<M: FloatOps>(m: &mut M, x: M::F, y: M::F) -> M::F {
     let a = m.mul(a, s);
     let b = m.mul(b, s);
     // a^2 + b^2 = sh + sl exactly (up to the rounding of the tiny low-part sum).
-    let ah = m.mul(a, a);
-    let nah = m.neg(ah);
-    let al = m.fma(a, a, nah);
-    let bh = m.mul(b, b);
-    let nbh = m.neg(bh);
-    let bl = m.fma(b, b, nbh);
+    let (ah, al) = two_square(m, a);
+    let (bh, bl) = two_square(m, b);
     let (sh, s0) = two_sum(m, ah, bh);
     let lows = m.add(al, bl);
     let sl = m.add(s0, lows);
     let (sh, sl) = fast_two_sum(m, sh, sl);
     let h0 = m.sqrt(sh);
     // The residual sh + sl - h0^2, exactly: h0^2 = rh + rl, and sh - rh is exact.
-    let rh = m.mul(h0, h0);
-    let nrh = m.neg(rh);
-    let rl = m.fma(h0, h0, nrh);
+    let (rh, rl) = two_square(m, h0);
     let d = m.sub(sh, rh);
     let d = m.sub(d, rl);
     let d = m.add(d, sl);

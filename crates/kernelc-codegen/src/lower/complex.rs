@@ -230,6 +230,19 @@ impl FnLower<'_, '_> {
         (re, im)
     }
 
+    /// The parts of a complex value as `f64` values (a complex64's widened exactly).
+    fn wide_parts(&mut self, v: Value, d: DType) -> (Value, Value) {
+        let (re, im) = self.cx_parts(v, d);
+        if d == DType::C64 {
+            (
+                self.b.ins().fpromote(types::F64, re),
+                self.b.ins().fpromote(types::F64, im),
+            )
+        } else {
+            (re, im)
+        }
+    }
+
     /// `f64` parts back to a value of complex type `d` (exact: an f32 result was widened).
     fn cx_from_wide(&mut self, re: Value, im: Value, d: DType) -> Value {
         let (re, im) = if d == DType::C64 {
@@ -314,19 +327,8 @@ impl FnLower<'_, '_> {
             return v;
         }
         if from.is_complex() {
-            let (re, im) = self.cx_parts(v, from);
-            let (re, im) = if to == DType::C64 {
-                (
-                    self.b.ins().fdemote(types::F32, re),
-                    self.b.ins().fdemote(types::F32, im),
-                )
-            } else {
-                (
-                    self.b.ins().fpromote(types::F64, re),
-                    self.b.ins().fpromote(types::F64, im),
-                )
-            };
-            return self.cx_make(re, im, to);
+            let (re, im) = self.wide_parts(v, from);
+            return self.cx_from_wide(re, im, to);
         }
         let re = match (from, to) {
             (DType::F32, DType::C64) => v,
@@ -391,15 +393,7 @@ impl FnLower<'_, '_> {
 
     /// The text of a complex value, as `print` shows it: a new text buffer.
     pub(super) fn cx_text(&mut self, v: Value, d: DType) -> Value {
-        let (re, im) = self.cx_parts(v, d);
-        let (re, im) = if d == DType::C64 {
-            (
-                self.b.ins().fpromote(types::F64, re),
-                self.b.ins().fpromote(types::F64, im),
-            )
-        } else {
-            (re, im)
-        };
+        let (re, im) = self.wide_parts(v, d);
         let ctx = self.ctx;
         let is64 = self.b.ins().iconst(types::I64, i64::from(d == DType::C128));
         self.call_rt(
